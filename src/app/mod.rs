@@ -1,0 +1,127 @@
+//! `App`: the one place the parts are wired. Built once by `App::build(config)`, shared by every front end, it
+//! owns the store, the network stack and the scans running in this process.
+
+mod owner;
+mod runner;
+mod scans;
+mod targets;
+
+pub use scans::{ScanEvent, ScanHandle, ScanRequest};
+
+use crate::config::Config;
+use crate::engine::net::Net;
+use crate::store::{Store, StoreError};
+use crate::target::TargetError;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The organisation the CLI and single-user servers work in.
+pub const DEFAULT_ORG: &str = "default";
+
+/// An error a caller can act on; the message says what was wrong and what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    #[error(transparent)]
+    InvalidTarget(#[from] TargetError),
+    /// A target the scope guard refuses.
+    #[error("{target}: {reason}")]
+    OutOfScope { target: String, reason: String },
+    #[error("no {kind} '{id}' here: {hint}")]
+    NotFound {
+        kind: &'static str,
+        id: String,
+        hint: &'static str,
+    },
+    /// The request conflicts with the object's state (cancelling a finished scan...).
+    #[error("{0}")]
+    Conflict(String),
+    /// An argument is out of range or malformed.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why the App could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Network(String),
+}
+
+/// The application: engine, store and services.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    store: Store,
+    net: Arc<Net>,
+    running: Mutex<HashMap<String, Arc<scans::Running>>>,
+    owner: String,
+}
+
+impl App {
+    /// Opens the store (applying migrations and recovering scans interrupted by a dead process) and builds the
+    /// network stack.
+    pub async fn build(config: Config) -> Result<App, BuildError> {
+        let net = Net::new(&config).map_err(BuildError::Network)?;
+        let store = Store::open(&config.db).await?;
+        let recovered = store.recover_interrupted(owner::is_alive).await?;
+        if !recovered.is_empty() {
+            tracing::warn!(scans = ?recovered, "marked scans interrupted by a stopped process as failed");
+        }
+        Ok(App {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                net: Arc::new(net),
+                running: Mutex::new(HashMap::new()),
+                owner: owner::current(),
+            }),
+        })
+    }
+
+    /// The configuration the App was built with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The store (for front ends that show where data lives).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Waits for scans running in this process to finish, then closes the store.
+    pub async fn shutdown(&self) {
+        let running: Vec<_> = self
+            .inner
+            .running
+            .lock()
+            .expect("running lock")
+            .values()
+            .cloned()
+            .collect();
+        for r in running {
+            r.cancel.cancel();
+            let mut done = r.done.subscribe();
+            let _ = done.wait_for(|d| *d).await;
+        }
+        self.inner.store.close().await;
+    }
+}
+
+/// A short random id of lowercase letters and digits.
+pub(crate) fn new_id(len: usize) -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
+        .collect()
+}

@@ -1,0 +1,66 @@
+//! Which process owns a running scan, so a new process can tell a live scan from one whose process died.
+
+/// This process: `host:pid:start-ticks` (start ticks tell a reused pid apart).
+pub fn current() -> String {
+    let pid = std::process::id();
+    format!("{}:{pid}:{}", hostname(), start_ticks(pid).unwrap_or(0))
+}
+
+/// Whether the owner process still runs. Owners on other machines, or when `/proc` cannot tell, count as alive:
+/// their lease expiring is what frees their scans.
+pub fn is_alive(owner: &str) -> bool {
+    let mut parts = owner.rsplitn(3, ':');
+    let (Some(ticks), Some(pid), Some(host)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    if host != hostname() || !std::path::Path::new("/proc/self/stat").exists() {
+        return true;
+    }
+    let (Ok(pid), Ok(ticks)) = (pid.parse::<u32>(), ticks.parse::<u64>()) else {
+        return false;
+    };
+    start_ticks(pid) == Some(ticks)
+}
+
+fn hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname writes at most that many bytes.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if rc != 0 {
+        return "localhost".into();
+    }
+    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).replace(':', "_")
+}
+
+/// Field 22 of `/proc/PID/stat`: when the process started, in clock ticks since boot.
+fn start_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    after_name.split_whitespace().nth(19)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_process_is_alive_and_a_dead_pid_is_not() {
+        let me = current();
+        assert!(is_alive(&me), "{me}");
+        let host = hostname();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        let ticks = start_ticks(pid);
+        child.wait().unwrap();
+        assert!(!is_alive(&format!("{host}:{pid}:{}", ticks.unwrap_or(1))));
+        assert!(
+            !is_alive(&format!("{host}:{}:1", std::process::id())),
+            "same pid, other start time"
+        );
+        assert!(
+            is_alive("elsewhere:1:1"),
+            "other machines rely on their lease"
+        );
+    }
+}

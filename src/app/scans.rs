@@ -1,0 +1,273 @@
+//! Scan services: start (returns at once; the scan runs in the background, owned by the App), watch, wait,
+//! cancel, and read scans, findings and coverage.
+
+use super::{App, AppError, runner};
+use crate::engine::registry::{self, Check};
+use crate::engine::{PlanTarget, ScanPlan};
+use crate::model::{Coverage, Finding, Profile, Scan, ScanStatus};
+use crate::store::{FindingFilter, NewScan};
+use crate::target::TargetUrl;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, watch};
+use tokio_util::sync::CancellationToken;
+
+/// How long a running scan's lease lasts without renewal.
+pub(super) const LEASE: Duration = Duration::from_secs(15);
+
+/// What a listener of a running scan receives.
+#[derive(Debug, Clone)]
+pub enum ScanEvent {
+    /// A new finding, as soon as it is found.
+    Finding(Arc<Finding>),
+    /// A check finished on a target.
+    Progress {
+        done: u32,
+        total: u32,
+        target_url: Arc<str>,
+        check_id: &'static str,
+    },
+    /// A target is done; its grade is known.
+    TargetDone {
+        target_url: Arc<str>,
+        risk_grade: Option<String>,
+        error: Option<String>,
+    },
+    /// The scan reached a terminal state.
+    Finished { status: ScanStatus },
+}
+
+/// What to scan.
+#[derive(Debug, Clone, Default)]
+pub struct ScanRequest {
+    /// URLs or host names, as typed.
+    pub targets: Vec<String>,
+    /// Defaults to the configured profile.
+    pub profile: Option<Profile>,
+    /// Run only these checks (by check id); all checks of the profile when `None`.
+    pub checks: Option<Vec<String>>,
+    /// The scan this one re-checks (verification scans).
+    pub verify_of: Option<String>,
+}
+
+/// A scan running in this process.
+pub(super) struct Running {
+    pub cancel: CancellationToken,
+    pub events: broadcast::Sender<ScanEvent>,
+    pub done: watch::Sender<bool>,
+}
+
+/// A started scan and a subscription to its events.
+pub struct ScanHandle {
+    pub scan: Scan,
+    pub events: broadcast::Receiver<ScanEvent>,
+    done: watch::Receiver<bool>,
+}
+
+impl ScanHandle {
+    /// Waits until the scan reaches a terminal state.
+    pub async fn finished(&mut self) {
+        let _ = self.done.wait_for(|d| *d).await;
+    }
+}
+
+impl App {
+    /// Validates and starts a scan; returns as soon as it is recorded. The scan runs until done, cancelled or out
+    /// of budget, whatever happens to the caller.
+    pub async fn start_scan(&self, org: &str, req: ScanRequest) -> Result<ScanHandle, AppError> {
+        if req.targets.is_empty() {
+            return Err(AppError::Invalid("give at least one target to scan".into()));
+        }
+        let profile = req.profile.unwrap_or(self.inner.config.scan.profile);
+        let checks = select_checks(profile, req.checks.as_deref())?;
+        let urls = req
+            .targets
+            .iter()
+            .map(|t| TargetUrl::parse(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let scope_checks =
+            futures::future::join_all(urls.iter().map(|u| self.check_scope(u))).await;
+        scope_checks.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let mut targets = Vec::with_capacity(urls.len());
+        let mut seen = std::collections::HashSet::new();
+        for (input, url) in req.targets.iter().zip(&urls) {
+            if !seen.insert(url.to_string()) {
+                continue;
+            }
+            let target = self.register(org, input, url, None).await?;
+            let previous = self
+                .inner
+                .store
+                .previous_completed_scan(org, &target.url)
+                .await?;
+            targets.push((target, previous));
+        }
+        let scan_id = super::new_id(8);
+        let new = NewScan {
+            id: scan_id.clone(),
+            org_id: org.to_string(),
+            profile,
+            checks_total: (checks.len() * targets.len()) as u32,
+            targets: targets.clone(),
+            owner: self.inner.owner.clone(),
+            lease_until: crate::time::format(time::OffsetDateTime::now_utc() + LEASE),
+            verify_of: req.verify_of.clone(),
+        };
+        self.inner.store.create_scan(&new).await?;
+        let plan = ScanPlan {
+            scan_id: scan_id.clone(),
+            profile,
+            targets: targets
+                .iter()
+                .map(|(t, _)| PlanTarget {
+                    id: t.id.clone(),
+                    url: TargetUrl::parse(&t.url).expect("stored URLs parse"),
+                })
+                .collect(),
+            checks,
+        };
+        let (events, receiver) = broadcast::channel(1024);
+        let running = Arc::new(Running {
+            cancel: CancellationToken::new(),
+            events,
+            done: watch::channel(false).0,
+        });
+        let done = running.done.subscribe();
+        self.inner
+            .running
+            .lock()
+            .expect("running lock")
+            .insert(scan_id.clone(), running.clone());
+        let previous = targets.into_iter().map(|(_, p)| p).collect();
+        let span = tracing::info_span!("scan", id = %scan_id);
+        tokio::spawn(tracing::Instrument::instrument(
+            runner::run(self.clone(), plan, previous, running),
+            span,
+        ));
+        let scan = self.get_scan(org, &scan_id).await?;
+        Ok(ScanHandle {
+            scan,
+            events: receiver,
+            done,
+        })
+    }
+
+    /// A subscription to a scan running in this process (`None` if it is not running here).
+    pub fn watch_scan(&self, id: &str) -> Option<ScanHandleParts> {
+        let running = self.inner.running.lock().expect("running lock");
+        running.get(id).map(|r| ScanHandleParts {
+            events: r.events.subscribe(),
+            done: r.done.subscribe(),
+        })
+    }
+
+    /// Waits up to `timeout` for a scan to finish, then returns its state (finished or not).
+    pub async fn wait_scan(
+        &self,
+        org: &str,
+        id: &str,
+        timeout: Duration,
+    ) -> Result<Scan, AppError> {
+        if let Some(mut parts) = self.watch_scan(id) {
+            let _ = tokio::time::timeout(timeout, parts.done.wait_for(|d| *d)).await;
+        }
+        self.get_scan(org, id).await
+    }
+
+    /// Stops a running scan; what it found is kept and the scan ends as `cancelled`.
+    pub async fn cancel_scan(&self, org: &str, id: &str) -> Result<Scan, AppError> {
+        let scan = self.get_scan(org, id).await?;
+        if scan.status.is_terminal() {
+            return Err(AppError::Conflict(format!(
+                "scan {id} already ended ({}); nothing to cancel",
+                scan.status
+            )));
+        }
+        let running = self
+            .inner
+            .running
+            .lock()
+            .expect("running lock")
+            .get(id)
+            .cloned();
+        let Some(running) = running else {
+            return Err(AppError::Conflict(format!(
+                "scan {id} is running in another palisade process; cancel it there"
+            )));
+        };
+        running.cancel.cancel();
+        let mut done = running.done.subscribe();
+        let _ = done.wait_for(|d| *d).await;
+        self.get_scan(org, id).await
+    }
+
+    /// A scan with its targets, grades and counts.
+    pub async fn get_scan(&self, org: &str, id: &str) -> Result<Scan, AppError> {
+        self.inner
+            .store
+            .get_scan(org, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound {
+                kind: "scan",
+                id: id.to_string(),
+                hint: "list recent scans to find its id",
+            })
+    }
+
+    /// Recent scans, newest first.
+    pub async fn list_scans(&self, org: &str, limit: u32) -> Result<Vec<Scan>, AppError> {
+        Ok(self
+            .inner
+            .store
+            .list_scans(org, limit.clamp(1, 1000))
+            .await?)
+    }
+
+    /// One page of a scan's findings, worst first, and the number matching in all.
+    pub async fn findings(
+        &self,
+        org: &str,
+        scan_id: &str,
+        filter: &FindingFilter,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<Finding>, u64), AppError> {
+        self.get_scan(org, scan_id).await?;
+        Ok(self
+            .inner
+            .store
+            .list_findings(scan_id, filter, limit, offset)
+            .await?)
+    }
+
+    /// What ran, passed, found, errored or was skipped in a scan.
+    pub async fn coverage(&self, org: &str, scan_id: &str) -> Result<Vec<Coverage>, AppError> {
+        self.get_scan(org, scan_id).await?;
+        Ok(self.inner.store.list_coverage(scan_id).await?)
+    }
+}
+
+/// A subscription to a running scan.
+pub struct ScanHandleParts {
+    pub events: broadcast::Receiver<ScanEvent>,
+    pub done: watch::Receiver<bool>,
+}
+
+fn select_checks(
+    profile: Profile,
+    only: Option<&[String]>,
+) -> Result<Vec<&'static Check>, AppError> {
+    let Some(only) = only else {
+        return Ok(registry::plan(profile));
+    };
+    let mut checks = Vec::new();
+    for id in only {
+        let check = registry::check(id)
+            .or_else(|| registry::check_for_rule(id))
+            .ok_or_else(|| AppError::Invalid(format!("unknown check '{id}'")))?;
+        if !checks.iter().any(|c: &&Check| c.id == check.id) {
+            checks.push(check);
+        }
+    }
+    Ok(checks)
+}

@@ -1,0 +1,284 @@
+//! Printing scans and findings: a table for people, JSON and JSON Lines for programs. Text that came from the
+//! scanned site is stripped of control characters before it reaches a terminal.
+
+use super::Format;
+use crate::app::{App, AppError, DEFAULT_ORG};
+use crate::model::{Coverage, CoverageState, Finding, FindingStatus, Scan, Severity};
+use crate::store::FindingFilter;
+use serde::Serialize;
+use std::fmt::Write;
+use std::io::IsTerminal;
+
+/// Everything printed about a scan.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub scan: Scan,
+    pub findings: Vec<Finding>,
+    pub fixed: Vec<Finding>,
+    pub coverage: Vec<Coverage>,
+    pub database: String,
+}
+
+impl Report {
+    /// Reads a stored scan with all its findings and coverage.
+    pub async fn load(app: &App, scan_id: &str) -> Result<Report, AppError> {
+        let scan = app.get_scan(DEFAULT_ORG, scan_id).await?;
+        let (findings, _) = app
+            .findings(DEFAULT_ORG, scan_id, &FindingFilter::default(), u32::MAX, 0)
+            .await?;
+        let fixed_filter = FindingFilter {
+            status: Some(FindingStatus::Fixed),
+            ..Default::default()
+        };
+        let (fixed, _) = app
+            .findings(DEFAULT_ORG, scan_id, &fixed_filter, u32::MAX, 0)
+            .await?;
+        let coverage = app.coverage(DEFAULT_ORG, scan_id).await?;
+        Ok(Report {
+            scan,
+            findings,
+            fixed,
+            coverage,
+            database: app.store().path().display().to_string(),
+        })
+    }
+}
+
+/// Replaces control characters (terminal escapes included) so site-supplied text cannot drive the terminal.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() && c != '\n' { '?' } else { c })
+        .collect::<String>()
+        .replace('\n', " ")
+}
+
+/// ANSI styling, only when printing to a terminal and `NO_COLOR` is unset.
+pub struct Style {
+    on: bool,
+}
+
+impl Style {
+    /// Styling for stdout.
+    pub fn stdout() -> Style {
+        Style {
+            on: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+
+    /// No styling.
+    pub fn plain() -> Style {
+        Style { on: false }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A severity label, padded and colored.
+    pub fn severity(&self, s: Severity) -> String {
+        let code = match s {
+            Severity::Critical => "1;35",
+            Severity::High => "1;31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+            Severity::Info => "2",
+        };
+        self.paint(code, &format!("{:<8}", s.label()))
+    }
+
+    pub fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
+
+/// One line per finding, as progress notifications and logs show it.
+pub fn finding_line(f: &Finding, host: &str) -> String {
+    clean(&format!(
+        "[{}] {} {}: {}",
+        f.severity.label(),
+        f.check_id,
+        host,
+        f.title
+    ))
+}
+
+/// Renders a report in a format.
+pub fn render(report: &Report, format: Format, style: &Style) -> String {
+    match format {
+        Format::Json => serde_json::to_string_pretty(report).expect("serialisable") + "\n",
+        Format::Jsonl => findings_jsonl(&report.findings),
+        Format::Table => table(report, style),
+    }
+}
+
+/// One JSON object per line per finding.
+pub fn findings_jsonl(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| serde_json::to_string(f).expect("serialisable") + "\n")
+        .collect()
+}
+
+fn table(r: &Report, style: &Style) -> String {
+    let s = &r.scan;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} · {} · {} target{} · {} requests",
+        style.bold("scan"),
+        s.id,
+        s.profile,
+        s.targets.len(),
+        if s.targets.len() == 1 { "" } else { "s" },
+        s.requests
+    );
+    for t in &s.targets {
+        out.push('\n');
+        let grade = match (&t.risk_grade, t.security_score) {
+            (Some(g), Some(score)) => format!("risk {g} ({score}/100)"),
+            _ => "not graded".into(),
+        };
+        let headers = t
+            .observatory
+            .as_ref()
+            .map(|o| format!("   headers {} ({}, Observatory)", o.grade, o.score));
+        let _ = writeln!(
+            out,
+            "{}   {}{}",
+            style.bold(&t.url),
+            grade,
+            headers.unwrap_or_default()
+        );
+        if let Some(e) = &t.error {
+            let _ = writeln!(out, "  error: {}", clean(e));
+        }
+        let mine: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.target_id == t.target_id)
+            .collect();
+        if mine.is_empty() && t.error.is_none() {
+            let _ = writeln!(out, "  no findings");
+        }
+        for f in mine {
+            let tag = if f.status == FindingStatus::New && t.previous_scan_id.is_some() {
+                " (new)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "  {}  {:<32} {}{}",
+                style.severity(f.severity),
+                f.check_id,
+                clean(&f.title),
+                tag
+            );
+            let _ = writeln!(out, "  {:<8}  {}", "", style.dim(&clean(&f.location)));
+        }
+        let fixed: Vec<&Finding> = r
+            .fixed
+            .iter()
+            .filter(|f| f.target_id == t.target_id)
+            .collect();
+        if let (false, Some(prev)) = (fixed.is_empty(), &t.previous_scan_id) {
+            let _ = writeln!(out, "  fixed since scan {prev}:");
+            for f in fixed {
+                let _ = writeln!(
+                    out,
+                    "  {}  {:<32} {}",
+                    style.dim("FIXED   "),
+                    f.check_id,
+                    clean(&f.title)
+                );
+            }
+        }
+    }
+    out.push('\n');
+    out.push_str(&coverage_summary(&r.coverage));
+    let c = &s.counts;
+    let _ = writeln!(
+        out,
+        "summary: {} critical, {} high, {} medium, {} low, {} info{}",
+        c.critical,
+        c.high,
+        c.medium,
+        c.low,
+        c.info,
+        if s.fixed > 0 {
+            format!("; {} fixed", s.fixed)
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        out,
+        "status: {}{}",
+        s.status,
+        s.error
+            .as_ref()
+            .map(|e| format!(" ({})", clean(e)))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(out, "database: {}", r.database);
+    out
+}
+
+/// "coverage: N checks ran: ..." and the errored and skipped checks with their reasons.
+pub fn coverage_summary(coverage: &[Coverage]) -> String {
+    let count = |state| coverage.iter().filter(|c| c.state == state).count();
+    let mut out = format!(
+        "coverage: {} checks: {} passed, {} found issues, {} errored, {} skipped\n",
+        coverage.len(),
+        count(CoverageState::Passed),
+        count(CoverageState::Found),
+        count(CoverageState::Errored),
+        count(CoverageState::Skipped)
+    );
+    for c in coverage
+        .iter()
+        .filter(|c| matches!(c.state, CoverageState::Errored | CoverageState::Skipped))
+    {
+        let _ = writeln!(
+            out,
+            "  {} {}: {}",
+            c.state,
+            c.check_id,
+            clean(c.detail.as_deref().unwrap_or(""))
+        );
+    }
+    out
+}
+
+/// Writes `text` to `path` atomically (a temporary file renamed over it), or to stdout without a path.
+pub fn emit(text: &str, path: Option<&std::path::Path>) -> std::io::Result<()> {
+    use std::io::Write as _;
+    match path {
+        None => std::io::stdout().write_all(text.as_bytes()),
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let tmp = dir.join(format!(
+                ".{}.tmp",
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("report")
+            ));
+            std::fs::write(&tmp, text)
+                .and_then(|_| std::fs::rename(&tmp, path))
+                .map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+                })
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! `palisade scan`: start a scan, show progress, print the report, and exit by the `--fail-on` gate.
+
+use super::progress::Progress;
+use super::render::{self, Report, Style};
+use super::{CliError, EXIT_FINDINGS, EXIT_SCAN_ERROR, Format, Global, ScanFlags, SeverityArg};
+use crate::app::{App, DEFAULT_ORG, ScanEvent, ScanRequest};
+use crate::model::{ScanStatus, Severity};
+use clap::Args;
+use std::path::PathBuf;
+use tokio::sync::broadcast::error::RecvError;
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// URLs or host names: https://myapp.com/app, myapp.com, http://203.0.113.7:8080, [2001:db8::1]
+    #[arg(required = true, value_name = "TARGET")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub flags: ScanFlags,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 if any finding is at or above this severity
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+}
+
+pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
+    let config = super::load_config(global, args.flags.layer())?;
+    let app = super::build(config).await?;
+    let request = ScanRequest {
+        targets: args.targets.clone(),
+        ..Default::default()
+    };
+    let report = scan_and_report(&app, request, global.quiet).await?;
+    let style = if args.output.is_some() {
+        Style::plain()
+    } else {
+        Style::stdout()
+    };
+    render::emit(
+        &render::render(&report, args.format, &style),
+        args.output.as_deref(),
+    )?;
+    if let (Some(path), false) = (&args.output, global.quiet) {
+        eprintln!("palisade: report written to {}", path.display());
+    }
+    app.shutdown().await;
+    Ok(exit_code(&report, args.fail_on.map(Severity::from)))
+}
+
+/// Runs a scan to its end (Ctrl-C cancels it, keeping what it found) and loads its report.
+pub async fn scan_and_report(
+    app: &App,
+    request: ScanRequest,
+    quiet: bool,
+) -> Result<Report, CliError> {
+    let mut handle = app.start_scan(DEFAULT_ORG, request).await?;
+    let scan = &handle.scan;
+    if !quiet {
+        let names: Vec<&str> = scan.targets.iter().map(|t| t.url.as_str()).collect();
+        eprintln!(
+            "palisade: scan {} ({} profile): {}",
+            scan.id,
+            scan.profile,
+            names.join(", ")
+        );
+    }
+    let scan_id = scan.id.clone();
+    let mut progress = Progress::new(scan.checks_total, quiet);
+    let mut interrupted = false;
+    loop {
+        tokio::select! {
+            event = handle.events.recv() => match event {
+                Ok(event) => {
+                    progress.on(&event);
+                    if matches!(event, ScanEvent::Finished { .. }) { break; }
+                }
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            },
+            _ = tokio::signal::ctrl_c(), if !interrupted => {
+                interrupted = true;
+                progress.clear();
+                eprintln!("palisade: stopping the scan; findings so far are kept (press Ctrl-C again to quit at once)");
+                let app = app.clone();
+                let id = scan_id.clone();
+                tokio::spawn(async move { let _ = app.cancel_scan(DEFAULT_ORG, &id).await; });
+                tokio::spawn(async { let _ = tokio::signal::ctrl_c().await; std::process::exit(130) });
+            }
+        }
+    }
+    handle.finished().await;
+    Ok(Report::load(app, &scan_id).await?)
+}
+
+/// 3 if the scan did not complete or a target could not be scanned; 1 if a finding reaches `fail_on`; else 0.
+pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
+    let scan = &report.scan;
+    let unscanned = scan
+        .targets
+        .iter()
+        .any(|t| t.error.is_some() && t.risk_grade.is_none());
+    if scan.status != ScanStatus::Completed || unscanned {
+        return EXIT_SCAN_ERROR;
+    }
+    match fail_on {
+        Some(floor) if scan.counts.at_or_above(floor) > 0 => EXIT_FINDINGS,
+        _ => 0,
+    }
+}

@@ -1,0 +1,719 @@
+//! Layered configuration (defaults < `palisade.toml` < `PALISADE_*` environment < flags), validated once into `Config`.
+
+use crate::model::Profile;
+use ipnet::IpNet;
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The validated configuration every part of the program runs on.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// SQLite database file.
+    pub db: PathBuf,
+    /// Which file the settings came from, if any (for messages).
+    pub config_file: Option<PathBuf>,
+    pub scan: ScanSettings,
+    pub scope: ScopeSettings,
+    pub network: NetworkSettings,
+}
+
+/// Limits and defaults of the engine.
+#[derive(Debug, Clone)]
+pub struct ScanSettings {
+    pub profile: Profile,
+    /// Requests per second per host.
+    pub rate: f64,
+    /// Requests in flight per host.
+    pub concurrency: usize,
+    /// Hosts scanned at the same time within one scan.
+    pub parallel_hosts: usize,
+    /// Timeout of every request (connect, headers and body).
+    pub timeout: Duration,
+    /// Whole-scan time budget.
+    pub budget: Duration,
+    /// Failed requests after which a host's remaining checks are skipped.
+    pub error_budget: u32,
+    /// Largest response body read, in bytes; the rest is cut off.
+    pub max_body: usize,
+    pub user_agent: String,
+}
+
+/// What the scope guard opens beyond public addresses.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeSettings {
+    pub allow_private: bool,
+    pub allow: Vec<IpNet>,
+}
+
+/// A `(host, port)` that connects somewhere other than DNS says (curl's `--resolve` and `--connect-to`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin {
+    pub host: String,
+    pub port: u16,
+    pub addrs: Vec<SocketAddr>,
+}
+
+/// Name resolution, pins and extra trust anchors.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkSettings {
+    pub pins: Vec<Pin>,
+    /// DNS servers to ask instead of the system's.
+    pub nameservers: Vec<SocketAddr>,
+    /// Extra trusted CA certificates (DER), from `--ca-cert` files.
+    pub ca_certs: Vec<CertificateDer<'static>>,
+}
+
+/// One layer of settings as written in a file, the environment or flags; `None` means "not set here".
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    pub db: Option<PathBuf>,
+    #[serde(default)]
+    pub scan: ScanLayer,
+    #[serde(default)]
+    pub scope: ScopeLayer,
+    #[serde(default)]
+    pub network: NetworkLayer,
+}
+
+/// `[scan]` settings of a layer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanLayer {
+    pub profile: Option<String>,
+    pub rate: Option<f64>,
+    pub concurrency: Option<usize>,
+    pub parallel_hosts: Option<usize>,
+    pub timeout: Option<f64>,
+    pub budget: Option<f64>,
+    pub error_budget: Option<u32>,
+    pub max_body: Option<usize>,
+    pub user_agent: Option<String>,
+}
+
+/// `[scope]` settings of a layer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeLayer {
+    pub allow_private: Option<bool>,
+    pub allow: Option<Vec<String>>,
+}
+
+/// `[network]` settings of a layer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkLayer {
+    pub resolve: Option<Vec<String>>,
+    pub connect_to: Option<Vec<String>>,
+    pub nameservers: Option<Vec<String>>,
+    pub ca_certs: Option<Vec<PathBuf>>,
+}
+
+/// A setting that could not be used; the message names where it came from and what is accepted.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{source_name}: {message}")]
+pub struct ConfigError {
+    pub source_name: String,
+    pub message: String,
+}
+
+fn err(source_name: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        source_name: source_name.into(),
+        message: message.into(),
+    }
+}
+
+/// The names settings are known by in each layer, for error messages.
+#[derive(Clone, Copy)]
+enum Origin {
+    File,
+    Env,
+    Flag,
+}
+
+impl Origin {
+    fn name(self, file_key: &str, env: &str, flag: &str) -> String {
+        match self {
+            Origin::File => format!("palisade.toml {file_key}"),
+            Origin::Env => env.to_string(),
+            Origin::Flag => flag.to_string(),
+        }
+    }
+}
+
+impl Layer {
+    /// Reads a TOML file.
+    pub fn from_file(path: &Path) -> Result<Layer, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            err(
+                path.display().to_string(),
+                format!("cannot read the configuration file: {e}"),
+            )
+        })?;
+        toml::from_str(&text).map_err(|e| err(path.display().to_string(), e.message().to_string()))
+    }
+
+    /// Reads `PALISADE_*` variables through `get` (the process environment in production).
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Layer, ConfigError> {
+        let num = |key: &str| -> Result<Option<f64>, ConfigError> {
+            get(key)
+                .map(|v| {
+                    v.trim()
+                        .parse::<f64>()
+                        .map_err(|_| err(key, format!("'{v}' is not a number")))
+                })
+                .transpose()
+        };
+        let int = |key: &str| -> Result<Option<usize>, ConfigError> {
+            get(key)
+                .map(|v| {
+                    v.trim()
+                        .parse::<usize>()
+                        .map_err(|_| err(key, format!("'{v}' is not a whole number")))
+                })
+                .transpose()
+        };
+        let list = |key: &str| get(key).map(|v| split_list(&v));
+        let allow_private = get("PALISADE_ALLOW_PRIVATE")
+            .map(|v| {
+                parse_bool(&v).ok_or_else(|| {
+                    err(
+                        "PALISADE_ALLOW_PRIVATE",
+                        format!("'{v}' is not true or false"),
+                    )
+                })
+            })
+            .transpose()?;
+        Ok(Layer {
+            db: get("PALISADE_DB").map(PathBuf::from),
+            scan: ScanLayer {
+                profile: get("PALISADE_PROFILE"),
+                rate: num("PALISADE_RATE")?,
+                concurrency: int("PALISADE_CONCURRENCY")?,
+                parallel_hosts: int("PALISADE_PARALLEL_HOSTS")?,
+                timeout: num("PALISADE_TIMEOUT")?,
+                budget: num("PALISADE_BUDGET")?,
+                error_budget: int("PALISADE_ERROR_BUDGET")?.map(|v| v as u32),
+                max_body: int("PALISADE_MAX_BODY")?,
+                user_agent: get("PALISADE_USER_AGENT"),
+            },
+            scope: ScopeLayer {
+                allow_private,
+                allow: list("PALISADE_SCOPE_ALLOW"),
+            },
+            network: NetworkLayer {
+                resolve: list("PALISADE_RESOLVE"),
+                connect_to: list("PALISADE_CONNECT_TO"),
+                nameservers: list("PALISADE_NAMESERVERS"),
+                ca_certs: list("PALISADE_CA_CERT")
+                    .map(|v| v.into_iter().map(PathBuf::from).collect()),
+            },
+        })
+    }
+}
+
+fn split_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// Where the database lives when nothing says otherwise: `$XDG_DATA_HOME/palisade/palisade.db`.
+pub fn default_db_path(get: &impl Fn(&str) -> Option<String>) -> PathBuf {
+    if let Some(dir) = get("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join("palisade/palisade.db");
+    }
+    match get("HOME").filter(|d| !d.is_empty()) {
+        Some(home) => PathBuf::from(home).join(".local/share/palisade/palisade.db"),
+        None => PathBuf::from("palisade.db"),
+    }
+}
+
+impl Config {
+    /// Builds the configuration from the usual sources: `config_path` (or `./palisade.toml` if it exists), the
+    /// process environment, and `flags`.
+    pub fn load(config_path: Option<&Path>, flags: Layer) -> Result<Config, ConfigError> {
+        Config::load_with(config_path, flags, |k| std::env::var(k).ok())
+    }
+
+    /// Like [`Config::load`] with an explicit environment, for callers that must not read the process's.
+    pub fn load_with(
+        config_path: Option<&Path>,
+        flags: Layer,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let file_path = match config_path {
+            Some(p) => Some(p.to_path_buf()),
+            None => get("PALISADE_CONFIG").map(PathBuf::from).or_else(|| {
+                let local = PathBuf::from("palisade.toml");
+                local.exists().then_some(local)
+            }),
+        };
+        let file = file_path.as_deref().map(Layer::from_file).transpose()?;
+        let env = Layer::from_env(&get)?;
+        let mut config = Config::defaults(default_db_path(&get));
+        config.config_file = file_path;
+        if let Some(file) = file {
+            config.apply(file, Origin::File)?;
+        }
+        config.apply(env, Origin::Env)?;
+        config.apply(flags, Origin::Flag)?;
+        Ok(config)
+    }
+
+    /// The built-in defaults.
+    pub fn defaults(db: PathBuf) -> Config {
+        Config {
+            db,
+            config_file: None,
+            scan: ScanSettings {
+                profile: Profile::Standard,
+                rate: 150.0,
+                concurrency: 10,
+                parallel_hosts: 16,
+                timeout: Duration::from_secs(10),
+                budget: Duration::from_secs(300),
+                error_budget: 20,
+                max_body: 2 * 1024 * 1024,
+                user_agent: format!(
+                    "palisade/{} (+https://github.com/palisade-scanner/palisade; security scanner)",
+                    env!("CARGO_PKG_VERSION")
+                ),
+            },
+            scope: ScopeSettings::default(),
+            network: NetworkSettings::default(),
+        }
+    }
+
+    fn apply(&mut self, layer: Layer, origin: Origin) -> Result<(), ConfigError> {
+        if let Some(db) = layer.db {
+            self.db = db;
+        }
+        self.apply_scan(layer.scan, origin)?;
+        if let Some(v) = layer.scope.allow_private {
+            self.scope.allow_private = v;
+        }
+        if let Some(cidrs) = layer.scope.allow {
+            let name = origin.name("scope.allow", "PALISADE_SCOPE_ALLOW", "--allow");
+            for cidr in cidrs {
+                self.scope
+                    .allow
+                    .push(parse_cidr(&cidr).map_err(|m| err(&name, m))?);
+            }
+        }
+        self.apply_network(layer.network, origin)
+    }
+
+    fn apply_scan(&mut self, scan: ScanLayer, origin: Origin) -> Result<(), ConfigError> {
+        let s = &mut self.scan;
+        if let Some(p) = scan.profile {
+            s.profile = p.parse().map_err(|m: String| {
+                err(
+                    origin.name("scan.profile", "PALISADE_PROFILE", "--profile"),
+                    m,
+                )
+            })?;
+        }
+        if let Some(rate) = scan.rate {
+            if !(0.1..=10_000.0).contains(&rate) {
+                let name = origin.name("scan.rate", "PALISADE_RATE", "--rate");
+                return Err(err(
+                    name,
+                    format!("{rate} is out of range: give 0.1 to 10000 requests per second"),
+                ));
+            }
+            s.rate = rate;
+        }
+        let range = |v: usize, lo: usize, hi: usize, names: (&str, &str, &str)| {
+            if (lo..=hi).contains(&v) {
+                Ok(v)
+            } else {
+                Err(err(
+                    origin.name(names.0, names.1, names.2),
+                    format!("{v} is out of range: give {lo} to {hi}"),
+                ))
+            }
+        };
+        if let Some(v) = scan.concurrency {
+            s.concurrency = range(
+                v,
+                1,
+                256,
+                ("scan.concurrency", "PALISADE_CONCURRENCY", "--concurrency"),
+            )?;
+        }
+        if let Some(v) = scan.parallel_hosts {
+            s.parallel_hosts = range(
+                v,
+                1,
+                1024,
+                (
+                    "scan.parallel_hosts",
+                    "PALISADE_PARALLEL_HOSTS",
+                    "--parallel-hosts",
+                ),
+            )?;
+        }
+        if let Some(v) = scan.max_body {
+            s.max_body = range(
+                v,
+                1024,
+                64 << 20,
+                ("scan.max_body", "PALISADE_MAX_BODY", "--max-body"),
+            )?;
+        }
+        if let Some(v) = scan.error_budget {
+            s.error_budget = range(
+                v as usize,
+                1,
+                10_000,
+                (
+                    "scan.error_budget",
+                    "PALISADE_ERROR_BUDGET",
+                    "--error-budget",
+                ),
+            )? as u32;
+        }
+        if let Some(t) = scan.timeout {
+            s.timeout = seconds(t, 0.1, 300.0).map_err(|m| {
+                err(
+                    origin.name("scan.timeout", "PALISADE_TIMEOUT", "--timeout"),
+                    m,
+                )
+            })?;
+        }
+        if let Some(t) = scan.budget {
+            s.budget = seconds(t, 1.0, 86_400.0)
+                .map_err(|m| err(origin.name("scan.budget", "PALISADE_BUDGET", "--budget"), m))?;
+        }
+        if let Some(ua) = scan.user_agent {
+            s.user_agent = ua;
+        }
+        Ok(())
+    }
+
+    fn apply_network(&mut self, net: NetworkLayer, origin: Origin) -> Result<(), ConfigError> {
+        if let Some(list) = net.resolve {
+            let name = origin.name("network.resolve", "PALISADE_RESOLVE", "--resolve");
+            for item in list {
+                self.network
+                    .pins
+                    .push(parse_resolve(&item).map_err(|m| err(&name, m))?);
+            }
+        }
+        if let Some(list) = net.connect_to {
+            let name = origin.name("network.connect_to", "PALISADE_CONNECT_TO", "--connect-to");
+            for item in list {
+                self.network
+                    .pins
+                    .push(parse_connect_to(&item).map_err(|m| err(&name, m))?);
+            }
+        }
+        if let Some(list) = net.nameservers {
+            let name = origin.name(
+                "network.nameservers",
+                "PALISADE_NAMESERVERS",
+                "--nameserver",
+            );
+            self.network.nameservers = list
+                .iter()
+                .map(|s| parse_nameserver(s).map_err(|m| err(&name, m)))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(files) = net.ca_certs {
+            let name = origin.name("network.ca_certs", "PALISADE_CA_CERT", "--ca-cert");
+            for file in files {
+                self.network
+                    .ca_certs
+                    .extend(load_ca_file(&file).map_err(|m| err(&name, m))?);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn seconds(v: f64, lo: f64, hi: f64) -> Result<Duration, String> {
+    if v.is_finite() && (lo..=hi).contains(&v) {
+        Ok(Duration::from_secs_f64(v))
+    } else {
+        Err(format!("{v} is out of range: give {lo} to {hi} seconds"))
+    }
+}
+
+fn parse_cidr(s: &str) -> Result<IpNet, String> {
+    let s = s.trim();
+    if let Ok(net) = s.parse::<IpNet>() {
+        return Ok(net.trunc());
+    }
+    s.parse::<IpAddr>()
+        .map(IpNet::from)
+        .map_err(|_| format!("'{s}' is not an IP address or CIDR range such as 10.1.0.0/16"))
+}
+
+fn parse_ip(s: &str) -> Option<IpAddr> {
+    let s = s.trim();
+    let bare = s
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or(s);
+    bare.parse().ok()
+}
+
+/// Splits `a:b:c...` where any part may be a bracketed IPv6 address.
+fn split_colon_fields(s: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut in_brackets = false;
+    for c in s.chars() {
+        match c {
+            '[' => in_brackets = true,
+            ']' => in_brackets = false,
+            ':' if !in_brackets => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur);
+    parts
+}
+
+fn parse_port(s: &str, what: &str) -> Result<u16, String> {
+    s.trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| format!("'{s}' is not a valid {what} port"))
+}
+
+fn pin_host(s: &str) -> Result<String, String> {
+    let h = s
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    if h.is_empty() {
+        return Err("the host name is empty".into());
+    }
+    Ok(h)
+}
+
+/// Parses curl's `--resolve HOST:PORT:ADDR[,ADDR...]`.
+pub fn parse_resolve(s: &str) -> Result<Pin, String> {
+    let usage = "expected HOST:PORT:ADDRESS, for example example.com:443:127.0.0.1";
+    let fields = split_colon_fields(s);
+    if fields.len() != 3 {
+        return Err(format!("'{s}': {usage}"));
+    }
+    let host = pin_host(&fields[0])?;
+    let port = parse_port(&fields[1], "")?;
+    let addrs = fields[2]
+        .split(',')
+        .map(|a| {
+            parse_ip(a)
+                .map(|ip| SocketAddr::new(ip, port))
+                .ok_or_else(|| format!("'{a}' is not an IP address ({usage})"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Pin { host, port, addrs })
+}
+
+/// Parses curl's `--connect-to HOST:PORT:ADDR:PORT2` (this program requires an IP address as the destination).
+pub fn parse_connect_to(s: &str) -> Result<Pin, String> {
+    let usage = "expected HOST:PORT:ADDRESS:PORT, for example example.com:443:127.0.0.1:8443";
+    let fields = split_colon_fields(s);
+    if fields.len() != 4 {
+        return Err(format!("'{s}': {usage}"));
+    }
+    let ip = parse_ip(&fields[2])
+        .ok_or_else(|| format!("'{}' is not an IP address ({usage})", fields[2]))?;
+    Ok(Pin {
+        host: pin_host(&fields[0])?,
+        port: parse_port(&fields[1], "")?,
+        addrs: vec![SocketAddr::new(ip, parse_port(&fields[3], "destination")?)],
+    })
+}
+
+fn parse_nameserver(s: &str) -> Result<SocketAddr, String> {
+    let s = s.trim();
+    if let Ok(sa) = s.parse::<SocketAddr>() {
+        return Ok(sa);
+    }
+    parse_ip(s)
+        .map(|ip| SocketAddr::new(ip, 53))
+        .ok_or_else(|| format!("'{s}' is not an IP address or IP:PORT of a DNS server"))
+}
+
+/// Reads every PEM certificate of a file.
+pub fn load_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read CA certificate file {}: {e}", path.display()))?;
+    let certs: Vec<_> = CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("{} is not a PEM certificate file: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!(
+            "{} contains no PEM certificate (expected -----BEGIN CERTIFICATE-----)",
+            path.display()
+        ));
+    }
+    Ok(certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn layers_apply_in_order_defaults_file_env_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("palisade.toml");
+        std::fs::write(
+            &file,
+            "db = \"/from/file.db\"\n[scan]\nrate = 5.0\nconcurrency = 3\nprofile = \"deep\"\n",
+        )
+        .unwrap();
+        let flags = Layer {
+            scan: ScanLayer {
+                rate: Some(7.0),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let get = env(&[
+            ("PALISADE_RATE", "6"),
+            ("PALISADE_DB", "/from/env.db"),
+            ("HOME", "/home/u"),
+        ]);
+        let config = Config::load_with(Some(&file), flags, get).unwrap();
+        assert_eq!(config.scan.rate, 7.0, "flag wins over env and file");
+        assert_eq!(
+            config.db,
+            PathBuf::from("/from/env.db"),
+            "env wins over file"
+        );
+        assert_eq!(config.scan.concurrency, 3, "file wins over default");
+        assert_eq!(config.scan.profile, Profile::Deep);
+        assert_eq!(config.scan.timeout, Duration::from_secs(10), "default kept");
+    }
+
+    #[test]
+    fn default_database_follows_xdg() {
+        let c = Config::load_with(None, Layer::default(), env(&[("HOME", "/home/u")])).unwrap();
+        assert_eq!(
+            c.db,
+            PathBuf::from("/home/u/.local/share/palisade/palisade.db")
+        );
+        let c = Config::load_with(
+            None,
+            Layer::default(),
+            env(&[("XDG_DATA_HOME", "/x"), ("HOME", "/h")]),
+        )
+        .unwrap();
+        assert_eq!(c.db, PathBuf::from("/x/palisade/palisade.db"));
+    }
+
+    #[test]
+    fn bad_values_name_their_source() {
+        let e = Config::load_with(None, Layer::default(), env(&[("PALISADE_RATE", "fast")]))
+            .unwrap_err();
+        assert_eq!(e.to_string(), "PALISADE_RATE: 'fast' is not a number");
+        let flags = Layer {
+            scan: ScanLayer {
+                profile: Some("turbo".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let e = Config::load_with(None, flags, env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("--profile: unknown profile 'turbo'"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.toml");
+        std::fs::write(&file, "[scan]\nrat = 1\n").unwrap();
+        let e = Config::load_with(Some(&file), Layer::default(), env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field `rat`"), "{e}");
+    }
+
+    #[test]
+    fn resolve_and_connect_to_follow_curl() {
+        let pin = parse_resolve("Example.com:443:127.0.0.1").unwrap();
+        assert_eq!(
+            pin,
+            Pin {
+                host: "example.com".into(),
+                port: 443,
+                addrs: vec!["127.0.0.1:443".parse().unwrap()]
+            }
+        );
+        let pin = parse_resolve("v6.test:80:[::1],127.0.0.2").unwrap();
+        assert_eq!(
+            pin.addrs,
+            vec!["[::1]:80".parse().unwrap(), "127.0.0.2:80".parse().unwrap()]
+        );
+        let pin = parse_connect_to("lab.test:443:127.0.0.1:8443").unwrap();
+        assert_eq!(pin.addrs, vec!["127.0.0.1:8443".parse().unwrap()]);
+        assert!(
+            parse_resolve("example.com:443")
+                .unwrap_err()
+                .contains("HOST:PORT:ADDRESS")
+        );
+        assert!(
+            parse_resolve("example.com:x:1.2.3.4")
+                .unwrap_err()
+                .contains("valid")
+        );
+        assert!(
+            parse_resolve("example.com:443:not-an-ip")
+                .unwrap_err()
+                .contains("not an IP")
+        );
+    }
+
+    #[test]
+    fn unreadable_ca_file_says_so() {
+        let e = load_ca_file(Path::new("/nonexistent/ca.pem")).unwrap_err();
+        assert!(
+            e.starts_with("cannot read CA certificate file /nonexistent/ca.pem"),
+            "{e}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("empty.pem");
+        std::fs::write(&f, "hello").unwrap();
+        assert!(
+            load_ca_file(&f)
+                .unwrap_err()
+                .contains("contains no PEM certificate")
+        );
+    }
+}

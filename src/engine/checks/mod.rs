@@ -1,0 +1,9 @@
+//! The checks, one file per module of checks; `ALL` lists every module's checks for the registry.
+
+use super::registry::Check;
+
+pub mod tls;
+pub mod tls_cert;
+
+/// Every module's checks, in the order coverage lists them.
+pub static ALL: &[&[Check]] = &[tls::CHECKS];

@@ -1,0 +1,362 @@
+//! What a running check sees: the scan's shared parts, its host's limits and caches, and the way to report findings.
+
+use super::EngineEvent;
+use super::limits::HostLimiter;
+use super::net::{HttpRequest, HttpResponse, Net, NetError};
+use super::registry::{Check, Rule};
+use super::site::Site;
+use crate::config::ScanSettings;
+use crate::model::{Confidence, Finding, FindingStatus, ObservatoryTest, Profile, Severity};
+use crate::target::TargetUrl;
+use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+/// Redirects followed at most for one fetch.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// Parts shared by every host of one scan.
+pub struct ScanCtx {
+    pub scan_id: String,
+    pub net: Arc<Net>,
+    pub settings: ScanSettings,
+    pub profile: Profile,
+    pub cancel: CancellationToken,
+    pub(super) events: mpsc::Sender<EngineEvent>,
+    pub(super) requests: Arc<AtomicU64>,
+}
+
+/// One redirect followed.
+#[derive(Debug, Clone)]
+pub struct Hop {
+    pub url: Url,
+    pub status: u16,
+    pub location: String,
+}
+
+/// A response and the redirects that led to it.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub resp: HttpResponse,
+    pub hops: Vec<Hop>,
+}
+
+/// One target of a scan, with its limits, caches and Observatory results.
+pub struct HostCtx {
+    pub scan: Arc<ScanCtx>,
+    pub index: usize,
+    pub target_id: String,
+    pub target: TargetUrl,
+    pub limiter: HostLimiter,
+    pub site: Site,
+    observatory: Mutex<Vec<ObservatoryTest>>,
+}
+
+impl HostCtx {
+    pub(super) fn new(
+        scan: Arc<ScanCtx>,
+        index: usize,
+        target_id: String,
+        target: TargetUrl,
+    ) -> HostCtx {
+        let s = &scan.settings;
+        HostCtx {
+            limiter: HostLimiter::new(s.concurrency, s.rate, s.error_budget),
+            scan,
+            index,
+            target_id,
+            target,
+            site: Site::default(),
+            observatory: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The scan profile.
+    pub fn profile(&self) -> Profile {
+        self.scan.profile
+    }
+
+    /// Sends one request under the host's limits and the request timeout. Never follows redirects.
+    pub async fn request(&self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
+        if self.scan.cancel.is_cancelled() {
+            return Err(NetError::Cancelled);
+        }
+        let _permit = self.limiter.acquire().await?;
+        self.scan.requests.fetch_add(1, Ordering::Relaxed);
+        let timeout = self.scan.settings.timeout;
+        let result = tokio::select! {
+            _ = self.scan.cancel.cancelled() => Err(NetError::Cancelled),
+            r = tokio::time::timeout(timeout, self.scan.net.send(req)) => r.unwrap_or(Err(NetError::Timeout(timeout))),
+        };
+        self.limiter.record(&result);
+        tracing::trace!(method = %req.method, url = %req.url, status = result.as_ref().map(|r| r.status).ok(), "request");
+        result
+    }
+
+    /// Sends a request and follows up to [`MAX_REDIRECTS`] redirects (as GETs), each hop under the scope guard.
+    pub async fn fetch(&self, req: HttpRequest) -> Result<Fetched, NetError> {
+        let mut hops = Vec::new();
+        let mut req = req;
+        loop {
+            let resp = self.request(&req).await?;
+            let Some(location) = resp.location() else {
+                return Ok(Fetched { resp, hops });
+            };
+            let Ok(next) = resp.url.join(location.trim()) else {
+                return Ok(Fetched { resp, hops });
+            };
+            if !matches!(next.scheme(), "http" | "https") {
+                return Ok(Fetched { resp, hops });
+            }
+            if hops.len() >= MAX_REDIRECTS {
+                return Err(NetError::TooManyRedirects(MAX_REDIRECTS));
+            }
+            if next == req.url || hops.iter().any(|h: &Hop| h.url == next) {
+                return Err(NetError::RedirectLoop(next.to_string()));
+            }
+            hops.push(Hop {
+                url: resp.url.clone(),
+                status: resp.status,
+                location,
+            });
+            req.url = next;
+            if req.method != http::Method::HEAD {
+                req.method = http::Method::GET;
+            }
+        }
+    }
+
+    /// A GET of `url` with the scan's body cap, following redirects.
+    pub async fn get(&self, url: Url) -> Result<Fetched, NetError> {
+        self.fetch(HttpRequest::get(url, self.scan.settings.max_body))
+            .await
+    }
+
+    /// The request URL for `path` on the origin the start page ended at (or the target's, if that failed).
+    pub fn site_url(&self, origin: &Url, path: &str) -> Url {
+        origin.join(path).unwrap_or_else(|_| origin.clone())
+    }
+
+    /// Records one Observatory test result for this target.
+    pub fn observe(&self, test: &str, result: &str, score_modifier: i32) {
+        let mut tests = self.observatory.lock().expect("observatory lock");
+        tests.retain(|t| t.test != test);
+        tests.push(ObservatoryTest {
+            test: test.to_string(),
+            result: result.to_string(),
+            score_modifier,
+            pass: score_modifier >= 0,
+        });
+    }
+
+    /// The Observatory tests recorded so far.
+    pub fn observatory_tests(&self) -> Vec<ObservatoryTest> {
+        self.observatory.lock().expect("observatory lock").clone()
+    }
+}
+
+/// What one running check sees: its host and a way to report.
+pub struct CheckCtx {
+    pub host: Arc<HostCtx>,
+    pub check: &'static Check,
+    found: AtomicU32,
+}
+
+impl std::ops::Deref for CheckCtx {
+    type Target = HostCtx;
+    fn deref(&self) -> &HostCtx {
+        &self.host
+    }
+}
+
+impl CheckCtx {
+    pub(super) fn new(host: Arc<HostCtx>, check: &'static Check) -> CheckCtx {
+        CheckCtx {
+            host,
+            check,
+            found: AtomicU32::new(0),
+        }
+    }
+
+    /// Findings this check reported.
+    pub fn found(&self) -> u32 {
+        self.found.load(Ordering::Relaxed)
+    }
+
+    /// Starts a finding of `rule` at `location`.
+    pub fn finding(&self, rule: &'static Rule, location: impl Into<String>) -> Draft {
+        Draft {
+            rule,
+            location: location.into(),
+            title: None,
+            description: None,
+            evidence: None,
+            severity: None,
+            confidence: Confidence::High,
+        }
+    }
+
+    /// Reports a finding now: it goes to the store and every listener while the scan runs on.
+    pub async fn report(&self, draft: Draft) {
+        let finding = draft.build(&self.host);
+        self.found.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(
+            check = finding.check_id,
+            location = finding.location,
+            "finding"
+        );
+        let _ = self
+            .scan
+            .events
+            .send(EngineEvent::Finding(self.index, finding))
+            .await;
+    }
+}
+
+/// A finding being built by a check.
+#[derive(Debug)]
+pub struct Draft {
+    rule: &'static Rule,
+    location: String,
+    title: Option<String>,
+    description: Option<String>,
+    evidence: Option<String>,
+    severity: Option<Severity>,
+    confidence: Confidence,
+}
+
+impl Draft {
+    /// A title more specific than the rule's.
+    pub fn title(mut self, title: impl Into<String>) -> Draft {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// A description more specific than the rule's.
+    pub fn description(mut self, text: impl Into<String>) -> Draft {
+        self.description = Some(text.into());
+        self
+    }
+
+    /// What was seen (cut to 500 bytes).
+    pub fn evidence(mut self, text: impl AsRef<str>) -> Draft {
+        self.evidence = Some(truncate(text.as_ref(), 500));
+        self
+    }
+
+    /// A severity other than the rule's default for this instance.
+    pub fn severity(mut self, severity: Severity) -> Draft {
+        self.severity = Some(severity);
+        self
+    }
+
+    /// How sure the check is.
+    pub fn confidence(mut self, confidence: Confidence) -> Draft {
+        self.confidence = confidence;
+        self
+    }
+
+    fn build(self, host: &HostCtx) -> Finding {
+        let rule = self.rule;
+        let module = super::registry::check_for_rule(rule.id)
+            .map(|c| c.module)
+            .expect("rule is registered");
+        Finding {
+            fingerprint: fingerprint(rule.id, &host.target.authority(), &self.location),
+            scan_id: host.scan.scan_id.clone(),
+            target_id: host.target_id.clone(),
+            check_id: rule.id.to_string(),
+            module,
+            category: rule.category,
+            severity: self.severity.unwrap_or(rule.severity),
+            confidence: self.confidence,
+            title: self.title.unwrap_or_else(|| rule.title.to_string()),
+            description: self
+                .description
+                .unwrap_or_else(|| rule.description.to_string()),
+            location: self.location,
+            evidence: self.evidence,
+            remediation: rule.remediation.to_string(),
+            references: rule.references.iter().map(|r| r.to_string()).collect(),
+            cwe: rule.cwe,
+            cve: Vec::new(),
+            kev: false,
+            cvss: None,
+            status: FindingStatus::New,
+            found_at: crate::time::now(),
+        }
+    }
+}
+
+/// The stable identity of a finding: the same problem at the same place gives the same value in every scan.
+pub fn fingerprint(check_id: &str, authority: &str, location: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [check_id, authority, location] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(&h.finalize()[..8])
+}
+
+/// Cuts text to at most `max` bytes on a character boundary, marking the cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max.saturating_sub(3);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
+}
+
+/// Shows a secret as its first characters and last four: `sk_live_…a1b2`.
+pub fn redact(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() <= 8 {
+        return "…".repeat(1);
+    }
+    let prefix: String = chars
+        .iter()
+        .take(chars.len().min(8).min(chars.len() / 3))
+        .collect();
+    let suffix: String = chars[chars.len() - 4..].iter().collect();
+    format!("{prefix}…{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable_and_distinct() {
+        let a = fingerprint("tls.cert-expired", "example.com", "example.com:443");
+        assert_eq!(
+            a,
+            fingerprint("tls.cert-expired", "example.com", "example.com:443")
+        );
+        assert_eq!(a.len(), 16);
+        assert_ne!(
+            a,
+            fingerprint("tls.cert-expired", "example.org", "example.com:443")
+        );
+        assert_ne!(fingerprint("a", "bc", "d"), fingerprint("ab", "c", "d"));
+    }
+
+    #[test]
+    fn truncate_and_redact() {
+        assert_eq!(truncate("héllo", 500), "héllo");
+        let long = "é".repeat(400);
+        let cut = truncate(&long, 500);
+        assert!(cut.len() <= 500 && cut.ends_with("..."));
+        assert_eq!(
+            redact("sk_live_51HxYzAbCdEfGhIjKlMnOp1234"),
+            "sk_live_…1234"
+        );
+        assert_eq!(redact("short"), "…");
+        assert!(!redact("AKIAIOSFODNN7EXAMPLE").contains("IOSFODNN7"));
+    }
+}

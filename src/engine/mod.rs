@@ -1,0 +1,196 @@
+//! The scan engine: runs the planned checks against each target under per-host limits, a request timeout, a
+//! whole-scan time budget and cancellation, and streams findings and coverage as events.
+
+pub mod checks;
+pub mod context;
+pub mod grade;
+pub mod html;
+pub mod limits;
+pub mod net;
+pub mod registry;
+pub mod site;
+
+use crate::config::ScanSettings;
+use crate::model::{Coverage, CoverageState, Finding, Observatory, Profile};
+use crate::target::TargetUrl;
+use context::{CheckCtx, HostCtx, ScanCtx};
+use futures::StreamExt;
+use net::Net;
+use registry::{Check, CheckFail};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+
+/// What the engine reports while it runs; `usize` is the target's index in the plan.
+#[derive(Debug)]
+pub enum EngineEvent {
+    Finding(usize, Finding),
+    CheckDone(usize, Coverage),
+    TargetDone {
+        target: usize,
+        observatory: Option<Observatory>,
+        error: Option<String>,
+    },
+}
+
+/// One target to scan.
+#[derive(Debug, Clone)]
+pub struct PlanTarget {
+    pub id: String,
+    pub url: TargetUrl,
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct ScanPlan {
+    pub scan_id: String,
+    pub profile: Profile,
+    pub targets: Vec<PlanTarget>,
+    pub checks: Vec<&'static Check>,
+}
+
+/// Why a run ended before every check finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    Cancelled,
+    Budget(Duration),
+}
+
+/// The end of a run.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    pub requests: u64,
+    pub stopped: Option<Stop>,
+}
+
+/// Runs scans on the shared network stack.
+pub struct Engine {
+    net: Arc<Net>,
+}
+
+impl Engine {
+    /// An engine over the `App`'s network stack.
+    pub fn new(net: Arc<Net>) -> Engine {
+        Engine { net }
+    }
+
+    /// Runs `plan` to the end, the budget, or `cancel`; events go to `events` as they happen.
+    pub async fn run(
+        &self,
+        plan: ScanPlan,
+        settings: ScanSettings,
+        cancel: CancellationToken,
+        events: mpsc::Sender<EngineEvent>,
+        requests: Arc<AtomicU64>,
+    ) -> RunSummary {
+        let stop = cancel.child_token();
+        let budget_hit = Arc::new(AtomicBool::new(false));
+        let budget = settings.budget;
+        let timer = {
+            let (stop, hit) = (stop.clone(), budget_hit.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(budget).await;
+                hit.store(true, Ordering::SeqCst);
+                stop.cancel();
+            })
+        };
+        let parallel = settings.parallel_hosts;
+        let scan = Arc::new(ScanCtx {
+            scan_id: plan.scan_id.clone(),
+            net: self.net.clone(),
+            settings,
+            profile: plan.profile,
+            cancel: stop,
+            events,
+            requests,
+        });
+        let checks = plan.checks;
+        futures::stream::iter(plan.targets.into_iter().enumerate())
+            .for_each_concurrent(parallel, |(index, target)| {
+                let host = Arc::new(HostCtx::new(scan.clone(), index, target.id, target.url));
+                let span = tracing::info_span!("host", target = %host.target);
+                run_host(host, checks.clone()).instrument(span)
+            })
+            .await;
+        timer.abort();
+        let stopped = if cancel.is_cancelled() {
+            Some(Stop::Cancelled)
+        } else if budget_hit.load(Ordering::SeqCst) {
+            Some(Stop::Budget(budget))
+        } else {
+            None
+        };
+        RunSummary {
+            requests: scan.requests.load(Ordering::Relaxed),
+            stopped,
+        }
+    }
+}
+
+async fn run_host(host: Arc<HostCtx>, checks: Vec<&'static Check>) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for check in checks {
+        let ctx = CheckCtx::new(host.clone(), check);
+        let span = tracing::debug_span!("check", id = check.id);
+        tasks.spawn(run_check(ctx).instrument(span));
+    }
+    while let Some(joined) = tasks.join_next().await {
+        if let Err(e) = joined {
+            tracing::error!("a check task failed: {e}");
+        }
+    }
+    let error = match host.cached_page(host.target.url()) {
+        Some(Err(e)) if !matches!(e, net::NetError::Cancelled) => Some(e.to_string()),
+        _ => None,
+    };
+    let observatory = grade::observatory(&host.observatory_tests());
+    let _ = host
+        .scan
+        .events
+        .send(EngineEvent::TargetDone {
+            target: host.index,
+            observatory,
+            error,
+        })
+        .await;
+}
+
+async fn run_check(ctx: CheckCtx) {
+    let started = Instant::now();
+    let cancel = ctx.scan.cancel.clone();
+    let run = std::panic::AssertUnwindSafe((ctx.check.run)(&ctx));
+    let result = tokio::select! {
+        biased;
+        _ = cancel.cancelled() => Err(CheckFail::from(net::NetError::Cancelled)),
+        r = futures::FutureExt::catch_unwind(run) => r.unwrap_or_else(|_| Err(CheckFail::Errored("the check crashed (a bug in palisade; please report it)".into()))),
+    };
+    let (state, detail) = match result {
+        Ok(()) if ctx.found() > 0 => (CoverageState::Found, None),
+        Ok(()) => (CoverageState::Passed, None),
+        Err(CheckFail::Skipped(why)) => (CoverageState::Skipped, Some(why)),
+        Err(CheckFail::Errored(why)) => (CoverageState::Errored, Some(why)),
+    };
+    if state == CoverageState::Errored {
+        tracing::debug!(
+            check = ctx.check.id,
+            error = detail.as_deref().unwrap_or(""),
+            "check errored"
+        );
+    }
+    let coverage = Coverage {
+        target_id: ctx.target_id.clone(),
+        check_id: ctx.check.id.to_string(),
+        state,
+        detail,
+        findings: ctx.found(),
+        duration_ms: started.elapsed().as_millis() as u64,
+    };
+    let _ = ctx
+        .scan
+        .events
+        .send(EngineEvent::CheckDone(ctx.index, coverage))
+        .await;
+}

@@ -1,0 +1,364 @@
+//! The one HTTP client and TLS inspector of an `App`: connection reuse, HTTP/2, the scope guard at connect time,
+//! response size caps, and errors a user can act on.
+
+mod connector;
+pub mod tls;
+
+pub use connector::GuardedConnector;
+
+use crate::config::Config;
+use crate::scope::{ScopeError, ScopeGuard};
+use bytes::{Bytes, BytesMut};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use http_body_util::{BodyExt, Empty};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::ServerCertVerifier;
+use rustls::pki_types::{CertificateDer, UnixTime};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tls::Handshake;
+use url::Url;
+
+/// Why a request or handshake failed, in words for the user.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NetError {
+    #[error("{0}")]
+    Scope(ScopeError),
+    #[error("cannot resolve {host}: {reason}")]
+    Dns { host: String, reason: String },
+    #[error("cannot connect to {addr}: {reason}")]
+    Connect { addr: SocketAddr, reason: String },
+    #[error("TLS handshake failed: {0}")]
+    Tls(String),
+    #[error("no response within {0:?}")]
+    Timeout(Duration),
+    #[error("broken HTTP response: {0}")]
+    Protocol(String),
+    #[error("more than {0} redirects")]
+    TooManyRedirects(usize),
+    #[error("redirect loop: {0} redirects back to a URL already visited")]
+    RedirectLoop(String),
+    #[error("the host was skipped after {0} failed requests (error budget)")]
+    ErrorBudget(u32),
+    #[error("the scan was stopped")]
+    Cancelled,
+}
+
+impl NetError {
+    /// True for failures that say the host is misbehaving (they count against its error budget).
+    pub fn counts_against_host(&self) -> bool {
+        matches!(
+            self,
+            NetError::Connect { .. }
+                | NetError::Tls(_)
+                | NetError::Timeout(_)
+                | NetError::Protocol(_)
+        )
+    }
+}
+
+/// One HTTP request.
+#[derive(Debug, Clone)]
+pub struct HttpRequest {
+    pub method: Method,
+    pub url: Url,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// Bytes of body to read at most; the rest is dropped and `truncated` set.
+    pub max_body: usize,
+}
+
+impl HttpRequest {
+    /// A GET of `url` reading at most `max_body` bytes.
+    pub fn get(url: Url, max_body: usize) -> HttpRequest {
+        HttpRequest {
+            method: Method::GET,
+            url,
+            headers: Vec::new(),
+            max_body,
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: HeaderName, value: &str) -> HttpRequest {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            self.headers.push((name, v));
+        }
+        self
+    }
+}
+
+/// One HTTP response, body read up to the cap.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub url: Url,
+    pub status: u16,
+    pub version: http::Version,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub truncated: bool,
+}
+
+impl HttpResponse {
+    /// The first value of a header as text (lossy).
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    }
+
+    /// Every value of a header as text (lossy).
+    pub fn header_all(&self, name: &str) -> Vec<String> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect()
+    }
+
+    /// The body as text (lossy UTF-8).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// The media type without parameters, lower-case.
+    pub fn content_type(&self) -> String {
+        self.header("content-type")
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    }
+
+    /// True if the response is an HTML document (by type, or by content when the type is missing).
+    pub fn is_html(&self) -> bool {
+        let ct = self.content_type();
+        if ct.is_empty() {
+            let head: String = self
+                .text()
+                .chars()
+                .take(512)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            return head.contains("<html") || head.contains("<!doctype html");
+        }
+        ct == "text/html" || ct == "application/xhtml+xml"
+    }
+
+    /// True for 3xx responses with a Location header.
+    pub fn location(&self) -> Option<String> {
+        (300..400)
+            .contains(&self.status)
+            .then(|| self.header("location"))
+            .flatten()
+    }
+}
+
+/// The shared network stack of an `App`.
+pub struct Net {
+    connector: GuardedConnector,
+    client: Client<HttpsConnector<GuardedConnector>, Empty<Bytes>>,
+    inspect: Arc<rustls::ClientConfig>,
+    verifier: Arc<WebPkiServerVerifier>,
+    user_agent: HeaderValue,
+}
+
+impl Net {
+    /// Builds the client, resolver and verifier from the configuration.
+    pub fn new(config: &Config) -> Result<Net, String> {
+        let scope = ScopeGuard::new(config.scope.allow_private, config.scope.allow.clone());
+        let connect_timeout = config.scan.timeout.min(Duration::from_secs(5));
+        let connector = GuardedConnector::new(
+            scope,
+            &config.network.pins,
+            &config.network.nameservers,
+            connect_timeout,
+        );
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls::permissive_config())
+            .https_or_http()
+            .enable_all_versions()
+            .wrap_connector(connector.clone());
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .pool_max_idle_per_host(config.scan.concurrency)
+            .build(https);
+        let user_agent = HeaderValue::from_str(&config.scan.user_agent).map_err(|_| {
+            "scan.user_agent contains characters not allowed in an HTTP header".to_string()
+        })?;
+        Ok(Net {
+            connector,
+            client,
+            inspect: Arc::new(tls::permissive_config()),
+            verifier: tls::trust_verifier(&config.network.ca_certs)?,
+            user_agent,
+        })
+    }
+
+    /// The connector, for checks that open raw connections.
+    pub fn connector(&self) -> &GuardedConnector {
+        &self.connector
+    }
+
+    /// Sends one request (no redirect following) and reads the body up to its cap. The caller bounds the time.
+    pub async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
+        let uri: hyper::Uri = req
+            .url
+            .as_str()
+            .parse()
+            .map_err(|e| NetError::Protocol(format!("cannot request {}: {e}", req.url)))?;
+        let mut builder = hyper::Request::builder()
+            .method(req.method.clone())
+            .uri(uri);
+        let headers = builder.headers_mut().expect("a fresh builder has headers");
+        headers.insert(http::header::USER_AGENT, self.user_agent.clone());
+        headers.insert(http::header::ACCEPT, HeaderValue::from_static("*/*"));
+        for (name, value) in &req.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        let request = builder
+            .body(Empty::new())
+            .map_err(|e| NetError::Protocol(e.to_string()))?;
+        let response = self.client.request(request).await.map_err(client_error)?;
+        let (parts, body) = response.into_parts();
+        let (raw, truncated) = read_capped(body, req.max_body).await?;
+        let (body, truncated) = decode(&parts.headers, raw, truncated, req.max_body);
+        Ok(HttpResponse {
+            url: req.url.clone(),
+            status: parts.status.as_u16(),
+            version: parts.version,
+            headers: parts.headers,
+            body,
+            truncated,
+        })
+    }
+
+    /// Completes a TLS handshake with `host:port` (scope-checked) and returns what the server sent.
+    pub async fn tls_handshake(&self, host: &str, port: u16) -> Result<Handshake, NetError> {
+        let name = tls::server_name(host).map_err(NetError::Tls)?;
+        let tcp = self.connector.connect(host, port).await?;
+        let connector = tokio_rustls::TlsConnector::from(self.inspect.clone());
+        let stream = connector
+            .connect(name, tcp)
+            .await
+            .map_err(|e| NetError::Tls(tls_reason(&e)))?;
+        let (_, conn) = stream.get_ref();
+        let chain = conn
+            .peer_certificates()
+            .map(|c| c.iter().map(|c| c.clone().into_owned()).collect())
+            .unwrap_or_default();
+        Ok(Handshake {
+            chain,
+            version: conn
+                .protocol_version()
+                .map(|v| format!("{v:?}"))
+                .unwrap_or_default(),
+            cipher: conn
+                .negotiated_cipher_suite()
+                .map(|c| format!("{:?}", c.suite()))
+                .unwrap_or_default(),
+            alpn: conn
+                .alpn_protocol()
+                .map(|p| String::from_utf8_lossy(p).into_owned()),
+        })
+    }
+
+    /// Verifies a chain against the trust store for `host` at `now`, as a browser would.
+    pub fn verify_chain(
+        &self,
+        chain: &[CertificateDer<'static>],
+        host: &str,
+        now: UnixTime,
+    ) -> Result<(), rustls::Error> {
+        let (leaf, intermediates) = chain
+            .split_first()
+            .ok_or(rustls::Error::NoCertificatesPresented)?;
+        let name = tls::server_name(host).map_err(rustls::Error::General)?;
+        self.verifier
+            .verify_server_cert(leaf, intermediates, &name, &[], now)
+            .map(|_| ())
+    }
+}
+
+fn tls_reason(e: &std::io::Error) -> String {
+    match e.get_ref() {
+        Some(inner) => inner.to_string(),
+        None => e.to_string(),
+    }
+}
+
+/// Turns a hyper-util client error into the most specific `NetError` found in its source chain.
+fn client_error(e: hyper_util::client::legacy::Error) -> NetError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(err) = source {
+        if let Some(net) = err.downcast_ref::<NetError>() {
+            return net.clone();
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                return NetError::Tls(tls.to_string());
+            }
+        }
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return NetError::Tls(tls.to_string());
+        }
+        if let Some(h) = err.downcast_ref::<hyper::Error>() {
+            return NetError::Protocol(h.to_string());
+        }
+        source = err.source();
+    }
+    NetError::Protocol(e.to_string())
+}
+
+async fn read_capped(
+    mut body: hyper::body::Incoming,
+    cap: usize,
+) -> Result<(Bytes, bool), NetError> {
+    let mut buf = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| NetError::Protocol(format!("the body broke off: {e}")))?;
+        if let Ok(data) = frame.into_data() {
+            let room = cap - buf.len();
+            if data.len() > room {
+                buf.extend_from_slice(&data[..room]);
+                return Ok((buf.freeze(), true));
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok((buf.freeze(), false))
+}
+
+/// Decodes gzip or deflate bodies that a server sent although none was asked for, capped like the raw body.
+fn decode(headers: &HeaderMap, raw: Bytes, truncated: bool, cap: usize) -> (Bytes, bool) {
+    let encoding = headers
+        .get("content-encoding")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mut out = Vec::new();
+    let read = match encoding.trim() {
+        "gzip" | "x-gzip" => flate2::read::GzDecoder::new(&raw[..])
+            .take(cap as u64 + 1)
+            .read_to_end(&mut out),
+        "deflate" => flate2::read::ZlibDecoder::new(&raw[..])
+            .take(cap as u64 + 1)
+            .read_to_end(&mut out),
+        _ => return (raw, truncated),
+    };
+    match read {
+        Ok(_) | Err(_) if !out.is_empty() => {
+            let cut = out.len() > cap;
+            out.truncate(cap);
+            (Bytes::from(out), truncated || cut)
+        }
+        _ => (raw, truncated),
+    }
+}

@@ -1,0 +1,365 @@
+//! What a scan learns about a site once and shares between checks: fetched pages, the not-found baseline, the crawl.
+
+use super::context::{Fetched, HostCtx};
+use super::html::{self, HtmlDoc};
+use super::net::{HttpRequest, HttpResponse, NetError};
+use crate::model::Profile;
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
+use url::Url;
+
+type Shared<T> = Arc<OnceCell<Result<T, NetError>>>;
+
+/// Per-host caches; each entry is fetched once per scan however many checks ask.
+#[derive(Default)]
+pub struct Site {
+    pages: Mutex<HashMap<String, Shared<Arc<Page>>>>,
+    not_found: OnceCell<Result<Arc<NotFound>, NetError>>,
+    crawl: OnceCell<Arc<Crawl>>,
+}
+
+/// A fetched page, with its HTML read once.
+#[derive(Debug)]
+pub struct Page {
+    pub fetched: Fetched,
+    pub html: Option<HtmlDoc>,
+}
+
+impl Page {
+    /// The final response.
+    pub fn resp(&self) -> &HttpResponse {
+        &self.fetched.resp
+    }
+
+    /// The final URL after redirects.
+    pub fn url(&self) -> &Url {
+        &self.fetched.resp.url
+    }
+}
+
+/// How the site answers a path that does not exist, so that a catch-all page is never taken for a found file.
+#[derive(Debug, Clone)]
+pub struct NotFound {
+    pub status: u16,
+    pub probe_path: String,
+    normalized: String,
+    location: Option<String>,
+}
+
+impl NotFound {
+    /// True if `resp` (to a request for `path`) looks like the site's not-found answer.
+    pub fn matches(&self, resp: &HttpResponse, path: &str) -> bool {
+        if resp.status != self.status {
+            return false;
+        }
+        if (300..400).contains(&resp.status) {
+            let loc = resp.location().map(|l| l.replace(path, ""));
+            return loc
+                == self
+                    .location
+                    .as_ref()
+                    .map(|l| l.replace(&self.probe_path, ""));
+        }
+        let body = normalize(&resp.text(), path);
+        if body == self.normalized {
+            return true;
+        }
+        let (a, b) = (body.len() as f64, self.normalized.len() as f64);
+        a > 0.0
+            && b > 0.0
+            && (a - b).abs() / a.max(b) < 0.05
+            && similar_prefix(&body, &self.normalized)
+    }
+}
+
+fn normalize(body: &str, path: &str) -> String {
+    let trimmed = path.trim_start_matches('/');
+    let mut out = body.replace(path, "");
+    if !trimmed.is_empty() {
+        out = out.replace(trimmed, "");
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn similar_prefix(a: &str, b: &str) -> bool {
+    let n = a.len().min(b.len()).min(256);
+    a.bytes()
+        .take(n)
+        .zip(b.bytes().take(n))
+        .filter(|(x, y)| x == y)
+        .count()
+        * 10
+        >= n * 9
+}
+
+/// The pages, scripts and stylesheets a bounded crawl of the site reached.
+#[derive(Debug, Default)]
+pub struct Crawl {
+    pub pages: Vec<Arc<Page>>,
+    pub scripts: Vec<Arc<Page>>,
+    pub stylesheets: Vec<Arc<Page>>,
+}
+
+/// Crawl bounds per profile: (pages, scripts and stylesheets).
+fn crawl_limits(profile: Profile) -> (usize, usize) {
+    match profile {
+        Profile::Quick => (1, 0),
+        Profile::Standard => (12, 25),
+        Profile::Deep => (60, 80),
+    }
+}
+
+/// Words in a link that suggest following it changes something: the crawler never follows those.
+const UNSAFE_LINK_WORDS: &[&str] = &[
+    "logout",
+    "log-out",
+    "signout",
+    "sign-out",
+    "delete",
+    "remove",
+    "destroy",
+    "unsubscribe",
+    "revoke",
+    "reset",
+];
+
+const NON_PAGE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "pdf", "zip", "gz", "tar", "mp4", "mp3",
+    "webm", "woff", "woff2", "ttf", "eot", "css", "js", "map", "json", "xml", "txt", "dmg", "exe",
+    "iso",
+];
+
+fn crawlable(url: &Url) -> bool {
+    let lower = url.as_str().to_ascii_lowercase();
+    if UNSAFE_LINK_WORDS.iter().any(|w| lower.contains(w)) {
+        return false;
+    }
+    let ext = url
+        .path()
+        .rsplit('/')
+        .next()
+        .and_then(|last| last.rsplit_once('.'))
+        .map(|(_, e)| e.to_string());
+    !ext.is_some_and(|e| NON_PAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// A random path that no site has.
+pub fn random_path(prefix: &str) -> String {
+    let token: String = rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(12)
+        .map(char::from)
+        .collect();
+    format!("/{prefix}{}", token.to_ascii_lowercase())
+}
+
+impl HostCtx {
+    /// GETs `url` once per scan (following redirects) and reads its HTML; later calls share the result.
+    pub async fn page(&self, url: &Url) -> Result<Arc<Page>, NetError> {
+        let cell = {
+            let mut pages = self.site.pages.lock().expect("page cache lock");
+            pages.entry(url.as_str().to_string()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let fetched = self.get(url.clone()).await?;
+            let html = fetched
+                .resp
+                .is_html()
+                .then(|| html::parse(&fetched.resp.text(), &fetched.resp.url));
+            Ok(Arc::new(Page { fetched, html }))
+        })
+        .await
+        .clone()
+    }
+
+    /// A page already fetched (or failed) in this scan, without fetching it.
+    pub fn cached_page(&self, url: &Url) -> Option<Result<Arc<Page>, NetError>> {
+        let pages = self.site.pages.lock().expect("page cache lock");
+        pages.get(url.as_str()).and_then(|cell| cell.get().cloned())
+    }
+
+    /// The target's start page (the target URL, redirects followed).
+    pub async fn start_page(&self) -> Result<Arc<Page>, NetError> {
+        self.page(self.target.url()).await
+    }
+
+    /// The root of the origin the start page ended on, or the target's own root if the start page failed.
+    pub async fn origin(&self) -> Url {
+        let base = match self.start_page().await {
+            Ok(page) => page.url().clone(),
+            Err(_) => self.target.url().clone(),
+        };
+        base.join("/").unwrap_or(base)
+    }
+
+    /// The HTTPS `(host, port)` of the site: the target's, the one its HTTP start page redirected to, or port 443
+    /// of an HTTP target on port 80. `None` when it cannot be known.
+    pub async fn https_origin(&self) -> Option<(String, u16)> {
+        if self.target.scheme() == "https" {
+            return Some((self.target.host(), self.target.port()));
+        }
+        if let Ok(page) = self.start_page().await {
+            let url = page.url();
+            if url.scheme() == "https" && url.host_str().is_some() {
+                let host = url
+                    .host_str()
+                    .unwrap_or_default()
+                    .trim_matches(['[', ']'])
+                    .to_string();
+                return Some((host, url.port_or_known_default().unwrap_or(443)));
+            }
+        }
+        (self.target.port() == 80).then(|| (self.target.host(), 443))
+    }
+
+    /// The plain-HTTP root of the site, when it can be known (an HTTP target, or an HTTPS target on port 443).
+    pub fn http_origin(&self) -> Option<Url> {
+        let mut url = self.target.url().join("/").ok()?;
+        if self.target.scheme() == "http" {
+            return Some(url);
+        }
+        if self.target.port() != 443 {
+            return None;
+        }
+        url.set_scheme("http").ok()?;
+        Some(url)
+    }
+
+    /// How the site answers a path that does not exist (measured once, without following redirects).
+    pub async fn not_found(&self) -> Result<Arc<NotFound>, NetError> {
+        self.site
+            .not_found
+            .get_or_init(|| async {
+                let path = random_path("palisade-");
+                let url = self.site_url(&self.origin().await, &path);
+                let resp = self.request(&HttpRequest::get(url, 256 * 1024)).await?;
+                Ok(Arc::new(NotFound {
+                    status: resp.status,
+                    normalized: normalize(&resp.text(), &path),
+                    location: resp.location(),
+                    probe_path: path,
+                }))
+            })
+            .await
+            .clone()
+    }
+
+    /// A bounded breadth-first crawl of same-origin links from the start page, with the scripts and stylesheets
+    /// those pages load from the same origin. Computed once per scan.
+    pub async fn crawl(&self) -> Arc<Crawl> {
+        self.site
+            .crawl
+            .get_or_init(|| self.run_crawl())
+            .await
+            .clone()
+    }
+
+    async fn run_crawl(&self) -> Arc<Crawl> {
+        let (max_pages, max_assets) = crawl_limits(self.profile());
+        let mut crawl = Crawl::default();
+        let Ok(start) = self.start_page().await else {
+            return Arc::new(crawl);
+        };
+        let origin = start.url().clone();
+        let mut seen: HashSet<String> = HashSet::from([start.url().as_str().to_string()]);
+        let mut queue: VecDeque<Url> = VecDeque::new();
+        let mut assets: Vec<(Url, bool)> = Vec::new();
+        let mut asset_seen: HashSet<String> = HashSet::new();
+        let mut frontier = vec![start];
+        while !frontier.is_empty() {
+            for page in frontier.drain(..) {
+                let Some(doc) = &page.html else { continue };
+                for link in &doc.links {
+                    if same_origin(link, &origin)
+                        && crawlable(link)
+                        && seen.insert(link.as_str().to_string())
+                    {
+                        queue.push_back(link.clone());
+                    }
+                }
+                let scripts = doc
+                    .scripts
+                    .iter()
+                    .filter_map(|s| s.src.clone())
+                    .map(|u| (u, true));
+                let styles = doc.stylesheets.iter().map(|s| (s.href.clone(), false));
+                for (url, is_script) in scripts.chain(styles) {
+                    if same_origin(&url, &origin) && asset_seen.insert(url.as_str().to_string()) {
+                        assets.push((url, is_script));
+                    }
+                }
+                crawl.pages.push(page);
+            }
+            let room = max_pages.saturating_sub(crawl.pages.len());
+            let batch: Vec<Url> = (0..room).map_while(|_| queue.pop_front()).collect();
+            let fetched = futures::future::join_all(batch.iter().map(|u| self.page(u))).await;
+            frontier = fetched
+                .into_iter()
+                .flatten()
+                .filter(|p| p.html.is_some() && same_origin(p.url(), &origin))
+                .collect();
+        }
+        assets.truncate(max_assets);
+        let fetched = futures::future::join_all(assets.iter().map(|(u, _)| self.page(u))).await;
+        for ((_, is_script), page) in assets.iter().zip(fetched) {
+            match (page, is_script) {
+                (Ok(p), true) if p.resp().status == 200 => crawl.scripts.push(p),
+                (Ok(p), false) if p.resp().status == 200 => crawl.stylesheets.push(p),
+                _ => {}
+            }
+        }
+        Arc::new(crawl)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            url: Url::parse("https://s.test/x").unwrap(),
+            status,
+            version: http::Version::HTTP_11,
+            headers: Default::default(),
+            body: body.to_string().into(),
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn not_found_recognises_catch_all_pages_that_echo_the_path() {
+        let nf = NotFound {
+            status: 200,
+            probe_path: "/palisade-abc".into(),
+            normalized: normalize("<h1>No page at /palisade-abc</h1>", "/palisade-abc"),
+            location: None,
+        };
+        assert!(nf.matches(&resp(200, "<h1>No page at /.env</h1>"), "/.env"));
+        assert!(!nf.matches(&resp(404, "<h1>No page at /.env</h1>"), "/.env"));
+        assert!(!nf.matches(&resp(200, "DB_PASSWORD=hunter2\nAPI_KEY=x\n"), "/.env"));
+    }
+
+    #[test]
+    fn crawler_avoids_links_that_change_state_and_non_pages() {
+        let ok = Url::parse("https://s.test/about").unwrap();
+        assert!(crawlable(&ok));
+        for bad in [
+            "https://s.test/logout",
+            "https://s.test/account/delete?id=1",
+            "https://s.test/a.pdf",
+            "https://s.test/app.js",
+        ] {
+            assert!(!crawlable(&Url::parse(bad).unwrap()), "{bad}");
+        }
+    }
+}

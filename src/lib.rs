@@ -1,0 +1,21 @@
+//! Palisade: a self-hosted web security scanner that AI agents, CI jobs and people drive.
+//!
+//! - [`app`] is the one place the parts are wired: `App::build(config)` gives the engine, the store and the
+//!   services every front end calls (targets, scans, findings).
+//! - [`engine`] plans and runs checks against targets under per-host limits, a time budget and the scope guard
+//!   ([`scope`]), streaming findings as they are found.
+//! - [`store`] holds all SQL (SQLite in WAL mode), behind functions named for what they do.
+//! - [`cli`] is the command-line front end; [`lab`] is the built-in demo target.
+//! - [`model`], [`target`] and [`config`] are the shared vocabulary: findings and scans, normalised targets, and
+//!   layered configuration.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod lab;
+pub mod model;
+pub mod scope;
+pub mod store;
+pub mod target;
+pub mod time;

@@ -1,0 +1,43 @@
+//! The `palisade` binary: parse the command line, start tracing, run, map errors to exit codes.
+
+use clap::Parser;
+use palisade::cli::{self, Cli};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("palisade: error: cannot start the async runtime: {e}");
+            return ExitCode::from(cli::EXIT_SCAN_ERROR);
+        }
+    };
+    match runtime.block_on(cli::run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("palisade: error: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+/// Logs go to stderr: warnings by default, more with -v, or as `PALISADE_LOG` says (tracing's filter syntax).
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "palisade=debug,info",
+        _ => "palisade=trace,debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PALISADE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

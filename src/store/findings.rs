@@ -1,0 +1,206 @@
+//! Findings and coverage: batched writes, filtered and paged reads.
+
+use super::{Store, StoreError, corrupt, parse};
+use crate::model::{Category, Coverage, Finding, FindingStatus, Module, Severity};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+/// Which findings of a scan to read.
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    /// Only findings at or above this severity.
+    pub min_severity: Option<Severity>,
+    pub category: Option<Category>,
+    pub module: Option<Module>,
+    pub status: Option<FindingStatus>,
+    pub target_id: Option<String>,
+    /// Only these fingerprints.
+    pub fingerprints: Option<Vec<String>>,
+}
+
+fn finding(row: &SqliteRow) -> Result<Finding, StoreError> {
+    let json_list = |col: &str| -> Result<Vec<String>, StoreError> {
+        serde_json::from_str(&row.try_get::<String, _>(col)?).map_err(corrupt)
+    };
+    Ok(Finding {
+        fingerprint: row.try_get("fingerprint")?,
+        scan_id: row.try_get("scan_id")?,
+        target_id: row.try_get("target_id")?,
+        check_id: row.try_get("check_id")?,
+        module: parse(row.try_get("module")?)?,
+        category: parse(row.try_get("category")?)?,
+        severity: parse(row.try_get("severity")?)?,
+        confidence: parse(row.try_get("confidence")?)?,
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        location: row.try_get("location")?,
+        evidence: row.try_get("evidence")?,
+        remediation: row.try_get("remediation")?,
+        references: json_list("refs")?,
+        cwe: row.try_get::<Option<i64>, _>("cwe")?.map(|c| c as u32),
+        cve: json_list("cve")?,
+        kev: row.try_get::<i64, _>("kev")? != 0,
+        cvss: row.try_get::<Option<f64>, _>("cvss")?.map(|c| c as f32),
+        status: parse(row.try_get("status")?)?,
+        found_at: row.try_get("found_at")?,
+    })
+}
+
+impl Store {
+    /// Writes a batch of findings in one transaction; a fingerprint already stored for the scan is kept as is.
+    /// `seq` numbers them in the order found.
+    pub async fn insert_findings(&self, findings: &[(u32, Finding)]) -> Result<(), StoreError> {
+        if findings.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for (seq, f) in findings {
+            sqlx::query(
+                "INSERT OR IGNORE INTO findings (scan_id, fingerprint, seq, target_id, check_id, module, category,
+                    severity, severity_rank, confidence, title, description, location, evidence, remediation, refs,
+                    cwe, cve, kev, cvss, status, found_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&f.scan_id)
+            .bind(&f.fingerprint)
+            .bind(*seq as i64)
+            .bind(&f.target_id)
+            .bind(&f.check_id)
+            .bind(f.module.as_str())
+            .bind(f.category.as_str())
+            .bind(f.severity.as_str())
+            .bind(f.severity.rank())
+            .bind(f.confidence.as_str())
+            .bind(&f.title)
+            .bind(&f.description)
+            .bind(&f.location)
+            .bind(&f.evidence)
+            .bind(&f.remediation)
+            .bind(serde_json::to_string(&f.references).expect("serialisable"))
+            .bind(f.cwe.map(i64::from))
+            .bind(serde_json::to_string(&f.cve).expect("serialisable"))
+            .bind(f.kev as i64)
+            .bind(f.cvss.map(f64::from))
+            .bind(f.status.as_str())
+            .bind(&f.found_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One page of a scan's findings, worst first, and how many match in all.
+    pub async fn list_findings(
+        &self,
+        scan_id: &str,
+        filter: &FindingFilter,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<Finding>, u64), StoreError> {
+        let mut count =
+            QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM findings WHERE scan_id = ");
+        count.push_bind(scan_id);
+        push_filter(&mut count, filter);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM findings WHERE scan_id = ");
+        q.push_bind(scan_id);
+        push_filter(&mut q, filter);
+        q.push(" ORDER BY severity_rank DESC, seq LIMIT ")
+            .push_bind(limit as i64)
+            .push(" OFFSET ")
+            .push_bind(offset as i64);
+        let rows = q.build().fetch_all(&self.pool).await?;
+        Ok((
+            rows.iter().map(finding).collect::<Result<_, _>>()?,
+            total as u64,
+        ))
+    }
+
+    /// Writes coverage rows (replacing rows of the same check and target).
+    pub async fn insert_coverage(
+        &self,
+        scan_id: &str,
+        rows: &[Coverage],
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for c in rows {
+            sqlx::query(
+                "INSERT OR REPLACE INTO coverage (scan_id, target_id, check_id, state, detail, findings, duration_ms)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(scan_id)
+            .bind(&c.target_id)
+            .bind(&c.check_id)
+            .bind(c.state.as_str())
+            .bind(&c.detail)
+            .bind(c.findings as i64)
+            .bind(c.duration_ms as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A scan's coverage, in the order checks are registered within each target.
+    pub async fn list_coverage(&self, scan_id: &str) -> Result<Vec<Coverage>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.target_id, c.check_id, c.state, c.detail, c.findings, c.duration_ms
+             FROM coverage c LEFT JOIN scan_targets st ON st.scan_id = c.scan_id AND st.target_id = c.target_id
+             WHERE c.scan_id = ? ORDER BY st.position, c.check_id",
+        )
+        .bind(scan_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Coverage {
+                    target_id: r.try_get("target_id")?,
+                    check_id: r.try_get("check_id")?,
+                    state: parse(r.try_get("state")?)?,
+                    detail: r.try_get("detail")?,
+                    findings: r.try_get::<i64, _>("findings")? as u32,
+                    duration_ms: r.try_get::<i64, _>("duration_ms")? as u64,
+                })
+            })
+            .collect()
+    }
+}
+
+fn push_filter(q: &mut QueryBuilder<Sqlite>, f: &FindingFilter) {
+    if let Some(s) = f.min_severity {
+        q.push(" AND severity_rank >= ").push_bind(s.rank());
+    }
+    if let Some(c) = f.category {
+        q.push(" AND category = ").push_bind(c.as_str().to_string());
+    }
+    if let Some(m) = f.module {
+        q.push(" AND module = ").push_bind(m.as_str().to_string());
+    }
+    match f.status {
+        Some(s) => {
+            q.push(" AND status = ").push_bind(s.as_str().to_string());
+        }
+        None => {
+            q.push(" AND status != 'fixed'");
+        }
+    }
+    if let Some(t) = &f.target_id {
+        q.push(" AND target_id = ").push_bind(t.clone());
+    }
+    if let Some(fps) = &f.fingerprints {
+        q.push(" AND fingerprint IN (");
+        let mut sep = q.separated(", ");
+        for fp in fps {
+            sep.push_bind(fp.clone());
+        }
+        if fps.is_empty() {
+            sep.push("NULL");
+        }
+        q.push(")");
+    }
+}
