@@ -238,11 +238,8 @@ impl Collector {
             } => {
                 let t = &self.targets[target];
                 let (score, grade) = grade::security_score(&t.counts);
-                let scanned = t
-                    .coverage
-                    .values()
-                    .any(|s| matches!(s, CoverageState::Passed | CoverageState::Found));
-                let graded = error.is_none() || scanned;
+                // A target whose start page could not be fetched was not scanned: it gets no grade.
+                let graded = error.is_none();
                 let result = ScanTarget {
                     target_id: t.id.clone(),
                     url: t.url.to_string(),
@@ -250,7 +247,7 @@ impl Collector {
                     previous_scan_id: t.previous.clone(),
                     security_score: graded.then_some(score),
                     risk_grade: graded.then(|| grade.to_string()),
-                    observatory,
+                    observatory: observatory.filter(|_| graded),
                     counts: t.counts,
                     error,
                 };
