@@ -2,6 +2,9 @@
 //! binary with an environment that cannot reach anything but loopback.
 #![allow(dead_code)]
 
+pub mod dns;
+pub mod hostile;
+
 use axum::Router;
 use palisade::app::{App, DEFAULT_ORG, ScanRequest};
 use palisade::config::{Config, Pin};
@@ -84,21 +87,27 @@ pub fn config(dir: &TempDir) -> Config {
     config
 }
 
-/// A real App on a temporary database.
+/// A real App on a temporary database, resolving names with a DNS server of its own that is authoritative for
+/// `test.` and knows no names there, so a lookup that is not pinned fails at once (NXDOMAIN) instead of reaching the
+/// machine's resolver.
 pub struct TestApp {
     pub app: App,
     pub dir: TempDir,
+    _dns: dns::DnsServer,
 }
 
 impl TestApp {
     /// Builds an App after letting `adjust` change the test configuration.
     pub async fn new(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
+        let dns = dns::serve("test.", &[]).await;
         let mut config = config(&dir);
+        config.network.nameservers = vec![dns.addr];
         adjust(&mut config);
         TestApp {
             app: App::build(config).await.expect("app builds"),
             dir,
+            _dns: dns,
         }
     }
 

@@ -298,23 +298,28 @@ fn tls_reason(e: &std::io::Error) -> String {
 fn client_error(e: hyper_util::client::legacy::Error) -> NetError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(err) = source {
-        if let Some(net) = err.downcast_ref::<NetError>() {
-            return net.clone();
-        }
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                return NetError::Tls(tls.to_string());
-            }
-        }
-        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
-            return NetError::Tls(tls.to_string());
-        }
-        if let Some(h) = err.downcast_ref::<hyper::Error>() {
-            return NetError::Protocol(h.to_string());
+        if let Some(found) = specific(err) {
+            return found;
         }
         source = err.source();
     }
     NetError::Protocol(e.to_string())
+}
+
+/// A `NetError` for errors we know, looking inside `io::Error` wrappers (whose `source()` skips a level).
+fn specific(err: &(dyn std::error::Error + 'static)) -> Option<NetError> {
+    if let Some(net) = err.downcast_ref::<NetError>() {
+        return Some(net.clone());
+    }
+    if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+        return Some(NetError::Tls(tls.to_string()));
+    }
+    if let Some(h) = err.downcast_ref::<hyper::Error>() {
+        return Some(NetError::Protocol(h.to_string()));
+    }
+    let io = err.downcast_ref::<std::io::Error>()?;
+    let inner: &(dyn std::error::Error + 'static) = io.get_ref()?;
+    specific(inner)
 }
 
 async fn read_capped(
