@@ -51,6 +51,23 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .map_err(|e| open_err(format!("cannot create {}: {e}", dir.display())))?;
         }
+        // Processes opening the same new database at once race on the switch to WAL and on migrations ("table
+        // already exists", "database is locked"): an advisory lock on a file beside it serialises opening.
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("palisade.db");
+        let lock_path = path.with_file_name(format!("{name}.lock"));
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| open_err(format!("cannot create {}: {e}", lock_path.display())))?;
+        let _guard = tokio::task::spawn_blocking(move || lock.lock().map(|_| lock))
+            .await
+            .map_err(|e| open_err(e.to_string()))?
+            .map_err(|e| open_err(format!("cannot lock {}: {e}", lock_path.display())))?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

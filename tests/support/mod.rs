@@ -4,6 +4,7 @@
 
 pub mod dns;
 pub mod hostile;
+pub mod lab_process;
 
 use axum::Router;
 use palisade::app::{App, DEFAULT_ORG, ScanRequest};
@@ -214,7 +215,12 @@ impl Outcome {
 /// The binary, with a fresh database in `dir`, no configuration file, DNS pointed at nothing, and `dir` as the
 /// working directory.
 pub fn palisade(dir: &TempDir) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("palisade").unwrap();
+    assert_cmd::Command::from_std(palisade_std(dir))
+}
+
+/// Like [`palisade`], as a `std::process::Command` (to spawn several at once).
+pub fn palisade_std(dir: &TempDir) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_palisade"));
     cmd.current_dir(dir.path())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
