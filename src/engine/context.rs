@@ -96,6 +96,26 @@ impl HostCtx {
         result
     }
 
+    /// Completes a TLS handshake with `host:port` under the host's limits and the request timeout (it counts as a
+    /// request sent).
+    pub async fn tls_handshake(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> Result<super::net::tls::Handshake, NetError> {
+        if self.scan.cancel.is_cancelled() {
+            return Err(NetError::Cancelled);
+        }
+        let _permit = self.limiter.acquire().await?;
+        self.scan.requests.fetch_add(1, Ordering::Relaxed);
+        let timeout = self.scan.settings.timeout;
+        let result = tokio::time::timeout(timeout, self.scan.net.tls_handshake(host, port))
+            .await
+            .unwrap_or(Err(NetError::Timeout(timeout)));
+        self.limiter.record(&result);
+        result
+    }
+
     /// Sends a request and follows up to [`MAX_REDIRECTS`] redirects (as GETs), each hop under the scope guard.
     pub async fn fetch(&self, req: HttpRequest) -> Result<Fetched, NetError> {
         let mut hops = Vec::new();

@@ -203,27 +203,13 @@ pub static CHECKS: &[Check] = &[
     },
 ];
 
-async fn handshake(
-    ctx: &CheckCtx,
-    host: &str,
-    port: u16,
-) -> Result<crate::engine::net::tls::Handshake, NetError> {
-    let _permit = ctx.limiter.acquire().await?;
-    let timeout = ctx.scan.settings.timeout;
-    let result = tokio::time::timeout(timeout, ctx.scan.net.tls_handshake(host, port))
-        .await
-        .unwrap_or(Err(NetError::Timeout(timeout)));
-    ctx.limiter.record(&result);
-    result
-}
-
 async fn certificate(ctx: &CheckCtx) -> CheckResult {
     let Some((host, port)) = ctx.https_origin().await else {
         return Err(CheckFail::Skipped(
             "the site has no HTTPS address to check".into(),
         ));
     };
-    let shake = match handshake(ctx, &host, port).await {
+    let shake = match ctx.tls_handshake(&host, port).await {
         Err(NetError::Connect { .. }) if ctx.target.scheme() == "http" => {
             return Err(CheckFail::Skipped(format!(
                 "nothing answers HTTPS on {host}:{port}"
@@ -394,7 +380,7 @@ async fn https_redirect(ctx: &CheckCtx) -> CheckResult {
 
 /// Whether port 443 of an HTTP target's host completes a TLS handshake.
 async fn offers_https(ctx: &CheckCtx) -> Result<bool, CheckFail> {
-    match handshake(ctx, &ctx.target.host(), 443).await {
+    match ctx.tls_handshake(&ctx.target.host(), 443).await {
         Ok(_) => Ok(true),
         Err(NetError::Connect { .. } | NetError::Tls(_) | NetError::Timeout(_)) => Ok(false),
         Err(e) => Err(e.into()),
