@@ -154,12 +154,17 @@ pub struct SeverityCounts {
 impl SeverityCounts {
     /// Adds one finding of `severity`.
     pub fn add(&mut self, severity: Severity) {
+        self.add_n(severity, 1);
+    }
+
+    /// Adds `n` findings of `severity`.
+    pub fn add_n(&mut self, severity: Severity, n: u32) {
         match severity {
-            Severity::Critical => self.critical += 1,
-            Severity::High => self.high += 1,
-            Severity::Medium => self.medium += 1,
-            Severity::Low => self.low += 1,
-            Severity::Info => self.info += 1,
+            Severity::Critical => self.critical += n,
+            Severity::High => self.high += n,
+            Severity::Medium => self.medium += n,
+            Severity::Low => self.low += n,
+            Severity::Info => self.info += n,
         }
     }
 

@@ -91,11 +91,6 @@ impl TargetUrl {
         Ok(TargetUrl { url })
     }
 
-    /// Wraps an already-normalised URL (as stored); falls back to parsing.
-    pub fn from_stored(url: &str) -> Result<TargetUrl, TargetError> {
-        TargetUrl::parse(url)
-    }
-
     /// The URL as a `url::Url`.
     pub fn url(&self) -> &Url {
         &self.url

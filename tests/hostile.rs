@@ -208,8 +208,7 @@ async fn cancelling_keeps_what_was_found() {
         .app
         .cancel_scan(DEFAULT_ORG, &id)
         .await
-        .err()
-        .expect("already ended");
+        .expect_err("already ended");
     assert!(
         again.to_string().contains("already ended (cancelled)"),
         "{again}"

@@ -39,8 +39,7 @@ async fn a_name_resolving_to_loopback_is_refused_by_default() {
         .app
         .start_scan(DEFAULT_ORG, request)
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     let AppError::OutOfScope { target, reason } = &err else {
         panic!("{err}")
     };
@@ -57,8 +56,7 @@ async fn a_name_resolving_to_loopback_is_refused_by_default() {
         .app
         .add_target(DEFAULT_ORG, &url, None)
         .await
-        .err()
-        .expect("add_target refuses too");
+        .expect_err("add_target refuses too");
     assert!(matches!(err, AppError::OutOfScope { .. }), "{err}");
 }
 
@@ -99,8 +97,7 @@ async fn a_name_with_one_blocked_address_among_public_ones_is_refused() {
         .app
         .add_target(DEFAULT_ORG, "https://mixed.test/", None)
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(
         err.to_string()
             .contains("10.0.0.8, a private-network address"),
@@ -115,8 +112,7 @@ async fn cloud_metadata_is_refused_even_with_allow_private_unless_a_cidr_names_i
         .app
         .add_target(DEFAULT_ORG, "http://meta.test/latest/", None)
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(
         err.to_string()
             .contains("169.254.169.254, a link-local address"),
@@ -130,8 +126,7 @@ async fn cloud_metadata_is_refused_even_with_allow_private_unless_a_cidr_names_i
         .app
         .add_target(DEFAULT_ORG, "http://169.254.169.254/", None)
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(
         literal
             .to_string()

@@ -171,14 +171,12 @@ async fn load_previous(
     target_id: &str,
     url: &str,
 ) -> Result<HashMap<String, Finding>, StoreError> {
-    let scan = app
+    // The target may have been removed and added again since, with a new id: match it by URL.
+    let previous_target = app
         .inner
         .store
-        .get_scan(super::DEFAULT_ORG, previous_scan)
-        .await?;
-    let previous_target = scan
-        .and_then(|s| s.targets.into_iter().find(|t| t.url == url))
-        .map(|t| t.target_id)
+        .scan_target_id(previous_scan, url)
+        .await?
         .unwrap_or_else(|| target_id.to_string());
     let filter = FindingFilter {
         target_id: Some(previous_target),
@@ -213,8 +211,8 @@ impl Collector {
                 let _ = self
                     .running
                     .events
-                    .send(ScanEvent::Finding(Arc::new(finding.clone())));
-                self.findings.push((self.seq, finding));
+                    .send(ScanEvent::Finding(Arc::new((*finding).clone())));
+                self.findings.push((self.seq, *finding));
             }
             EngineEvent::CheckDone(index, coverage) => {
                 self.done += 1;

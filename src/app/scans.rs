@@ -64,6 +64,14 @@ pub struct ScanHandle {
     done: watch::Receiver<bool>,
 }
 
+impl std::fmt::Debug for ScanHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScanHandle")
+            .field("scan", &self.scan.id)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ScanHandle {
     /// Waits until the scan reaches a terminal state.
     pub async fn finished(&mut self) {

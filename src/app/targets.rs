@@ -66,10 +66,10 @@ impl App {
     pub async fn remove_target(&self, org: &str, id_or_url: &str) -> Result<Target, AppError> {
         let normalised = TargetUrl::parse(id_or_url).map(|u| u.to_string()).ok();
         let mut found = self.inner.store.find_target(org, id_or_url).await?;
-        if found.is_none() {
-            if let Some(url) = normalised {
-                found = self.inner.store.find_target(org, &url).await?;
-            }
+        if found.is_none()
+            && let Some(url) = normalised
+        {
+            found = self.inner.store.find_target(org, &url).await?;
         }
         let target = found.ok_or_else(|| AppError::NotFound {
             kind: "target",

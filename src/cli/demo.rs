@@ -67,10 +67,7 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<u8, CliError> {
         eprintln!("      palisade scan https://your-site.example    (your own site)");
     }
     app.shutdown().await;
-    Ok(match exit_code(&report, None) {
-        0 => 0,
-        code => code,
-    })
+    Ok(exit_code(&report, None))
 }
 
 pub async fn lab(global: &Global, args: LabArgs) -> Result<u8, CliError> {

@@ -156,13 +156,11 @@ pub fn parse(body: &str, page_url: &Url) -> HtmlDoc {
     }
     for l in html.select(&LINK) {
         let rel = l.value().attr("rel").unwrap_or("").to_ascii_lowercase();
-        if rel.split_whitespace().any(|r| r == "stylesheet") {
-            if let Some(href) = l.value().attr("href").and_then(resolve) {
-                doc.stylesheets.push(Stylesheet {
-                    href,
-                    integrity: l.value().attr("integrity").map(str::to_string),
-                });
-            }
+        if rel.split_whitespace().any(|r| r == "stylesheet")
+            && let Some(href) = l.value().attr("href").and_then(resolve)
+        {
+            let integrity = l.value().attr("integrity").map(str::to_string);
+            doc.stylesheets.push(Stylesheet { href, integrity });
         }
     }
     doc.links = html

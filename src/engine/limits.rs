@@ -62,10 +62,10 @@ impl HostLimiter {
 
     /// Counts a failed request against the budget if it says something about the host.
     pub fn record(&self, result: &Result<impl Sized, NetError>) {
-        if let Err(e) = result {
-            if e.counts_against_host() {
-                self.failures.fetch_add(1, Ordering::Relaxed);
-            }
+        if let Err(e) = result
+            && e.counts_against_host()
+        {
+            self.failures.fetch_add(1, Ordering::Relaxed);
         }
     }
 

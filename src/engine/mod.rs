@@ -27,7 +27,7 @@ use tracing::Instrument;
 /// What the engine reports while it runs; `usize` is the target's index in the plan.
 #[derive(Debug)]
 pub enum EngineEvent {
-    Finding(usize, Finding),
+    Finding(usize, Box<Finding>),
     CheckDone(usize, Coverage),
     TargetDone {
         target: usize,

@@ -130,6 +130,21 @@ impl Store {
         Ok(id)
     }
 
+    /// The id a URL had as a target of a scan.
+    pub async fn scan_target_id(
+        &self,
+        scan_id: &str,
+        url: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let id =
+            sqlx::query_scalar("SELECT target_id FROM scan_targets WHERE scan_id = ? AND url = ?")
+                .bind(scan_id)
+                .bind(url)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(id)
+    }
+
     /// Saves progress and renews the owner's lease.
     pub async fn update_progress(&self, id: &str, p: &ScanProgress<'_>) -> Result<(), StoreError> {
         sqlx::query("UPDATE scans SET phase = ?, checks_done = ?, requests = ?, lease_until = ? WHERE id = ?")
@@ -246,10 +261,8 @@ impl Store {
                 }
                 let severity = parse(row.try_get("severity")?)?;
                 let target = per_target.entry(row.try_get("target_id")?).or_default();
-                for _ in 0..n {
-                    target.add(severity);
-                    s.counts.add(severity);
-                }
+                target.add_n(severity, n);
+                s.counts.add_n(severity, n);
             }
             for t in &mut s.targets {
                 t.counts = per_target.remove(&t.target_id).unwrap_or_default();
