@@ -130,13 +130,14 @@ async fn cors(ctx: &CheckCtx) -> CheckResult {
     let (result, modifier) = observatory(PROBE_ORIGIN, acao.as_deref(), credentials);
     ctx.observe("cross-origin-resource-sharing", result, modifier);
     let location = url.to_string();
-    if acao.as_deref() == Some(PROBE_ORIGIN) && credentials {
-        let draft = ctx.finding(&CORS_ANY_ORIGIN, &location).evidence(evidence(
-            PROBE_ORIGIN,
-            PROBE_ORIGIN,
-            true,
-        ));
-        ctx.report(draft).await;
+    if acao.as_deref() == Some(PROBE_ORIGIN) {
+        // A server that echoes any origin echoes `null` too: that adds nothing. Without credentials the echo
+        // exposes no more than `Access-Control-Allow-Origin: *` would.
+        if credentials {
+            let shown = evidence(PROBE_ORIGIN, PROBE_ORIGIN, true);
+            let draft = ctx.finding(&CORS_ANY_ORIGIN, &location).evidence(shown);
+            ctx.report(draft).await;
+        }
         return Ok(());
     }
     let (null_acao, null_credentials) = cors_grant(&null?);

@@ -1,11 +1,12 @@
 //! `headers.csp`: the Content-Security-Policy a page enforces (headers and `<meta http-equiv>`, never the
 //! report-only header), what it lets scripts do, and the Observatory's `content-security-policy` test.
 
-use super::csp_policy::{self, Allowance, Policy};
+use super::csp_allow::{self, Allowance};
+use super::csp_observatory::observatory;
+use super::csp_policy::{PageCsp, Policy};
 use super::graded_page;
 use crate::engine::context::CheckCtx;
 use crate::engine::registry::CheckResult;
-use crate::engine::site::Page;
 use crate::model::Severity;
 
 const MDN_CSP: &str = "https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CSP";
@@ -74,60 +75,6 @@ headers_rule!(
     [MDN_CSP]
 );
 
-/// The policies one page carries.
-pub(super) struct PageCsp {
-    /// Policies from `Content-Security-Policy` headers.
-    pub header: Vec<Policy>,
-    /// Policies from `<meta http-equiv="Content-Security-Policy">`.
-    pub meta: Vec<Policy>,
-    /// The raw header lines and meta contents, for evidence.
-    pub shown: Vec<String>,
-}
-
-impl PageCsp {
-    /// Reads the CSP headers and meta policies of `page`.
-    pub fn of(page: &Page) -> PageCsp {
-        let values = page.resp().header_all("content-security-policy");
-        let mut shown: Vec<String> = values
-            .iter()
-            .map(|v| format!("Content-Security-Policy: {v}"))
-            .collect();
-        let mut meta = Vec::new();
-        let metas = page.html.iter().flat_map(|doc| doc.meta.iter());
-        for m in metas.filter(|m| m.http_equiv.eq_ignore_ascii_case("content-security-policy")) {
-            if !m.content.trim().is_empty() {
-                shown.push(format!("<meta http-equiv> CSP: {}", m.content));
-                meta.push(csp_policy::parse_policy(&m.content, true));
-            }
-        }
-        PageCsp {
-            header: csp_policy::parse_header(&values),
-            meta,
-            shown,
-        }
-    }
-
-    /// Every policy that has at least one directive: what the browser enforces.
-    pub fn enforced(&self) -> Vec<Policy> {
-        self.header
-            .iter()
-            .chain(&self.meta)
-            .filter(|p| !p.directives.is_empty())
-            .cloned()
-            .collect()
-    }
-
-    /// True when the page has no CSP header and no CSP meta element.
-    pub fn absent(&self) -> bool {
-        self.header.is_empty() && self.meta.is_empty()
-    }
-
-    /// The evidence text.
-    pub fn evidence(&self) -> String {
-        self.shown.join(" | ")
-    }
-}
-
 pub(super) async fn check(ctx: &CheckCtx) -> CheckResult {
     let page = graded_page(ctx).await?;
     let csp = PageCsp::of(&page);
@@ -137,7 +84,7 @@ pub(super) async fn check(ctx: &CheckCtx) -> CheckResult {
         .header_all("content-security-policy-report-only")
         .is_empty();
     let enforced = csp.enforced();
-    let allowance = csp_policy::evaluate(&enforced);
+    let allowance = csp_allow::evaluate(&enforced);
     let (result, modifier) = observatory(&csp, allowance.as_ref(), https, report_only);
     ctx.observe("content-security-policy", result, modifier);
     if page.html.is_none() {
@@ -243,7 +190,7 @@ async fn report_insecure(ctx: &CheckCtx, a: &Allowance, location: &str, evidence
     let covered = |entry: &&String| {
         let (directive, source) = entry.split_once(' ').unwrap_or_default();
         a.broad_script.is_some()
-            && csp_policy::is_broad(source)
+            && csp_allow::is_broad(source)
             && matches!(directive, "script-src" | "script-src-elem" | "default-src")
     };
     let active: Vec<&String> = a.insecure_active.iter().filter(|e| !covered(e)).collect();
@@ -271,147 +218,4 @@ async fn report_insecure(ctx: &CheckCtx, a: &Allowance, location: &str, evidence
         .severity(severity)
         .evidence(format!("{}; policy: {evidence}", sources.join(", ")));
     ctx.report(draft).await;
-}
-
-/// The Observatory's `content-security-policy` result and score modifier.
-fn observatory(
-    csp: &PageCsp,
-    a: Option<&Allowance>,
-    https: bool,
-    report_only: bool,
-) -> (&'static str, i32) {
-    let not_implemented = if report_only {
-        ("csp-not-implemented-but-reporting-enabled", -25)
-    } else {
-        ("csp-not-implemented", -25)
-    };
-    if csp.absent() {
-        return not_implemented;
-    }
-    let all = || csp.header.iter().chain(&csp.meta);
-    let reporting = |d: &String| d == "report-uri" || d == "report-to";
-    if all().any(|p| p.blank || p.duplicates.iter().any(|d| !reporting(d))) {
-        return ("csp-header-invalid", -25);
-    }
-    let Some(a) = a else {
-        return not_implemented;
-    };
-    if a.strict_dynamic_without_nonce {
-        return ("csp-header-invalid", -25);
-    }
-    if a.inline_script || a.broad_script.is_some() || a.broad_object.is_some() {
-        return ("csp-implemented-with-unsafe-inline", -20);
-    }
-    if https && !a.insecure_active.is_empty() {
-        return ("csp-implemented-with-insecure-scheme", -20);
-    }
-    if a.eval {
-        return ("csp-implemented-with-unsafe-eval", -10);
-    }
-    let passing = if https && !a.insecure_passive.is_empty() {
-        (
-            "csp-implemented-with-insecure-scheme-in-passive-content-only",
-            -10,
-        )
-    } else if a.unsafe_style {
-        ("csp-implemented-with-unsafe-inline-in-style-src-only", 0)
-    } else if a.default_none {
-        ("csp-implemented-with-no-unsafe-default-src-none", 10)
-    } else {
-        ("csp-implemented-with-no-unsafe", 5)
-    };
-    if all().any(|p| p.duplicates.iter().any(reporting)) {
-        return ("csp-implemented-but-duplicate-directives", 0);
-    }
-    passing
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn grade(header: &str, https: bool) -> (&'static str, i32) {
-        let csp = PageCsp {
-            header: csp_policy::parse_header(&[header.to_string()]),
-            meta: Vec::new(),
-            shown: Vec::new(),
-        };
-        let a = csp_policy::evaluate(&csp.enforced());
-        observatory(&csp, a.as_ref(), https, false)
-    }
-
-    #[test]
-    fn observatory_results_follow_its_order_of_checks() {
-        let cases = [
-            (
-                "default-src 'none'; script-src 'self'; form-action 'self'",
-                ("csp-implemented-with-no-unsafe-default-src-none", 10),
-            ),
-            ("default-src 'self'", ("csp-implemented-with-no-unsafe", 5)),
-            (
-                "default-src 'self'; style-src 'self' 'unsafe-inline'",
-                ("csp-implemented-with-unsafe-inline-in-style-src-only", 0),
-            ),
-            (
-                "default-src 'self'; img-src http://i.test",
-                (
-                    "csp-implemented-with-insecure-scheme-in-passive-content-only",
-                    -10,
-                ),
-            ),
-            (
-                "default-src 'self' 'unsafe-eval'",
-                ("csp-implemented-with-unsafe-eval", -10),
-            ),
-            (
-                "default-src 'self'; connect-src http://api.test",
-                ("csp-implemented-with-insecure-scheme", -20),
-            ),
-            (
-                "default-src * 'unsafe-inline'",
-                ("csp-implemented-with-unsafe-inline", -20),
-            ),
-            (
-                "script-src 'self'",
-                ("csp-implemented-with-unsafe-inline", -20),
-            ),
-            (
-                "default-src 'self'; default-src *",
-                ("csp-header-invalid", -25),
-            ),
-            (
-                "script-src 'strict-dynamic'; object-src 'none'",
-                ("csp-header-invalid", -25),
-            ),
-            (
-                "default-src 'self'; report-uri /a; report-uri /b",
-                ("csp-implemented-but-duplicate-directives", 0),
-            ),
-        ];
-        for (header, expected) in cases {
-            assert_eq!(grade(header, true), expected, "{header}");
-        }
-        assert_eq!(
-            grade("default-src 'self'; connect-src http://api.test", false),
-            ("csp-implemented-with-no-unsafe", 5),
-            "http: sources only count against HTTPS sites"
-        );
-    }
-
-    #[test]
-    fn no_policy_and_report_only() {
-        let csp = PageCsp {
-            header: Vec::new(),
-            meta: Vec::new(),
-            shown: Vec::new(),
-        };
-        assert_eq!(
-            observatory(&csp, None, true, false),
-            ("csp-not-implemented", -25)
-        );
-        assert_eq!(
-            observatory(&csp, None, true, true),
-            ("csp-not-implemented-but-reporting-enabled", -25)
-        );
-    }
 }

@@ -1,7 +1,7 @@
 //! `headers.framing`: whether other sites can frame the page (X-Frame-Options, CSP `frame-ancestors` from the
 //! header), and the Observatory's `x-frame-options` test.
 
-use super::csp::PageCsp;
+use super::csp_policy::PageCsp;
 use super::{combined, graded_page, shown};
 use crate::engine::context::CheckCtx;
 use crate::engine::registry::CheckResult;

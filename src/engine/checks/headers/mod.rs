@@ -24,18 +24,22 @@ macro_rules! headers_rule {
 mod cookie_parse;
 mod cookies;
 mod csp;
+mod csp_allow;
+mod csp_observatory;
 mod csp_policy;
 mod framing;
 mod isolation;
 mod misc;
+mod mixed;
 mod sf;
-mod sri_mixed;
+mod sri;
 
 use crate::engine::context::CheckCtx;
 use crate::engine::registry::{Check, CheckFail};
 use crate::engine::site::Page;
 use crate::model::{Module, Profile};
 use std::sync::Arc;
+use url::Url;
 
 /// The `headers` checks.
 pub static CHECKS: &[Check] = &[
@@ -117,8 +121,8 @@ pub static CHECKS: &[Check] = &[
         module: Module::Headers,
         profile: Profile::Quick,
         summary: "scripts from other sites carry an integrity hash",
-        rules: &[&sri_mixed::SRI_MISSING],
-        run: |ctx| Box::pin(sri_mixed::sri(ctx)),
+        rules: &[&sri::SRI_MISSING],
+        run: |ctx| Box::pin(sri::check(ctx)),
     },
     Check {
         id: "headers.mixed-content",
@@ -126,11 +130,11 @@ pub static CHECKS: &[Check] = &[
         profile: Profile::Quick,
         summary: "HTTPS pages loading http: resources, and forms that send data over plain HTTP",
         rules: &[
-            &sri_mixed::MIXED_ACTIVE,
-            &sri_mixed::MIXED_PASSIVE,
-            &sri_mixed::FORM_INSECURE,
+            &mixed::MIXED_ACTIVE,
+            &mixed::MIXED_PASSIVE,
+            &mixed::FORM_INSECURE,
         ],
-        run: |ctx| Box::pin(sri_mixed::mixed_content(ctx)),
+        run: |ctx| Box::pin(mixed::mixed_content(ctx)),
     },
 ];
 
@@ -196,6 +200,39 @@ fn site_of(host: &str) -> String {
     let country_second_level = labels[n - 1].len() == 2 && labels[n - 2].len() <= 3;
     let keep = if country_second_level { 3 } else { 2 };
     labels[n.saturating_sub(keep)..].join(".")
+}
+
+/// The host of a URL, empty when it has none.
+fn host(url: &Url) -> &str {
+    url.host_str().unwrap_or("")
+}
+
+/// The first page each item was seen on, and on how many pages in all.
+struct FirstSeen<T> {
+    /// Each item, the first page it was seen on, and the number of pages.
+    items: Vec<(T, Arc<Page>, usize)>,
+}
+
+impl<T: PartialEq> FirstSeen<T> {
+    fn new() -> Self {
+        FirstSeen { items: Vec::new() }
+    }
+
+    fn add(&mut self, item: T, page: &Arc<Page>) {
+        match self.items.iter_mut().find(|(i, ..)| *i == item) {
+            Some((_, _, n)) => *n += 1,
+            None => self.items.push((item, page.clone(), 1)),
+        }
+    }
+}
+
+/// " (and N other pages)" for evidence.
+fn also(n: usize) -> String {
+    match n {
+        1 => String::new(),
+        2 => " (and 1 other page)".into(),
+        n => format!(" (and {} other pages)", n - 1),
+    }
 }
 
 #[cfg(test)]

@@ -1,18 +1,15 @@
-//! `headers.subresource-integrity` and `headers.mixed-content`: scripts from other sites without an integrity
-//! hash (with the Observatory's `subresource-integrity` test), HTTPS pages loading http: resources, and forms that
-//! send data over plain HTTP. Each problem is reported once, at the first page (start page first) that has it.
+//! `headers.subresource-integrity`: scripts from other sites without an integrity hash, on the start page and the
+//! crawled pages (each script reported once, at the first page that loads it), and the Observatory's
+//! `subresource-integrity` test on the start page.
 
-use super::csp::PageCsp;
-use super::{csp_policy, graded_status, pages, same_site};
+use super::{FirstSeen, also, graded_status, host, pages, same_site};
 use crate::engine::context::CheckCtx;
-use crate::engine::registry::{CheckResult, Rule};
+use crate::engine::registry::CheckResult;
 use crate::engine::site::Page;
 use crate::model::Severity;
-use std::sync::Arc;
 use url::Url;
 
 const MDN_SRI: &str = "https://developer.mozilla.org/en-US/docs/Web/Security/Subresource_Integrity";
-const MDN_MIXED: &str = "https://developer.mozilla.org/en-US/docs/Web/Security/Mixed_content";
 
 headers_rule!(
     SRI_MISSING,
@@ -23,36 +20,6 @@ headers_rule!(
     "The page runs a script served by another site. If that site or CDN is compromised (as polyfill.io was in 2024), the attacker's code runs in this site's pages with full access to its users' data.",
     "Pin the exact file with Subresource Integrity: `<script src=\"https://cdn.example/lib@1.2.3/lib.min.js\" integrity=\"sha384-...\" crossorigin=\"anonymous\">` (srihash.org or `openssl dgst -sha384 -binary lib.min.js | openssl base64 -A`), or serve the file from your own origin.",
     [MDN_SRI]
-);
-headers_rule!(
-    MIXED_ACTIVE,
-    "headers.mixed-content-active",
-    Medium,
-    Some(319),
-    "HTTPS page loads a script, stylesheet or frame over plain HTTP",
-    "Browsers block active content fetched over HTTP on an HTTPS page, so the page is broken; older browsers load it, and then anyone on the network can replace it and take over the page.",
-    "Load the resource over https:// (or from your own origin), or send `Content-Security-Policy: upgrade-insecure-requests` once every such resource is available over HTTPS.",
-    [MDN_MIXED]
-);
-headers_rule!(
-    MIXED_PASSIVE,
-    "headers.mixed-content-passive",
-    Low,
-    Some(319),
-    "HTTPS page loads an image or media over plain HTTP",
-    "Images, audio and video fetched over HTTP can be seen and replaced on the network; browsers upgrade or block them, which breaks the page where HTTPS is not available.",
-    "Reference the resource with https:// (or from your own origin), or send `Content-Security-Policy: upgrade-insecure-requests`.",
-    [MDN_MIXED]
-);
-headers_rule!(
-    FORM_INSECURE,
-    "headers.form-insecure",
-    Medium,
-    Some(319),
-    "Form submits its data over plain HTTP",
-    "What visitors type into the form crosses the network in clear text, where it can be read and changed.",
-    "Serve the page over HTTPS and point the form's action at an https:// URL (or a relative one).",
-    [MDN_MIXED]
 );
 
 /// True for an integrity attribute holding at least one hash browsers check.
@@ -74,37 +41,7 @@ fn versioned(url: &Url) -> bool {
         .any(|w| w[0].is_ascii_digit() && w[1] == b'.' && w[2].is_ascii_digit())
 }
 
-fn host(url: &Url) -> &str {
-    url.host_str().unwrap_or("")
-}
-
-/// The first page each item was seen on, and on how many pages in all.
-struct FirstSeen<T> {
-    items: Vec<(T, Arc<Page>, usize)>,
-}
-
-impl<T: PartialEq> FirstSeen<T> {
-    fn new() -> Self {
-        FirstSeen { items: Vec::new() }
-    }
-
-    fn add(&mut self, item: T, page: &Arc<Page>) {
-        match self.items.iter_mut().find(|(i, ..)| *i == item) {
-            Some((_, _, n)) => *n += 1,
-            None => self.items.push((item, page.clone(), 1)),
-        }
-    }
-}
-
-fn also(n: usize) -> String {
-    match n {
-        1 => String::new(),
-        2 => " (and 1 other page)".into(),
-        n => format!(" (and {} other pages)", n - 1),
-    }
-}
-
-pub(super) async fn sri(ctx: &CheckCtx) -> CheckResult {
+pub(super) async fn check(ctx: &CheckCtx) -> CheckResult {
     let pages = pages(ctx).await?;
     let start = &pages[0];
     if graded_status(start.resp().status) {
@@ -216,101 +153,6 @@ fn observatory(page: &Page, target_host: &str) -> (&'static str, i32) {
 }
 
 /// Active (`true`) and passive http: resources an HTML page loads.
-fn insecure_resources(page: &Page) -> Vec<(bool, &'static str, Url)> {
-    let Some(doc) = &page.html else {
-        return Vec::new();
-    };
-    let http = |u: &Url| u.scheme() == "http";
-    let scripts = doc
-        .scripts
-        .iter()
-        .filter_map(|s| s.src.clone())
-        .map(|u| (true, "script", u));
-    let styles = doc
-        .stylesheets
-        .iter()
-        .map(|s| (true, "stylesheet", s.href.clone()));
-    let subs = doc.subresources.iter().map(|r| {
-        let (active, tag) = match r.tag.as_str() {
-            "iframe" => (true, "iframe"),
-            "object" => (true, "object"),
-            "embed" => (true, "embed"),
-            "img" => (false, "img"),
-            "audio" => (false, "audio"),
-            "video" => (false, "video"),
-            _ => (false, "source"),
-        };
-        (active, tag, r.url.clone())
-    });
-    scripts
-        .chain(styles)
-        .chain(subs)
-        .filter(|(_, _, u)| http(u))
-        .collect()
-}
-
-pub(super) async fn mixed_content(ctx: &CheckCtx) -> CheckResult {
-    let mut mixed = FirstSeen::new();
-    let mut forms = FirstSeen::new();
-    for page in &pages(ctx).await? {
-        let Some(doc) = &page.html else { continue };
-        let https = page.url().scheme() == "https";
-        let upgrades = csp_policy::evaluate(&PageCsp::of(page).enforced())
-            .is_some_and(|a| a.upgrades_insecure);
-        if https && !upgrades {
-            for resource in insecure_resources(page) {
-                mixed.add(resource, page);
-            }
-        }
-        for form in &doc.forms {
-            let http_action = form.action.scheme() == "http";
-            let upgraded = upgrades && host(&form.action) == host(page.url());
-            if (https && http_action && !upgraded) || (!https && form.has_password) {
-                forms.add((form.action.clone(), form.has_password, http_action), page);
-            }
-        }
-    }
-    for ((active, tag, url), page, n) in mixed.items {
-        let rule: &'static Rule = if active {
-            &MIXED_ACTIVE
-        } else {
-            &MIXED_PASSIVE
-        };
-        let draft = ctx
-            .finding(rule, format!("{} ({tag}: {url})", page.url()))
-            .title(format!("HTTPS page loads {tag} {url} over plain HTTP"))
-            .evidence(format!("<{tag}> {url} on {}{}", page.url(), also(n)));
-        ctx.report(draft).await;
-    }
-    for ((action, password, http_action), page, n) in forms.items {
-        let (title, severity) = match (password, http_action) {
-            (true, true) => ("Password form submits over plain HTTP", Severity::High),
-            (true, false) => (
-                "Password form is served on a plain-HTTP page",
-                Severity::Medium,
-            ),
-            _ => (
-                "Form on an HTTPS page submits over plain HTTP",
-                Severity::Medium,
-            ),
-        };
-        let draft = ctx
-            .finding(
-                &FORM_INSECURE,
-                format!("{} (form action: {action})", page.url()),
-            )
-            .title(title)
-            .severity(severity)
-            .evidence(format!(
-                "<form action=\"{action}\"> on {}{}",
-                page.url(),
-                also(n)
-            ));
-        ctx.report(draft).await;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
