@@ -138,24 +138,23 @@ async fn invalid_samesite_and_none_without_secure() {
         Profile::Quick,
     )
     .await;
-    let titles: Vec<&str> = out
-        .findings
-        .iter()
-        .filter(|f| f.check_id == "headers.cookie-samesite")
-        .map(|f| f.title.as_str())
-        .collect();
-    assert_eq!(titles.len(), 2, "{titles:?}");
-    assert!(
-        titles
-            .iter()
-            .any(|t| t.contains("invalid SameSite value \"Yes\"")),
-        "{titles:?}"
+    assert_eq!(
+        out.ids_in("headers.cookie"),
+        vec!["headers.cookie-no-secure", "headers.cookie-samesite"],
+        "one finding per cookie: SameSite=None without Secure is the missing Secure flag"
     );
+    let invalid = out.finding("headers.cookie-samesite");
     assert!(
-        titles
-            .iter()
-            .any(|t| t.contains("SameSite=None without Secure")),
-        "{titles:?}"
+        invalid.title.contains("invalid SameSite value \"Yes\""),
+        "{}",
+        invalid.title
+    );
+    assert_eq!(invalid.location, "https://site.test/ (Set-Cookie: pref)");
+    let none = out.finding("headers.cookie-no-secure");
+    assert!(
+        none.title.contains("SameSite=None without Secure"),
+        "{}",
+        none.title
     );
     assert_eq!(
         observed(&out, "cookies"),

@@ -156,10 +156,17 @@ fn problems(
     }
     let session = is_session_name(name);
     let mut out = Vec::new();
+    // SameSite=None without Secure is the same missing flag: on HTTPS pages the Secure finding says both.
+    let none_insecure = c.same_site() == SameSite::None && !c.secure;
     if seen.https() && !c.secure {
-        let mut draft = ctx
-            .finding(&NO_SECURE, &location)
-            .title(format!("Cookie {name} is set without the Secure flag"));
+        let title = if none_insecure {
+            format!(
+                "Cookie {name} has SameSite=None without Secure, so Chromium browsers reject it"
+            )
+        } else {
+            format!("Cookie {name} is set without the Secure flag")
+        };
+        let mut draft = ctx.finding(&NO_SECURE, &location).title(title);
         if session && !hsts {
             draft = draft.severity(Severity::Medium).description(
                 "This session cookie is also sent over plain HTTP, and the site has no HSTS to stop that, so \
@@ -180,8 +187,8 @@ fn problems(
         SameSite::Invalid(v) => Some(format!(
             "Cookie {name} has an invalid SameSite value {v:?}, which browsers ignore"
         )),
-        SameSite::None if !c.secure => Some(format!(
-            "Cookie {name} has SameSite=None without Secure, so browsers reject it"
+        SameSite::None if none_insecure && !seen.https() => Some(format!(
+            "Cookie {name} has SameSite=None without Secure, so Chromium browsers reject it"
         )),
         SameSite::Missing if session => {
             Some(format!("Session cookie {name} has no SameSite attribute"))

@@ -7,6 +7,7 @@ use crate::engine::context::CheckCtx;
 use crate::engine::registry::{CheckResult, Rule};
 use crate::engine::site::Page;
 use crate::model::Severity;
+use std::sync::Arc;
 use url::Url;
 
 const MDN_MIXED: &str = "https://developer.mozilla.org/en-US/docs/Web/Security/Mixed_content";
@@ -42,7 +43,7 @@ headers_rule!(
     [MDN_MIXED]
 );
 
-fn insecure_resources(page: &Page) -> Vec<(bool, &'static str, Url)> {
+fn insecure_resources(page: &Page) -> Vec<Mixed> {
     let Some(doc) = &page.html else {
         return Vec::new();
     };
@@ -75,27 +76,13 @@ fn insecure_resources(page: &Page) -> Vec<(bool, &'static str, Url)> {
         .collect()
 }
 
+/// An http: resource of an HTTPS page: active or not, tag, URL.
+type Mixed = (bool, &'static str, Url);
+/// A form sending data over HTTP: action, has a password field, action is http:.
+type InsecureForm = (Url, bool, bool);
+
 pub(super) async fn mixed_content(ctx: &CheckCtx) -> CheckResult {
-    let mut mixed = FirstSeen::new();
-    let mut forms = FirstSeen::new();
-    for page in &pages(ctx).await? {
-        let Some(doc) = &page.html else { continue };
-        let https = page.url().scheme() == "https";
-        let upgrades =
-            csp_allow::evaluate(&PageCsp::of(page).enforced()).is_some_and(|a| a.upgrades_insecure);
-        if https && !upgrades {
-            for resource in insecure_resources(page) {
-                mixed.add(resource, page);
-            }
-        }
-        for form in &doc.forms {
-            let http_action = form.action.scheme() == "http";
-            let upgraded = upgrades && host(&form.action) == host(page.url());
-            if (https && http_action && !upgraded) || (!https && form.has_password) {
-                forms.add((form.action.clone(), form.has_password, http_action), page);
-            }
-        }
-    }
+    let (mixed, forms) = collect(&pages(ctx).await?);
     for ((active, tag, url), page, n) in mixed.items {
         let rule: &'static Rule = if active {
             &MIXED_ACTIVE
@@ -120,19 +107,36 @@ pub(super) async fn mixed_content(ctx: &CheckCtx) -> CheckResult {
                 Severity::Medium,
             ),
         };
-        let draft = ctx
-            .finding(
-                &FORM_INSECURE,
-                format!("{} (form action: {action})", page.url()),
-            )
-            .title(title)
-            .severity(severity)
-            .evidence(format!(
-                "<form action=\"{action}\"> on {}{}",
-                page.url(),
-                also(n)
-            ));
-        ctx.report(draft).await;
+        let location = format!("{} (form action: {action})", page.url());
+        let evidence = format!("<form action=\"{action}\"> on {}{}", page.url(), also(n));
+        let draft = ctx.finding(&FORM_INSECURE, location).title(title);
+        ctx.report(draft.severity(severity).evidence(evidence))
+            .await;
     }
     Ok(())
+}
+
+/// The mixed resources and insecure forms of `pages`, each at the first page that has it. Pages whose CSP has
+/// `upgrade-insecure-requests` have none: browsers fetch their http: URLs (and same-host form posts) over HTTPS.
+fn collect(pages: &[Arc<Page>]) -> (FirstSeen<Mixed>, FirstSeen<InsecureForm>) {
+    let (mut mixed, mut forms) = (FirstSeen::new(), FirstSeen::new());
+    for page in pages {
+        let Some(doc) = &page.html else { continue };
+        let https = page.url().scheme() == "https";
+        let upgrades =
+            csp_allow::evaluate(&PageCsp::of(page).enforced()).is_some_and(|a| a.upgrades_insecure);
+        if https && !upgrades {
+            for resource in insecure_resources(page) {
+                mixed.add(resource, page);
+            }
+        }
+        for form in &doc.forms {
+            let http_action = form.action.scheme() == "http";
+            let upgraded = upgrades && host(&form.action) == host(page.url());
+            if (https && http_action && !upgraded) || (!https && form.has_password) {
+                forms.add((form.action.clone(), form.has_password, http_action), page);
+            }
+        }
+    }
+    (mixed, forms)
 }
