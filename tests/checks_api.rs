@@ -1,0 +1,210 @@
+//! The `api` checks (CORS with an arbitrary and a null origin, TRACE) against real HTTPS servers on loopback,
+//! and what the `headers` and `api` checks cost in requests.
+
+mod site;
+mod support;
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use http::{HeaderMap, Method, Uri};
+use palisade::model::{Profile, Severity};
+use site::*;
+use std::sync::{Arc, Mutex};
+use support::*;
+
+/// How a test server answers CORS requests.
+#[derive(Clone, Copy)]
+enum Cors {
+    /// Copies the request's Origin into Access-Control-Allow-Origin.
+    Reflect { credentials: bool },
+    /// `Access-Control-Allow-Origin: *`.
+    Public,
+    /// Allows one named origin (and `null` if `null` is true), with credentials.
+    AllowList { null: bool },
+    /// Allows `null` without credentials.
+    NullOnly,
+}
+
+fn cors_site(mode: Cors) -> Router {
+    Router::new().fallback(move |headers: HeaderMap| async move {
+        let origin = headers
+            .get("origin")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let mut resp = http::Response::builder();
+        for (k, v) in HARDENED {
+            resp = resp.header(*k, *v);
+        }
+        let allowed = match (mode, origin.as_deref()) {
+            (_, None) => None,
+            (Cors::Reflect { credentials }, Some(o)) => Some((o.to_string(), credentials)),
+            (Cors::Public, Some(_)) => Some(("*".to_string(), false)),
+            (Cors::AllowList { null }, Some(o))
+                if o == "https://app.site.test" || (null && o == "null") =>
+            {
+                Some((o.to_string(), true))
+            }
+            (Cors::NullOnly, Some("null")) => Some(("null".to_string(), false)),
+            _ => None,
+        };
+        if let Some((acao, credentials)) = allowed {
+            resp = resp.header("access-control-allow-origin", acao);
+            if credentials {
+                resp = resp.header("access-control-allow-credentials", "true");
+            }
+        }
+        resp.body(axum::body::Body::from(HTML)).unwrap()
+    })
+}
+
+async fn scan_cors(mode: Cors) -> Outcome {
+    scan_https(cors_site(mode), Profile::Quick).await
+}
+
+#[tokio::test]
+async fn cors_reflecting_any_origin_with_credentials() {
+    let out = scan_cors(Cors::Reflect { credentials: true }).await;
+    assert_eq!(
+        out.ids_in("api."),
+        vec!["api.cors-reflects-origin"],
+        "the null finding would repeat it"
+    );
+    let f = out.finding("api.cors-reflects-origin");
+    assert_eq!((f.severity, f.location.as_str()), (Severity::High, URL));
+    assert!(
+        f.evidence
+            .as_deref()
+            .unwrap()
+            .contains("https://palisade-cors-probe.invalid")
+    );
+    assert_eq!(
+        observed(&out, "cross-origin-resource-sharing"),
+        (
+            "cross-origin-resource-sharing-implemented-with-universal-access".into(),
+            -50
+        )
+    );
+}
+
+#[tokio::test]
+async fn reflection_without_credentials_and_public_cors_are_not_findings() {
+    let reflect = scan_cors(Cors::Reflect { credentials: false }).await;
+    assert_eq!(reflect.ids_in("api."), Vec::<&str>::new());
+    assert_eq!(observed(&reflect, "cross-origin-resource-sharing").1, 0);
+    let public = scan_cors(Cors::Public).await;
+    assert_eq!(public.ids_in("api."), Vec::<&str>::new());
+    assert_eq!(
+        observed(&public, "cross-origin-resource-sharing").0,
+        "cross-origin-resource-sharing-implemented-with-public-access"
+    );
+}
+
+#[tokio::test]
+async fn cors_trusting_null() {
+    let with_credentials = scan_cors(Cors::AllowList { null: true }).await;
+    assert_eq!(
+        with_credentials.ids_in("api."),
+        vec!["api.cors-allows-null"]
+    );
+    assert_eq!(
+        with_credentials.finding("api.cors-allows-null").severity,
+        Severity::High
+    );
+    assert_eq!(
+        observed(&with_credentials, "cross-origin-resource-sharing").0,
+        "cross-origin-resource-sharing-not-implemented",
+        "the arbitrary origin was not allowed"
+    );
+    let without = scan_cors(Cors::NullOnly).await;
+    assert_eq!(
+        without.finding("api.cors-allows-null").severity,
+        Severity::Info
+    );
+    let allow_list = scan_cors(Cors::AllowList { null: false }).await;
+    assert_eq!(allow_list.ids_in("api."), Vec::<&str>::new());
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Trace {
+    Echo,
+    Refuse,
+    IgnoreMethod,
+}
+
+/// A site answering TRACE as `mode` says, recording every request as `METHOD path origin`.
+fn trace_site(mode: Trace, log: Arc<Mutex<Vec<String>>>) -> Router {
+    let handler = move |State(log): State<Arc<Mutex<Vec<String>>>>,
+                        method: Method,
+                        uri: Uri,
+                        headers: HeaderMap| async move {
+        let origin = headers
+            .get("origin")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
+        log.lock()
+            .unwrap()
+            .push(format!("{method} {} {origin}", uri.path()));
+        let mut resp = http::Response::builder();
+        for (k, v) in HARDENED {
+            resp = resp.header(*k, *v);
+        }
+        let body = match (method == Method::TRACE, mode) {
+            (true, Trace::Echo) => {
+                let mut echo = format!("TRACE {uri} HTTP/1.1\r\n");
+                for (k, v) in &headers {
+                    echo.push_str(&format!("{k}: {}\r\n", v.to_str().unwrap_or("")));
+                }
+                echo
+            }
+            (true, Trace::Refuse) => {
+                return resp.status(405).body(axum::body::Body::empty()).unwrap();
+            }
+            _ => HTML.to_string(),
+        };
+        let resp: Response = resp.body(axum::body::Body::from(body)).unwrap();
+        resp
+    };
+    Router::new().fallback(handler).with_state(log)
+}
+
+#[tokio::test]
+async fn trace_is_reported_only_when_the_echo_proves_it_in_the_standard_profile() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let echo = scan_https(trace_site(Trace::Echo, log.clone()), Profile::Standard).await;
+    assert_eq!(echo.ids_in("api.trace"), vec!["api.trace-enabled"]);
+    assert_eq!(echo.finding("api.trace-enabled").severity, Severity::Low);
+    let quick = scan_https(trace_site(Trace::Echo, log.clone()), Profile::Quick).await;
+    assert_eq!(quick.ids_in("api.trace"), Vec::<&str>::new());
+    assert!(
+        quick.coverage.iter().all(|c| c.check_id != "api.trace"),
+        "TRACE is not planned in quick"
+    );
+    for mode in [Trace::Refuse, Trace::IgnoreMethod] {
+        let out = scan_https(trace_site(mode, log.clone()), Profile::Standard).await;
+        assert_eq!(out.ids_in("api.trace"), Vec::<&str>::new());
+    }
+}
+
+#[tokio::test]
+async fn header_checks_reuse_the_start_page_and_api_checks_send_three_requests() {
+    for (profile, trace) in [(Profile::Quick, 0), (Profile::Standard, 1)] {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        scan_https(trace_site(Trace::Refuse, log.clone()), profile).await;
+        let log = log.lock().unwrap().clone();
+        let count = |line: &str| log.iter().filter(|l| *l == line).count();
+        assert_eq!(
+            count("GET / -"),
+            1,
+            "{profile}: the start page is fetched once: {log:?}"
+        );
+        assert_eq!(
+            count("GET / https://palisade-cors-probe.invalid"),
+            1,
+            "{log:?}"
+        );
+        assert_eq!(count("GET / null"), 1, "{log:?}");
+        assert_eq!(count("TRACE / -"), trace, "{log:?}");
+        assert_eq!(log.len(), 3 + trace, "{profile}: nothing else: {log:?}");
+    }
+}
