@@ -317,7 +317,7 @@ pub fn truncate(text: &str, max: usize) -> String {
 pub fn redact(secret: &str) -> String {
     let chars: Vec<char> = secret.chars().collect();
     if chars.len() <= 8 {
-        return "…".repeat(1);
+        return "…".to_string();
     }
     let prefix: String = chars
         .iter()
