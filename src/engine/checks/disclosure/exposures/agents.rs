@@ -29,11 +29,7 @@ pub(super) fn instructions(resp: &HttpResponse) -> Option<Proof> {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let lower = text.to_lowercase();
-    if text.trim().len() < 40
-        || lines.len() < 2
-        || !INSTRUCTION_WORDS.iter().any(|w| lower.contains(w))
-    {
+    if text.trim().len() < 40 || !worded_like_instructions(&text, &lines) {
         return None;
     }
     let first = truncate(lines[0], 100);
@@ -61,6 +57,19 @@ pub(super) fn instructions(resp: &HttpResponse) -> Option<Proof> {
         proof.severity = Some(Severity::High);
     }
     Some(proof)
+}
+
+/// Prose or Markdown for an agent: instruction words, and headings, list items, several lines or a "you are" role,
+/// but not a `key=value` page (a status or config answer).
+fn worded_like_instructions(text: &str, lines: &[&str]) -> bool {
+    regex!(STRUCTURE, r"(?m)^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s)");
+    regex!(KEY_VALUE, r"^[A-Za-z_][\w.-]*\s*[=:]\s*\S*$");
+    let lower = text.to_lowercase();
+    let key_values = lines.iter().filter(|l| KEY_VALUE.is_match(l)).count();
+    lines.len() >= 2
+        && key_values * 2 < lines.len()
+        && (STRUCTURE.is_match(text) || lines.len() >= 3 || lower.contains("you are "))
+        && INSTRUCTION_WORDS.iter().any(|w| lower.contains(w))
 }
 
 fn object(resp: &HttpResponse) -> Option<Map<String, Value>> {
