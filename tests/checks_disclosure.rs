@@ -255,3 +255,14 @@ async fn a_catch_all_that_looks_like_a_file_is_still_the_catch_all() {
     .await;
     assert_eq!(scanned.ids(), vec!["disclosure.security-txt-missing"]);
 }
+
+/// The same kind of catch-all, larger than a probe's body cap: the probe reads only its start, which must still be
+/// recognised as the not-found answer.
+#[tokio::test]
+async fn a_large_catch_all_read_in_part_is_still_the_catch_all() {
+    let body: String = (0..8000).map(|i| format!("NODE_{i}_STATUS=ok\n")).collect();
+    let body: &'static str = Box::leak(body.into_boxed_str());
+    assert!(body.len() > 100 * 1024);
+    let scanned = scan_site(vec![], Missing::Page(200, body), Profile::Standard).await;
+    assert_eq!(scanned.ids(), vec!["disclosure.security-txt-missing"]);
+}

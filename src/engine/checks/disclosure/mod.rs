@@ -1,7 +1,9 @@
 //! `disclosure` checks: version banners, exposed files verified by content, source maps, directory listings, error
 //! pages with stack traces or debug modes, and a missing security.txt.
 
+use crate::engine::net::HttpResponse;
 use crate::engine::registry::Check;
+use crate::engine::site::NotFound;
 use crate::model::{Module, Profile};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -116,6 +118,37 @@ fn url_location(url: &Url) -> String {
     url.set_query(None);
     url.set_fragment(None);
     url.to_string()
+}
+
+/// True if `resp` (to a request for `path`) is the site's not-found answer. Beyond [`NotFound::matches`], a body cut
+/// short by a probe's small cap is compared with the start of the not-found body, so a large catch-all page read
+/// only in part is still recognised.
+fn is_catch_all(nf: &NotFound, resp: &HttpResponse, path: &str) -> bool {
+    if nf.matches(resp, path) {
+        return true;
+    }
+    if !resp.truncated || resp.status != nf.status {
+        return false;
+    }
+    let text = resp.text();
+    let mut body = text.replace(path, "");
+    let bare = path.trim_start_matches('/');
+    if !bare.is_empty() {
+        body = body.replace(bare, "");
+    }
+    let body = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The last bytes may be a word cut in two; compare what comes before them.
+    let n = body.len().saturating_sub(16).min(4096);
+    let expected = nf.body().as_bytes();
+    n >= 64
+        && expected.len() >= n
+        && body.as_bytes()[..n]
+            .iter()
+            .zip(&expected[..n])
+            .filter(|(a, b)| a == b)
+            .count()
+            * 10
+            >= n * 9
 }
 
 /// True if the text starts like an HTML document (a catch-all page, a login form, an SPA shell).

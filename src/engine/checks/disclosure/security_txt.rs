@@ -1,6 +1,6 @@
 //! security.txt (RFC 9116): a site should say where to report vulnerabilities, at /.well-known/security.txt.
 
-use super::{looks_like_html, url_location};
+use super::{is_catch_all, looks_like_html, url_location};
 use crate::engine::context::CheckCtx;
 use crate::engine::net::{HttpRequest, HttpResponse, NetError};
 use crate::engine::registry::CheckResult;
@@ -40,7 +40,7 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
         match ctx.fetch(HttpRequest::get(url, 64 * 1024)).await {
             Ok(fetched) if valid(&fetched.resp) => {
                 let nf = ctx.not_found().await?;
-                if !nf.matches(&fetched.resp, path) {
+                if !is_catch_all(&nf, &fetched.resp, path) {
                     return Ok(());
                 }
             }

@@ -1,7 +1,7 @@
 //! Source maps of the site's own scripts: found from `sourceMappingURL` comments and `SourceMap` headers of the
 //! crawled scripts, else at `<script>.map`; reported when the map is really served (verified as a v3 map).
 
-use super::{looks_like_html, url_location};
+use super::{is_catch_all, looks_like_html, url_location};
 use crate::engine::context::CheckCtx;
 use crate::engine::net::{HttpRequest, HttpResponse, NetError};
 use crate::engine::registry::CheckResult;
@@ -117,7 +117,7 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     }
     let results = futures::future::join_all(maps.iter().map(|url| async {
         let resp = ctx.request(&HttpRequest::get(url.clone(), MAP_CAP)).await?;
-        let found = (resp.status == 200 && !nf.matches(&resp, url.path()))
+        let found = (resp.status == 200 && !is_catch_all(&nf, &resp, url.path()))
             .then(|| verify(&resp))
             .flatten();
         Ok::<_, NetError>(found)

@@ -10,7 +10,7 @@ pub(crate) mod probes;
 pub(crate) mod rules;
 mod text;
 
-use super::url_location;
+use super::{is_catch_all, url_location};
 use crate::engine::context::CheckCtx;
 use crate::engine::net::{HttpRequest, NetError};
 use crate::engine::registry::{CheckFail, CheckResult};
@@ -102,7 +102,7 @@ async fn probe(
     let resp = ctx
         .request(&HttpRequest::get(url, p.kind.max_body()))
         .await?;
-    if resp.status != 200 || resp.body.is_empty() || nf.matches(&resp, p.path) {
+    if resp.status != 200 || resp.body.is_empty() || is_catch_all(nf, &resp, p.path) {
         return Ok(None);
     }
     Ok(p.kind.verify(&resp))
