@@ -165,6 +165,10 @@ async fn openapi_documents_are_one_info_finding() {
 const AGENTS_MD: &str = "# AGENTS.md\n\n## Setup\n- Run `pnpm install` then `pnpm test` before every commit.\n\
     - The staging database is at 10.20.0.15; never run migrations against production.\n";
 
+const CURSOR_RULES_INDEX: &str = "<html><head><title>Index of /.cursor/rules</title></head><body><h1>Index of /.cursor/rules</h1>\
+    <ul><li><a href=\"/.cursor/\"> Parent Directory</a></li><li><a href=\"project.mdc\"> project.mdc</a></li>\
+    <li><a href=\"testing.mdc\"> testing.mdc</a></li></ul></body></html>";
+
 #[tokio::test]
 async fn agent_instruction_files_and_an_mcp_config_with_a_token() {
     let mcp = r#"{"mcpServers":{"github":{"command":"npx","args":["-y","@modelcontextprotocol/server-github"],
@@ -177,8 +181,11 @@ async fn agent_instruction_files_and_an_mcp_config_with_a_token() {
             "You are an expert in TypeScript and Next.js.\nAlways use server components.\n",
         ),
         ok("/.mcp.json", "application/json", mcp),
+        ok("/.cursor/rules/", "text/html", CURSOR_RULES_INDEX),
     ])
     .await;
+    let rules = s.evidence("disclosure.agent-files-exposed", &url("/.cursor/rules/"));
+    assert!(rules.contains("project.mdc, testing.mdc"), "{rules}");
     let agents = s.at("disclosure.agent-files-exposed", &url("/AGENTS.md"));
     assert_eq!(
         (agents.severity, agents.category),
@@ -217,6 +224,7 @@ async fn agent_file_paths_answered_by_an_app_shell_are_not_agent_files() {
             "application/json",
             r#"{"servers":["eu-1","us-2"]}"#,
         ),
+        ok("/.cursor/rules/", "text/html", shell),
     ])
     .await;
     assert_eq!(s.ids(), vec!["disclosure.security-txt-missing"]);

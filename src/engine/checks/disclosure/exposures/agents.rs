@@ -3,8 +3,10 @@
 
 use super::super::{looks_like_html, real_value, secret_name, url_with_password};
 use super::Proof;
+use crate::engine::context::Fetched;
 use crate::engine::context::{redact, truncate};
 use crate::engine::net::HttpResponse;
+use crate::engine::site::Page;
 use crate::model::Severity;
 use serde_json::{Map, Value};
 
@@ -70,6 +72,25 @@ fn worded_like_instructions(text: &str, lines: &[&str]) -> bool {
         && key_values * 2 < lines.len()
         && (STRUCTURE.is_match(text) || lines.len() >= 3 || lower.contains("you are "))
         && INSTRUCTION_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// `.cursor/rules/` answered with a directory listing of rule files.
+pub(super) fn rules_listing(resp: &HttpResponse) -> Option<Proof> {
+    let page = Page {
+        html: resp
+            .is_html()
+            .then(|| crate::engine::html::parse(&resp.text(), &resp.url)),
+        fetched: Fetched {
+            resp: resp.clone(),
+            hops: Vec::new(),
+        },
+    };
+    let listed = super::super::listing::listing(&page)?;
+    let rules = page.html.as_ref()?.links.iter().any(|l| {
+        let path = l.path();
+        path.ends_with(".mdc") || path.ends_with(".md")
+    });
+    rules.then(|| Proof::new(format!("a directory listing of rule files: {listed}")))
 }
 
 fn object(resp: &HttpResponse) -> Option<Map<String, Value>> {
