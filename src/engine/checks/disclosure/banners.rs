@@ -107,16 +107,7 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
             .chain(&crawl.stylesheets),
     );
     for banner in BANNERS {
-        let mut values: Vec<String> = Vec::new();
-        for page in &pages {
-            for value in page.resp().header_all(banner.name) {
-                let value = value.trim().to_string();
-                let counts = !value.is_empty() && (!banner.needs_version || has_version(&value));
-                if counts && !values.contains(&value) {
-                    values.push(value);
-                }
-            }
-        }
+        let values = disclosing_values(banner, &pages);
         if values.is_empty() {
             continue;
         }
@@ -138,6 +129,21 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     }
     generator(ctx, &origin, &pages).await;
     Ok(())
+}
+
+/// The distinct values of `banner` on `pages` that disclose something, in page order.
+fn disclosing_values(banner: &Banner, pages: &[&Arc<Page>]) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    for page in pages {
+        for value in page.resp().header_all(banner.name) {
+            let value = value.trim().to_string();
+            let counts = !value.is_empty() && (!banner.needs_version || has_version(&value));
+            if counts && !values.contains(&value) {
+                values.push(value);
+            }
+        }
+    }
+    values
 }
 
 async fn generator(ctx: &CheckCtx, origin: &url::Url, pages: &[&Arc<Page>]) {
