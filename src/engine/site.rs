@@ -50,6 +50,12 @@ pub struct NotFound {
 }
 
 impl NotFound {
+    /// The not-found answer's body, with the probe path removed and whitespace collapsed (for checks that read
+    /// what the site says about a missing page, such as a debug-mode error page).
+    pub fn body(&self) -> &str {
+        &self.normalized
+    }
+
     /// True if `resp` (to a request for `path`) looks like the site's not-found answer.
     pub fn matches(&self, resp: &HttpResponse, path: &str) -> bool {
         if resp.status != self.status {
@@ -132,7 +138,9 @@ const NON_PAGE_EXTENSIONS: &[&str] = &[
     "iso",
 ];
 
-fn crawlable(url: &Url) -> bool {
+/// True if `url` is a page the crawler may request: no word in it suggests that following it changes something
+/// (logout, delete...), and it does not name a file type that is not a page.
+pub(crate) fn crawlable(url: &Url) -> bool {
     let lower = url.as_str().to_ascii_lowercase();
     if UNSAFE_LINK_WORDS.iter().any(|w| lower.contains(w)) {
         return false;
@@ -146,7 +154,8 @@ fn crawlable(url: &Url) -> bool {
     !ext.is_some_and(|e| NON_PAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-fn same_origin(a: &Url, b: &Url) -> bool {
+/// True if both URLs have the same scheme, host and port.
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
         && a.host_str() == b.host_str()
         && a.port_or_known_default() == b.port_or_known_default()

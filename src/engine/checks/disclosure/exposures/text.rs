@@ -1,0 +1,287 @@
+//! Verifiers for exposed text files: repository metadata, .env files, SQL dumps, PHP configuration backups and
+//! credential files. Each returns a proof only when the content is unmistakably that file; values are redacted.
+
+use super::super::{looks_like_html, real_value, secret_name, url_with_password};
+use super::Proof;
+use crate::engine::context::redact;
+use crate::engine::net::HttpResponse;
+use crate::model::Severity;
+
+/// Text of a response that is not an HTML page and holds no NUL bytes.
+pub(super) fn plain(resp: &HttpResponse) -> Option<String> {
+    let text = resp.text();
+    (!looks_like_html(&text) && !text.contains('\0')).then(|| text.into_owned())
+}
+
+pub(super) fn git_head(resp: &HttpResponse) -> Option<Proof> {
+    regex!(HEAD, r"^(ref: refs/[\w./-]+|[0-9a-f]{40}|[0-9a-f]{64})$");
+    let text = plain(resp)?;
+    let head = text.trim();
+    (head.len() <= 200 && HEAD.is_match(head)).then(|| Proof::new(format!("HEAD is \"{head}\"")))
+}
+
+pub(super) fn git_config(resp: &HttpResponse) -> Option<Proof> {
+    regex!(CORE, r"(?m)^\s*\[core\]\s*$");
+    regex!(
+        SETTING,
+        r"(?m)^\s*(repositoryformatversion|bare|filemode)\s*="
+    );
+    regex!(URL, r"(?m)^\s*url\s*=\s*(\S+)");
+    let text = plain(resp)?;
+    if !CORE.is_match(&text) || !SETTING.is_match(&text) {
+        return None;
+    }
+    let mut proof = Proof::new("a Git config with a [core] section");
+    for remote in URL.captures_iter(&text).take(3) {
+        match url_with_password(&remote[1]) {
+            Some(shown) => {
+                proof.evidence += &format!("; remote URL with a password: {shown}");
+                proof.severity = Some(Severity::Critical);
+            }
+            None => proof.evidence += &format!("; remote {}", &remote[1]),
+        }
+    }
+    Some(proof)
+}
+
+pub(super) fn svn_entries(resp: &HttpResponse) -> Option<Proof> {
+    let text = plain(resp)?;
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let format: u8 = lines.first()?.parse().ok()?;
+    let alone = lines.iter().skip(1).all(|l| l.is_empty());
+    let old_format = lines.get(2) == Some(&"dir");
+    ((8..=12).contains(&format) && (alone || old_format)).then(|| {
+        let repo = lines.get(4).filter(|l| l.contains("://"));
+        let repo = repo
+            .map(|r| format!(", repository {r}"))
+            .unwrap_or_default();
+        Proof::new(format!("Subversion entries file, format {format}{repo}"))
+    })
+}
+
+pub(super) fn hg_requires(resp: &HttpResponse) -> Option<Proof> {
+    const KNOWN: &[&str] = &[
+        "revlogv1",
+        "revlogv2",
+        "store",
+        "fncache",
+        "dotencode",
+        "generaldelta",
+        "sparserevlog",
+        "share-safe",
+        "persistent-nodemap",
+        "revlog-compression-zstd",
+        "treemanifest",
+        "shared",
+        "relshared",
+        "lfs",
+        "largefiles",
+        "dirstate-v2",
+        "changelogv2",
+        "bookmarksinstore",
+    ];
+    let text = plain(resp)?;
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let ok = !lines.is_empty()
+        && lines.iter().all(|l| KNOWN.contains(l))
+        && lines
+            .iter()
+            .any(|l| ["revlogv1", "revlogv2", "store"].contains(l));
+    ok.then(|| Proof::new(format!("Mercurial requirements: {}", lines.join(", "))))
+}
+
+/// A `.env`: nearly every line is `NAME=value`. Evidence shows the names with redacted values.
+pub(super) fn env(resp: &HttpResponse) -> Option<Proof> {
+    regex!(
+        VAR,
+        r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$"
+    );
+    let text = plain(resp)?;
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let vars: Vec<(String, String)> = lines
+        .iter()
+        .filter_map(|l| VAR.captures(l))
+        .map(|c| (c[1].to_string(), c[2].trim().to_string()))
+        .collect();
+    if vars.len() < 2 || vars.len() * 10 < lines.len() * 8 {
+        return None;
+    }
+    let secret = vars.iter().any(|(k, v)| secret_name(k) && real_value(v));
+    let shown: Vec<String> = vars.iter().take(8).map(|(k, v)| show(k, v)).collect();
+    let proof = Proof::new(format!("{} variables: {}", vars.len(), shown.join(", ")));
+    Some(if secret {
+        proof
+    } else {
+        proof.severity(Severity::High)
+    })
+}
+
+/// `NAME=<redacted value>`.
+fn show(name: &str, value: &str) -> String {
+    let value = value.trim_matches(['"', '\'']);
+    if value.is_empty() {
+        format!("{name}=")
+    } else {
+        format!("{name}={}", redact(value))
+    }
+}
+
+pub(super) fn sql_dump(resp: &HttpResponse) -> Option<Proof> {
+    regex!(
+        HEADER,
+        r"(?im)^(-- (MySQL dump|MariaDB dump|PostgreSQL database dump|phpMyAdmin SQL Dump|Dumped from database version).*|PRAGMA foreign_keys=OFF;)"
+    );
+    regex!(
+        STATEMENT,
+        r"(?im)^\s*(CREATE TABLE|INSERT INTO|DROP TABLE|CREATE DATABASE|LOCK TABLES|ALTER TABLE|COPY [\w.]+ \()"
+    );
+    regex!(
+        TABLE,
+        r#"(?i)CREATE TABLE (?:IF NOT EXISTS )?[`"\[]?([\w.]+)"#
+    );
+    let text = plain(resp)?;
+    let mut kinds: Vec<String> = STATEMENT
+        .captures_iter(&text)
+        .map(|c| c[1].to_ascii_uppercase())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    let header = HEADER.find(&text).map(|m| m.as_str().trim().to_string());
+    if kinds.is_empty() || (header.is_none() && kinds.len() < 2) {
+        return None;
+    }
+    let tables: Vec<String> = TABLE
+        .captures_iter(&text)
+        .take(6)
+        .map(|c| c[1].to_string())
+        .collect();
+    let mut evidence = header.unwrap_or_else(|| format!("SQL statements: {}", kinds.join(", ")));
+    if !tables.is_empty() {
+        evidence += &format!("; tables: {}", tables.join(", "));
+    }
+    Some(Proof::new(evidence))
+}
+
+/// PHP source served as text: `<?php` with database settings or secrets.
+pub(super) fn php_config(resp: &HttpResponse) -> Option<Proof> {
+    regex!(
+        DEFINE,
+        r#"(?i)define\s*\(\s*['"](\w+)['"]\s*,\s*['"]([^'"]*)['"]"#
+    );
+    regex!(
+        ASSIGN,
+        r#"(?i)\$(\w*(?:pass|secret|key|user|host|db)\w*)\s*=\s*['"]([^'"]*)['"]"#
+    );
+    let text = plain(resp)?;
+    if !text.to_ascii_lowercase().contains("<?php") {
+        return None;
+    }
+    let settings: Vec<(String, String)> = DEFINE
+        .captures_iter(&text)
+        .chain(ASSIGN.captures_iter(&text))
+        .map(|c| (c[1].to_string(), c[2].to_string()))
+        .filter(|(k, _)| {
+            secret_name(k)
+                || k.to_ascii_uppercase().starts_with("DB_")
+                || k.to_ascii_lowercase().contains("pass")
+        })
+        .collect();
+    if settings.is_empty() {
+        return None;
+    }
+    let secret = settings
+        .iter()
+        .any(|(k, v)| (secret_name(k) || k.to_ascii_lowercase().contains("pass")) && real_value(v));
+    let shown: Vec<String> = settings.iter().take(6).map(|(k, v)| show(k, v)).collect();
+    let proof = Proof::new(format!("PHP source with settings: {}", shown.join(", ")));
+    Some(if secret {
+        proof
+    } else {
+        proof.severity(Severity::High)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(body: &str) -> HttpResponse {
+        HttpResponse {
+            url: url::Url::parse("https://s.test/x").unwrap(),
+            status: 200,
+            version: http::Version::HTTP_11,
+            headers: Default::default(),
+            body: body.to_string().into(),
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn git_files() {
+        assert!(git_head(&resp("ref: refs/heads/main\n")).is_some());
+        assert!(git_head(&resp(&"a".repeat(40))).is_some());
+        assert!(git_head(&resp("<html><body>ref: refs/heads/main</body></html>")).is_none());
+        assert!(git_head(&resp("ref: refs/heads/main\nand more text here")).is_none());
+        let cfg = "[core]\n\trepositoryformatversion = 0\n[remote \"origin\"]\n\turl = https://bot:ghp_0123456789abcdefghij@github.com/a/b.git\n";
+        let proof = git_config(&resp(cfg)).unwrap();
+        assert_eq!(proof.severity, Some(Severity::Critical));
+        assert!(
+            !proof.evidence.contains("0123456789abcdef"),
+            "{}",
+            proof.evidence
+        );
+        assert!(git_config(&resp("[core] is a word in this text")).is_none());
+    }
+
+    #[test]
+    fn env_files_show_names_not_values() {
+        let proof = env(&resp(
+            "# app\nAPP_ENV=production\nDB_PASSWORD=correct-horse-battery\nexport PORT=80\n",
+        ))
+        .unwrap();
+        assert_eq!(
+            proof.severity, None,
+            "a password makes it critical (the rule's default)"
+        );
+        assert!(
+            proof.evidence.contains("DB_PASSWORD=")
+                && !proof.evidence.contains("correct-horse-battery")
+        );
+        assert_eq!(
+            env(&resp("APP_ENV=dev\nPORT=3000\n")).unwrap().severity,
+            Some(Severity::High)
+        );
+        assert!(env(&resp("Hello there\nthis is prose\nA=1\n")).is_none());
+        assert!(env(&resp("<!doctype html><p>A=1</p>\nB=2\n")).is_none());
+    }
+
+    #[test]
+    fn sql_and_php() {
+        assert!(
+            sql_dump(&resp(
+                "-- MySQL dump 10.13\nCREATE TABLE `users` (id int);\n"
+            ))
+            .is_some()
+        );
+        assert!(
+            sql_dump(&resp(
+                "CREATE TABLE t (a int);\nINSERT INTO t VALUES (1);\n"
+            ))
+            .is_some()
+        );
+        assert!(sql_dump(&resp("How to CREATE TABLE in SQL: a tutorial")).is_none());
+        let wp =
+            "<?php\ndefine( 'DB_NAME', 'wp' );\ndefine( 'DB_PASSWORD', 's3cr3t-pass-word' );\n";
+        let proof = php_config(&resp(wp)).unwrap();
+        assert!(proof.severity.is_none() && !proof.evidence.contains("s3cr3t-pass"));
+        assert!(php_config(&resp("<?php echo 'hello';")).is_none());
+    }
+}

@@ -1,0 +1,160 @@
+//! Directory listings (Apache, nginx, lighttpd, IIS, Tomcat, Jetty, Python http.server, Node serve-index) on the
+//! crawled pages and on the directories the site's assets live in (at most [`MAX_DIRS`] extra requests).
+
+use super::url_location;
+use crate::engine::context::CheckCtx;
+use crate::engine::net::NetError;
+use crate::engine::registry::CheckResult;
+use crate::engine::site::{Page, crawlable, same_origin};
+use std::collections::HashMap;
+use url::Url;
+
+rule!(
+    LISTING,
+    "disclosure.directory-listing",
+    Disclosure,
+    Medium,
+    Some(548),
+    "Directory listing is enabled",
+    "The server lists the files of a directory that has no index page, so anyone can find files that were never linked: backups, exports, source maps, uploads (ZAP rule 10033).",
+    "Turn automatic indexes off. Apache: `Options -Indexes`; nginx: remove `autoindex on;`; IIS: `<directoryBrowse enabled=\"false\" />`; Tomcat: `listings` false for the DefaultServlet. Or put an index page in the directory.",
+    [
+        "https://owasp.org/www-project-web-security-testing-guide/latest/4-Web_Application_Security_Testing/02-Configuration_and_Deployment_Management_Testing/04-Review_Old_Backup_and_Unreferenced_Files_for_Sensitive_Information",
+        "https://cwe.mitre.org/data/definitions/548.html"
+    ]
+);
+
+/// Asset directories requested at most.
+const MAX_DIRS: usize = 10;
+
+/// What shows `page` is a generated listing, with the entries it lists; `None` if it is not one.
+pub(super) fn listing(page: &Page) -> Option<String> {
+    regex!(
+        TITLE,
+        r"(?i)^(index of|directory listing for|directory:|listing directory)\s*\[?/"
+    );
+    let resp = page.resp();
+    let doc = page.html.as_ref()?;
+    if resp.status != 200 || doc.links.is_empty() {
+        return None;
+    }
+    let title = doc.title.as_deref().unwrap_or("").trim();
+    let shown = if TITLE.is_match(title) {
+        format!("title \"{}\"", crate::engine::context::truncate(title, 80))
+    } else if resp.text().contains("[To Parent Directory]") {
+        "IIS listing (\"[To Parent Directory]\")".to_string()
+    } else {
+        return None;
+    };
+    let base = page.url().path();
+    let mut entries: Vec<String> = Vec::new();
+    for link in &doc.links {
+        let path = link.path();
+        if path.len() > base.len() && path.starts_with(base) {
+            let name = path[base.len()..].to_string();
+            if !entries.contains(&name) && entries.len() < 8 {
+                entries.push(name);
+            }
+        }
+    }
+    let listed = if entries.is_empty() {
+        String::new()
+    } else {
+        format!("; entries: {}", entries.join(", "))
+    };
+    Some(format!("{shown}{listed}"))
+}
+
+/// The directories above the same-origin URLs the crawl found, most used first, skipping those already crawled.
+fn asset_dirs(origin: &Url, urls: &[&Url], crawled: &[String]) -> Vec<Url> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for url in urls.iter().filter(|u| same_origin(u, origin)) {
+        let path = url.path();
+        let mut end = path.rfind('/').unwrap_or(0);
+        while end > 0 {
+            *counts.entry(path[..=end].to_string()).or_default() += 1;
+            end = path[..end].rfind('/').unwrap_or(0);
+        }
+    }
+    let mut dirs: Vec<(String, usize)> = counts.into_iter().collect();
+    dirs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    dirs.into_iter()
+        .filter_map(|(path, _)| origin.join(&path).ok())
+        .filter(|u| crawlable(u) && !crawled.contains(&url_location(u)))
+        .take(MAX_DIRS)
+        .collect()
+}
+
+pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
+    let origin = ctx.origin().await;
+    let crawl = ctx.crawl().await;
+    let mut crawled: Vec<String> = Vec::new();
+    for page in &crawl.pages {
+        crawled.push(url_location(page.url()));
+        if let Some(evidence) = listing(page) {
+            report(ctx, page.url(), &evidence).await;
+        }
+    }
+    let mut urls: Vec<&Url> = Vec::new();
+    urls.extend(
+        crawl
+            .scripts
+            .iter()
+            .chain(&crawl.stylesheets)
+            .map(|p| p.url()),
+    );
+    for doc in crawl.pages.iter().filter_map(|p| p.html.as_ref()) {
+        urls.extend(doc.scripts.iter().filter_map(|s| s.src.as_ref()));
+        urls.extend(doc.stylesheets.iter().map(|s| &s.href));
+        urls.extend(doc.subresources.iter().map(|s| &s.url));
+        urls.extend(doc.links.iter());
+    }
+    let dirs = asset_dirs(&origin, &urls, &crawled);
+    let pages = futures::future::join_all(dirs.iter().map(|d| ctx.page(d))).await;
+    for (dir, page) in dirs.iter().zip(pages) {
+        match page {
+            Ok(page) if page.fetched.hops.is_empty() => {
+                if let Some(evidence) = listing(&page) {
+                    report(ctx, dir, &evidence).await;
+                }
+            }
+            Ok(_) => {}
+            Err(e @ (NetError::Cancelled | NetError::ErrorBudget(_))) => return Err(e.into()),
+            Err(e) => tracing::debug!(url = %dir, error = %e, "directory request failed"),
+        }
+    }
+    Ok(())
+}
+
+async fn report(ctx: &CheckCtx, url: &Url, evidence: &str) {
+    let draft = ctx
+        .finding(&LISTING, url_location(url))
+        .title(format!("Directory listing at {}", url.path()))
+        .evidence(evidence);
+    ctx.report(draft).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directories_of_assets_are_ranked_and_bounded() {
+        let origin = Url::parse("https://s.test/").unwrap();
+        let urls: Vec<Url> = [
+            "https://s.test/static/js/a.js",
+            "https://s.test/static/js/b.js",
+            "https://s.test/static/css/s.css",
+            "https://s.test/logout/x.png",
+            "https://other.test/lib/x.js",
+            "https://s.test/top.js",
+        ]
+        .iter()
+        .map(|u| Url::parse(u).unwrap())
+        .collect();
+        let refs: Vec<&Url> = urls.iter().collect();
+        let dirs = asset_dirs(&origin, &refs, &["https://s.test/static/css/".into()]);
+        let paths: Vec<&str> = dirs.iter().map(Url::path).collect();
+        assert_eq!(paths, vec!["/static/", "/static/js/"]);
+    }
+}

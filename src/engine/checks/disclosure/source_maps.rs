@@ -1,0 +1,152 @@
+//! Source maps of the site's own scripts: found from `sourceMappingURL` comments and `SourceMap` headers of the
+//! crawled scripts, else at `<script>.map`; reported when the map is really served (verified as a v3 map).
+
+use super::{is_catch_all, looks_like_html, url_location};
+use crate::engine::context::CheckCtx;
+use crate::engine::net::{HttpRequest, HttpResponse, NetError};
+use crate::engine::registry::CheckResult;
+use crate::engine::site::Page;
+use crate::model::Severity;
+use serde_json::Value;
+use url::Url;
+
+rule!(
+    EXPOSED,
+    "disclosure.source-map-exposed",
+    Disclosure,
+    Low,
+    Some(540),
+    "JavaScript source map is public",
+    "The source map turns the minified script back into the original files: their names and directory layout, and with `sourcesContent` the full original source with its comments, internal endpoints and feature flags.",
+    "Do not deploy .map files to production, or upload them only to your error tracker: webpack `devtool: 'hidden-source-map'` (or `false`), Vite `build.sourcemap: false` or `'hidden'`, Next.js `productionBrowserSourceMaps: false`. Deny `*.map` at the server if they must stay on disk.",
+    ["https://developer.mozilla.org/en-US/docs/Glossary/Source_map"]
+);
+
+/// Scripts whose maps are requested, at most (one request each).
+const MAX_SCRIPTS: usize = 10;
+const MAP_CAP: usize = 512 * 1024;
+
+/// Where the map of `script` is: its `SourceMap`/`X-SourceMap` header, its last `sourceMappingURL` comment, else
+/// `<script>.map`. `None` for inline (`data:`) maps and maps on other origins.
+pub(super) fn map_url(script: &Page) -> Option<Url> {
+    regex!(
+        COMMENT,
+        r"(?m)^[ \t]*//[#@][ \t]*sourceMappingURL=([^\s'\x22]+)[ \t]*$"
+    );
+    let resp = script.resp();
+    let declared = resp
+        .header("sourcemap")
+        .or_else(|| resp.header("x-sourcemap"))
+        .or_else(|| {
+            let text = resp.text();
+            COMMENT
+                .captures_iter(&text)
+                .last()
+                .map(|c| c[1].to_string())
+        });
+    let url = match declared {
+        Some(d) if d.trim().starts_with("data:") => return None,
+        Some(d) => script.url().join(d.trim()).ok()?,
+        None => {
+            let path = script.url().path();
+            if ![".js", ".mjs", ".cjs"].iter().any(|e| path.ends_with(e)) {
+                return None;
+            }
+            let mut u = script.url().clone();
+            u.set_query(None);
+            u.set_fragment(None);
+            let path = format!("{}.map", u.path());
+            u.set_path(&path);
+            u
+        }
+    };
+    let same = url.scheme() == script.url().scheme()
+        && url.host_str() == script.url().host_str()
+        && url.port_or_known_default() == script.url().port_or_known_default();
+    same.then_some(url)
+}
+
+/// A source map v3: what it reveals, and whether it carries the original source.
+pub(super) fn verify(resp: &HttpResponse) -> Option<(String, bool)> {
+    let text = resp.text();
+    let body = text.trim_start().trim_start_matches(")]}'").trim_start();
+    if !body.starts_with('{') || looks_like_html(body) {
+        return None;
+    }
+    match serde_json::from_str::<Value>(body) {
+        Ok(doc) => {
+            (doc.get("version")?.as_u64()? == 3).then_some(())?;
+            if doc.get("mappings").is_none() && doc.get("sections").is_none() {
+                return None;
+            }
+            let sources: Vec<&str> = doc
+                .get("sources")
+                .and_then(Value::as_array)
+                .map(|s| s.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let content = doc
+                .get("sourcesContent")
+                .and_then(Value::as_array)
+                .is_some_and(|c| c.iter().any(|s| s.as_str().is_some_and(|s| !s.is_empty())));
+            let shown: Vec<&str> = sources.iter().copied().take(5).collect();
+            Some((
+                format!("{} sources: {}", sources.len(), shown.join(", ")),
+                content,
+            ))
+        }
+        Err(_) if resp.truncated => {
+            regex!(VERSION, r#""version"\s*:\s*3"#);
+            regex!(CONTENT, r#""sourcesContent"\s*:\s*\[\s*""#);
+            (VERSION.is_match(body) && body.contains("\"mappings\""))
+                .then(|| ("a large source map".to_string(), CONTENT.is_match(body)))
+        }
+        Err(_) => None,
+    }
+}
+
+pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
+    let crawl = ctx.crawl().await;
+    let nf = ctx.not_found().await?;
+    let mut maps: Vec<Url> = Vec::new();
+    for script in &crawl.scripts {
+        if let Some(url) = map_url(script) {
+            if !maps.contains(&url) && maps.len() < MAX_SCRIPTS {
+                maps.push(url);
+            }
+        }
+    }
+    let results = futures::future::join_all(maps.iter().map(|url| async {
+        let resp = ctx.request(&HttpRequest::get(url.clone(), MAP_CAP)).await?;
+        let found = (resp.status == 200 && !is_catch_all(&nf, &resp, url.path()))
+            .then(|| verify(&resp))
+            .flatten();
+        Ok::<_, NetError>(found)
+    }))
+    .await;
+    for (url, result) in maps.iter().zip(results) {
+        match result {
+            Ok(Some((what, content))) => report(ctx, url, &what, content).await,
+            Ok(None) => {}
+            Err(e @ (NetError::Cancelled | NetError::ErrorBudget(_))) => return Err(e.into()),
+            Err(e) => tracing::debug!(url = %url, error = %e, "source map probe failed"),
+        }
+    }
+    Ok(())
+}
+
+async fn report(ctx: &CheckCtx, url: &Url, what: &str, content: bool) {
+    let (severity, extra) = if content {
+        (
+            Severity::Medium,
+            "; includes the original source (sourcesContent)",
+        )
+    } else {
+        (Severity::Low, "")
+    };
+    let draft = ctx
+        .finding(&EXPOSED, url_location(url))
+        .title(format!("Source map exposed at {}", url.path()))
+        .evidence(format!("GET {} -> {what}{extra}", url.path()))
+        .severity(severity);
+    ctx.report(draft).await;
+}
