@@ -25,9 +25,6 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 /// What the engine reports while it runs; `usize` is the target's index in the plan.
-// Events live only between the engine and the runner, in a bounded channel; boxing findings would cost an
-// allocation each for nothing.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum EngineEvent {
     Finding(usize, Box<Finding>),

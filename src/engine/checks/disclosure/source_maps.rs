@@ -109,10 +109,11 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let nf = ctx.not_found().await?;
     let mut maps: Vec<Url> = Vec::new();
     for script in &crawl.scripts {
-        if let Some(url) = map_url(script) {
-            if !maps.contains(&url) && maps.len() < MAX_SCRIPTS {
-                maps.push(url);
-            }
+        if let Some(url) = map_url(script)
+            && !maps.contains(&url)
+            && maps.len() < MAX_SCRIPTS
+        {
+            maps.push(url);
         }
     }
     let results = futures::future::join_all(maps.iter().map(|url| async {

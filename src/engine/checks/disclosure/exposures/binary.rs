@@ -38,16 +38,16 @@ pub(super) fn ds_store_names(body: &[u8], max: usize) -> Vec<String> {
                 .map(|c| u16::from_be_bytes([c[0], c[1]]))
                 .collect();
             let id_ok = body[end..end + 4].iter().all(u8::is_ascii_alphanumeric);
-            if id_ok && TYPES.contains(&&body[end + 4..end + 8]) {
-                if let Ok(name) = String::from_utf16(&units) {
-                    if name.chars().all(|c| !c.is_control()) {
-                        if !names.contains(&name) {
-                            names.push(name);
-                        }
-                        i = end + 8;
-                        continue;
-                    }
+            if id_ok
+                && TYPES.contains(&&body[end + 4..end + 8])
+                && let Ok(name) = String::from_utf16(&units)
+                && name.chars().all(|c| !c.is_control())
+            {
+                if !names.contains(&name) {
+                    names.push(name);
                 }
+                i = end + 8;
+                continue;
             }
         }
         i += 1;
