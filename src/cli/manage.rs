@@ -254,10 +254,11 @@ pub fn checks(args: ChecksArgs) -> Result<u8, CliError> {
         Some(p) => registry::plan(Profile::from(p)),
         None => registry::all().to_vec(),
     };
+    let width = checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
     for c in checks {
         let rules: Vec<&str> = c.rules.iter().map(|r| r.id).collect();
-        println!("{:<28} {:<9} {}", c.id, c.profile.as_str(), c.summary);
-        println!("{:<28} {:<9} reports: {}", "", "", rules.join(", "));
+        println!("{:<width$}  {:<9} {}", c.id, c.profile.as_str(), c.summary);
+        println!("{:<width$}  {:<9} reports: {}", "", "", rules.join(", "));
     }
     Ok(0)
 }

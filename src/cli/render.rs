@@ -235,9 +235,13 @@ fn table(r: &Report, style: &Style) -> String {
 /// "coverage: N checks ran: ..." and the errored and skipped checks with their reasons.
 pub fn coverage_summary(coverage: &[Coverage]) -> String {
     let count = |state| coverage.iter().filter(|c| c.state == state).count();
+    let targets: std::collections::HashSet<&str> =
+        coverage.iter().map(|c| c.target_id.as_str()).collect();
     let mut out = format!(
-        "coverage: {} checks: {} passed, {} found issues, {} errored, {} skipped\n",
+        "coverage: {} check runs on {} target{}: {} passed, {} found issues, {} errored, {} skipped\n",
         coverage.len(),
+        targets.len(),
+        if targets.len() == 1 { "" } else { "s" },
         count(CoverageState::Passed),
         count(CoverageState::Found),
         count(CoverageState::Errored),
