@@ -6,7 +6,6 @@ pub mod api;
 pub mod disclosure;
 pub mod headers;
 pub mod tls;
-pub mod tls_cert;
 
 /// Every module's checks, in the order coverage lists them.
 pub static ALL: &[&[Check]] = &[

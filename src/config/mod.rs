@@ -1,13 +1,18 @@
 //! Layered configuration (defaults < `palisade.toml` < `PALISADE_*` environment < flags), validated once into `Config`.
 
+mod layer;
+mod values;
+
+pub use layer::{Layer, NetworkLayer, ScanLayer, ScopeLayer};
+pub use values::{load_ca_file, parse_connect_to, parse_resolve};
+
 use crate::model::Profile;
 use ipnet::IpNet;
 use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
-use serde::Deserialize;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use values::{parse_cidr, parse_nameserver, seconds};
 
 /// The validated configuration every part of the program runs on.
 #[derive(Debug, Clone)]
@@ -67,52 +72,6 @@ pub struct NetworkSettings {
     pub ca_certs: Vec<CertificateDer<'static>>,
 }
 
-/// One layer of settings as written in a file, the environment or flags; `None` means "not set here".
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Layer {
-    pub db: Option<PathBuf>,
-    #[serde(default)]
-    pub scan: ScanLayer,
-    #[serde(default)]
-    pub scope: ScopeLayer,
-    #[serde(default)]
-    pub network: NetworkLayer,
-}
-
-/// `[scan]` settings of a layer.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScanLayer {
-    pub profile: Option<String>,
-    pub rate: Option<f64>,
-    pub concurrency: Option<usize>,
-    pub parallel_hosts: Option<usize>,
-    pub timeout: Option<f64>,
-    pub budget: Option<f64>,
-    pub error_budget: Option<u32>,
-    pub max_body: Option<usize>,
-    pub user_agent: Option<String>,
-}
-
-/// `[scope]` settings of a layer.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScopeLayer {
-    pub allow_private: Option<bool>,
-    pub allow: Option<Vec<String>>,
-}
-
-/// `[network]` settings of a layer.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NetworkLayer {
-    pub resolve: Option<Vec<String>>,
-    pub connect_to: Option<Vec<String>>,
-    pub nameservers: Option<Vec<String>>,
-    pub ca_certs: Option<Vec<PathBuf>>,
-}
-
 /// A setting that could not be used; the message names where it came from and what is accepted.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{source_name}: {message}")]
@@ -143,93 +102,6 @@ impl Origin {
             Origin::Env => env.to_string(),
             Origin::Flag => flag.to_string(),
         }
-    }
-}
-
-impl Layer {
-    /// Reads a TOML file.
-    pub fn from_file(path: &Path) -> Result<Layer, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            err(
-                path.display().to_string(),
-                format!("cannot read the configuration file: {e}"),
-            )
-        })?;
-        toml::from_str(&text).map_err(|e| err(path.display().to_string(), e.message().to_string()))
-    }
-
-    /// Reads `PALISADE_*` variables through `get` (the process environment in production).
-    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Layer, ConfigError> {
-        let num = |key: &str| -> Result<Option<f64>, ConfigError> {
-            get(key)
-                .map(|v| {
-                    v.trim()
-                        .parse::<f64>()
-                        .map_err(|_| err(key, format!("'{v}' is not a number")))
-                })
-                .transpose()
-        };
-        let int = |key: &str| -> Result<Option<usize>, ConfigError> {
-            get(key)
-                .map(|v| {
-                    v.trim()
-                        .parse::<usize>()
-                        .map_err(|_| err(key, format!("'{v}' is not a whole number")))
-                })
-                .transpose()
-        };
-        let list = |key: &str| get(key).map(|v| split_list(&v));
-        let allow_private = get("PALISADE_ALLOW_PRIVATE")
-            .map(|v| {
-                parse_bool(&v).ok_or_else(|| {
-                    err(
-                        "PALISADE_ALLOW_PRIVATE",
-                        format!("'{v}' is not true or false"),
-                    )
-                })
-            })
-            .transpose()?;
-        Ok(Layer {
-            db: get("PALISADE_DB").map(PathBuf::from),
-            scan: ScanLayer {
-                profile: get("PALISADE_PROFILE"),
-                rate: num("PALISADE_RATE")?,
-                concurrency: int("PALISADE_CONCURRENCY")?,
-                parallel_hosts: int("PALISADE_PARALLEL_HOSTS")?,
-                timeout: num("PALISADE_TIMEOUT")?,
-                budget: num("PALISADE_BUDGET")?,
-                error_budget: int("PALISADE_ERROR_BUDGET")?.map(|v| v as u32),
-                max_body: int("PALISADE_MAX_BODY")?,
-                user_agent: get("PALISADE_USER_AGENT"),
-            },
-            scope: ScopeLayer {
-                allow_private,
-                allow: list("PALISADE_SCOPE_ALLOW"),
-            },
-            network: NetworkLayer {
-                resolve: list("PALISADE_RESOLVE"),
-                connect_to: list("PALISADE_CONNECT_TO"),
-                nameservers: list("PALISADE_NAMESERVERS"),
-                ca_certs: list("PALISADE_CA_CERT")
-                    .map(|v| v.into_iter().map(PathBuf::from).collect()),
-            },
-        })
-    }
-}
-
-fn split_list(v: &str) -> Vec<String> {
-    v.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-fn parse_bool(v: &str) -> Option<bool> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Some(true),
-        "0" | "false" | "no" | "off" | "" => Some(false),
-        _ => None,
     }
 }
 
@@ -447,137 +319,6 @@ impl Config {
     }
 }
 
-fn seconds(v: f64, lo: f64, hi: f64) -> Result<Duration, String> {
-    if v.is_finite() && (lo..=hi).contains(&v) {
-        Ok(Duration::from_secs_f64(v))
-    } else {
-        Err(format!("{v} is out of range: give {lo} to {hi} seconds"))
-    }
-}
-
-fn parse_cidr(s: &str) -> Result<IpNet, String> {
-    let s = s.trim();
-    if let Ok(net) = s.parse::<IpNet>() {
-        return Ok(net.trunc());
-    }
-    s.parse::<IpAddr>()
-        .map(IpNet::from)
-        .map_err(|_| format!("'{s}' is not an IP address or CIDR range such as 10.1.0.0/16"))
-}
-
-fn parse_ip(s: &str) -> Option<IpAddr> {
-    let s = s.trim();
-    let bare = s
-        .strip_prefix('[')
-        .and_then(|r| r.strip_suffix(']'))
-        .unwrap_or(s);
-    bare.parse().ok()
-}
-
-/// Splits `a:b:c...` where any part may be a bracketed IPv6 address.
-fn split_colon_fields(s: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    let mut in_brackets = false;
-    for c in s.chars() {
-        match c {
-            '[' => in_brackets = true,
-            ']' => in_brackets = false,
-            ':' if !in_brackets => {
-                parts.push(std::mem::take(&mut cur));
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(c);
-    }
-    parts.push(cur);
-    parts
-}
-
-fn parse_port(s: &str, what: &str) -> Result<u16, String> {
-    s.trim()
-        .parse::<u16>()
-        .ok()
-        .filter(|p| *p > 0)
-        .ok_or_else(|| format!("'{s}' is not a valid {what} port"))
-}
-
-fn pin_host(s: &str) -> Result<String, String> {
-    let h = s
-        .trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    if h.is_empty() {
-        return Err("the host name is empty".into());
-    }
-    Ok(h)
-}
-
-/// Parses curl's `--resolve HOST:PORT:ADDR[,ADDR...]`.
-pub fn parse_resolve(s: &str) -> Result<Pin, String> {
-    let usage = "expected HOST:PORT:ADDRESS, for example example.com:443:127.0.0.1";
-    let fields = split_colon_fields(s);
-    if fields.len() != 3 {
-        return Err(format!("'{s}': {usage}"));
-    }
-    let host = pin_host(&fields[0])?;
-    let port = parse_port(&fields[1], "")?;
-    let addrs = fields[2]
-        .split(',')
-        .map(|a| {
-            parse_ip(a)
-                .map(|ip| SocketAddr::new(ip, port))
-                .ok_or_else(|| format!("'{a}' is not an IP address ({usage})"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Pin { host, port, addrs })
-}
-
-/// Parses curl's `--connect-to HOST:PORT:ADDR:PORT2` (this program requires an IP address as the destination).
-pub fn parse_connect_to(s: &str) -> Result<Pin, String> {
-    let usage = "expected HOST:PORT:ADDRESS:PORT, for example example.com:443:127.0.0.1:8443";
-    let fields = split_colon_fields(s);
-    if fields.len() != 4 {
-        return Err(format!("'{s}': {usage}"));
-    }
-    let ip = parse_ip(&fields[2])
-        .ok_or_else(|| format!("'{}' is not an IP address ({usage})", fields[2]))?;
-    Ok(Pin {
-        host: pin_host(&fields[0])?,
-        port: parse_port(&fields[1], "")?,
-        addrs: vec![SocketAddr::new(ip, parse_port(&fields[3], "destination")?)],
-    })
-}
-
-fn parse_nameserver(s: &str) -> Result<SocketAddr, String> {
-    let s = s.trim();
-    if let Ok(sa) = s.parse::<SocketAddr>() {
-        return Ok(sa);
-    }
-    parse_ip(s)
-        .map(|ip| SocketAddr::new(ip, 53))
-        .ok_or_else(|| format!("'{s}' is not an IP address or IP:PORT of a DNS server"))
-}
-
-/// Reads every PEM certificate of a file.
-pub fn load_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("cannot read CA certificate file {}: {e}", path.display()))?;
-    let certs: Vec<_> = CertificateDer::pem_slice_iter(&bytes)
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("{} is not a PEM certificate file: {e}", path.display()))?;
-    if certs.is_empty() {
-        return Err(format!(
-            "{} contains no PEM certificate (expected -----BEGIN CERTIFICATE-----)",
-            path.display()
-        ));
-    }
-    Ok(certs)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -663,57 +404,5 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("unknown field `rat`"), "{e}");
-    }
-
-    #[test]
-    fn resolve_and_connect_to_follow_curl() {
-        let pin = parse_resolve("Example.com:443:127.0.0.1").unwrap();
-        assert_eq!(
-            pin,
-            Pin {
-                host: "example.com".into(),
-                port: 443,
-                addrs: vec!["127.0.0.1:443".parse().unwrap()]
-            }
-        );
-        let pin = parse_resolve("v6.test:80:[::1],127.0.0.2").unwrap();
-        assert_eq!(
-            pin.addrs,
-            vec!["[::1]:80".parse().unwrap(), "127.0.0.2:80".parse().unwrap()]
-        );
-        let pin = parse_connect_to("lab.test:443:127.0.0.1:8443").unwrap();
-        assert_eq!(pin.addrs, vec!["127.0.0.1:8443".parse().unwrap()]);
-        assert!(
-            parse_resolve("example.com:443")
-                .unwrap_err()
-                .contains("HOST:PORT:ADDRESS")
-        );
-        assert!(
-            parse_resolve("example.com:x:1.2.3.4")
-                .unwrap_err()
-                .contains("valid")
-        );
-        assert!(
-            parse_resolve("example.com:443:not-an-ip")
-                .unwrap_err()
-                .contains("not an IP")
-        );
-    }
-
-    #[test]
-    fn unreadable_ca_file_says_so() {
-        let e = load_ca_file(Path::new("/nonexistent/ca.pem")).unwrap_err();
-        assert!(
-            e.starts_with("cannot read CA certificate file /nonexistent/ca.pem"),
-            "{e}"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("empty.pem");
-        std::fs::write(&f, "hello").unwrap();
-        assert!(
-            load_ca_file(&f)
-                .unwrap_err()
-                .contains("contains no PEM certificate")
-        );
     }
 }
