@@ -39,7 +39,10 @@ impl Progress {
             (Progress::Quiet, _) => {}
             (Progress::Bar(bar, found), ScanEvent::Finding(f)) => {
                 *found += 1;
-                bar.set_message(format!("{found} findings"));
+                bar.set_message(format!(
+                    "{found} finding{}",
+                    if *found == 1 { "" } else { "s" }
+                ));
                 bar.println(finding_line(f, &host_of(&f.location)));
             }
             (Progress::Bar(bar, _), ScanEvent::Progress { done, .. }) => {
