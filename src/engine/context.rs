@@ -29,6 +29,13 @@ pub struct ScanCtx {
     pub(super) requests: Arc<AtomicU64>,
 }
 
+/// Which redirects a fetch follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Redirects {
+    Anywhere,
+    SameHost,
+}
+
 /// One redirect followed.
 #[derive(Debug, Clone)]
 pub struct Hop {
@@ -118,6 +125,15 @@ impl HostCtx {
 
     /// Sends a request and follows up to [`MAX_REDIRECTS`] redirects (as GETs), each hop under the scope guard.
     pub async fn fetch(&self, req: HttpRequest) -> Result<Fetched, NetError> {
+        self.follow(req, Redirects::Anywhere).await
+    }
+
+    /// Like [`HostCtx::fetch`], but a redirect to another host is returned as it is, not followed.
+    pub async fn fetch_same_host(&self, req: HttpRequest) -> Result<Fetched, NetError> {
+        self.follow(req, Redirects::SameHost).await
+    }
+
+    async fn follow(&self, req: HttpRequest, policy: Redirects) -> Result<Fetched, NetError> {
         let mut hops = Vec::new();
         let mut req = req;
         loop {
@@ -128,7 +144,10 @@ impl HostCtx {
             let Ok(next) = resp.url.join(location.trim()) else {
                 return Ok(Fetched { resp, hops });
             };
-            if !matches!(next.scheme(), "http" | "https") {
+            let off_host = next.host_str() != req.url.host_str();
+            if !matches!(next.scheme(), "http" | "https")
+                || (policy == Redirects::SameHost && off_host)
+            {
                 return Ok(Fetched { resp, hops });
             }
             if hops.len() >= MAX_REDIRECTS {

@@ -172,14 +172,20 @@ pub fn random_path(prefix: &str) -> String {
 }
 
 impl HostCtx {
-    /// GETs `url` once per scan (following redirects) and reads its HTML; later calls share the result.
+    /// GETs `url` once per scan and reads its HTML; later calls share the result. The target URL follows redirects
+    /// anywhere (as a browser would); every other page follows them only within its own host.
     pub async fn page(&self, url: &Url) -> Result<Arc<Page>, NetError> {
         let cell = {
             let mut pages = self.site.pages.lock().expect("page cache lock");
             pages.entry(url.as_str().to_string()).or_default().clone()
         };
         cell.get_or_init(|| async {
-            let fetched = self.get(url.clone()).await?;
+            let req = HttpRequest::get(url.clone(), self.scan.settings.max_body);
+            let fetched = if url == self.target.url() {
+                self.fetch(req).await?
+            } else {
+                self.fetch_same_host(req).await?
+            };
             let html = fetched
                 .resp
                 .is_html()
@@ -202,10 +208,13 @@ impl HostCtx {
     }
 
     /// The root of the origin the start page ended on, or the target's own root if the start page failed.
+    ///
+    /// Only a redirect within the target's own host counts (http to https, another path): a start page that
+    /// redirects to another host (a login service, a CDN, a parking page) does not make that host the one probed.
     pub async fn origin(&self) -> Url {
         let base = match self.start_page().await {
-            Ok(page) => page.url().clone(),
-            Err(_) => self.target.url().clone(),
+            Ok(page) if page.url().host_str() == self.target.url().host_str() => page.url().clone(),
+            _ => self.target.url().clone(),
         };
         base.join("/").unwrap_or(base)
     }
@@ -264,21 +273,22 @@ impl HostCtx {
 
     /// A bounded breadth-first crawl of same-origin links from the start page, with the scripts and stylesheets
     /// those pages load from the same origin. Computed once per scan.
-    pub async fn crawl(&self) -> Arc<Crawl> {
-        self.site
+    /// Fails with the start page's error when the start page could not be fetched: an empty crawl must never
+    /// look like a site without problems.
+    pub async fn crawl(&self) -> Result<Arc<Crawl>, NetError> {
+        let start = self.start_page().await?;
+        Ok(self
+            .site
             .crawl
-            .get_or_init(|| self.run_crawl())
+            .get_or_init(|| self.run_crawl(start))
             .await
-            .clone()
+            .clone())
     }
 
-    async fn run_crawl(&self) -> Arc<Crawl> {
+    async fn run_crawl(&self, start: Arc<Page>) -> Arc<Crawl> {
         let (max_pages, max_assets) = crawl_limits(self.profile());
         let mut crawl = Crawl::default();
-        let Ok(start) = self.start_page().await else {
-            return Arc::new(crawl);
-        };
-        let origin = start.url().clone();
+        let origin = self.origin().await;
         let mut seen: HashSet<String> = HashSet::from([start.url().as_str().to_string()]);
         let mut queue: VecDeque<Url> = VecDeque::new();
         let mut assets: Vec<(Url, bool)> = Vec::new();

@@ -97,7 +97,7 @@ pub(super) fn has_version(value: &str) -> bool {
 pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let start = ctx.start_page().await?;
     let origin = ctx.origin().await;
-    let crawl = ctx.crawl().await;
+    let crawl = ctx.crawl().await?;
     let mut pages: Vec<&Arc<Page>> = vec![&start];
     pages.extend(
         crawl

@@ -175,7 +175,7 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
             .severity(severity);
         ctx.report(draft).await;
     }
-    let crawl = ctx.crawl().await;
+    let crawl = ctx.crawl().await?;
     for page in &crawl.pages {
         let resp = page.resp();
         let any_trace = resp.status >= 400 || !resp.is_html();

@@ -87,7 +87,7 @@ fn asset_dirs(origin: &Url, urls: &[&Url], crawled: &[String]) -> Vec<Url> {
 
 pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let origin = ctx.origin().await;
-    let crawl = ctx.crawl().await;
+    let crawl = ctx.crawl().await?;
     let mut crawled: Vec<String> = Vec::new();
     for page in &crawl.pages {
         crawled.push(url_location(page.url()));

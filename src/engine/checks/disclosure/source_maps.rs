@@ -105,7 +105,7 @@ pub(super) fn verify(resp: &HttpResponse) -> Option<(String, bool)> {
 }
 
 pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
-    let crawl = ctx.crawl().await;
+    let crawl = ctx.crawl().await?;
     let nf = ctx.not_found().await?;
     let mut maps: Vec<Url> = Vec::new();
     for script in &crawl.scripts {

@@ -160,7 +160,7 @@ async fn graded_page(ctx: &CheckCtx) -> Result<Arc<Page>, CheckFail> {
 /// The start page followed by the other pages of the crawl (the start page alone in the quick profile).
 async fn pages(ctx: &CheckCtx) -> Result<Vec<Arc<Page>>, CheckFail> {
     let start = ctx.start_page().await?;
-    let crawl = ctx.crawl().await;
+    let crawl = ctx.crawl().await?;
     let others = crawl
         .pages
         .iter()
