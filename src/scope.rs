@@ -176,6 +176,10 @@ fn classify_v6(ip: Ipv6Addr) -> AddrClass {
     if ip.is_loopback() {
         return AddrClass::Loopback;
     }
+    // The local-use NAT64 prefix (64:ff9b:1::/48, RFC 8215) translates into networks of the operator's own.
+    if s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1 {
+        return AddrClass::Private;
+    }
     // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address: judge that.
     if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
         return classify_v4(Ipv4Addr::from(((s[6] as u32) << 16) | s[7] as u32));
@@ -232,6 +236,7 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:169.254.169.254",
             "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::a00:1",
             "2002:c0a8:0101::1",
             "2001:db8::1",
         ] {

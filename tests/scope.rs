@@ -150,7 +150,7 @@ async fn cloud_metadata_is_refused_even_with_allow_private_unless_a_cidr_names_i
 
 #[tokio::test]
 async fn a_redirect_from_an_allowed_host_to_a_blocked_address_is_refused() {
-    let blocked = http(fixed(200, &[], "<html>internal admin</html>")).await;
+    let (hits, blocked) = counting_server_on("127.0.0.1:0").await;
     let location = format!("http://127.0.0.1:{}/admin", blocked.addr.port());
     let allowed = serve_on("127.0.0.2", fixed(302, &[("location", &location)], "")).await;
     let t = TestApp::new(|c| c.scope.allow = vec!["127.0.0.2/32".parse().unwrap()]).await;
@@ -168,10 +168,15 @@ async fn a_redirect_from_an_allowed_host_to_a_blocked_address_is_refused() {
         error.starts_with("out of scope: 127.0.0.1 is a loopback address"),
         "{error}"
     );
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the blocked server received nothing"
+    );
 }
 
 #[tokio::test]
-async fn resolve_pins_a_name_to_an_address_without_dns() {
+async fn resolve_pins_a_name_on_every_port_without_dns() {
     let server = http(fixed(
         200,
         &[("x-served-by", "pinned")],
@@ -193,15 +198,80 @@ async fn resolve_pins_a_name_to_an_address_without_dns() {
         "reached through the pin: {:?}",
         out.scan.targets[0].error
     );
-    // The same name on another port is not pinned, so it needs DNS, which does not know it.
+    // Another port of the same name goes to the pinned address too, never to DNS.
+    let closed = closed_port().port();
     let other = t
-        .scan(
-            &[&format!("http://pinned.test:{}/", port + 1)],
-            Profile::Quick,
-        )
+        .scan(&[&format!("http://pinned.test:{closed}/")], Profile::Quick)
         .await;
-    let error = other.scan.targets[0].error.clone().expect("not pinned");
-    assert!(error.starts_with("cannot resolve pinned.test"), "{error}");
+    let error = other.scan.targets[0]
+        .error
+        .clone()
+        .expect("nothing listens there");
+    assert_eq!(
+        error,
+        format!("cannot connect to 127.0.0.1:{closed}: Connection refused (os error 111)")
+    );
+}
+
+#[tokio::test]
+async fn connect_to_on_one_port_never_sends_the_name_to_dns_on_another() {
+    let server = http(fixed(200, &[], "<html>ok</html>")).await;
+    let t = TestApp::new(|c| {
+        c.network.pins = vec![
+            palisade::config::parse_connect_to(&format!(
+                "half.test:443:127.0.0.1:{}",
+                server.addr.port()
+            ))
+            .unwrap(),
+        ];
+    })
+    .await;
+    let out = t.scan(&["http://half.test/"], Profile::Quick).await;
+    let error = out.scan.targets[0]
+        .error
+        .clone()
+        .expect("port 80 is not pinned");
+    assert!(
+        error.contains("port 80 of this name is not pinned"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn dns_rebinding_between_the_scope_check_and_the_connection_is_refused() {
+    // The first lookup (the scope check before the scan) says 127.0.0.2, which is allowed; every later lookup says
+    // 127.0.0.1, which is not. The connection must be refused on the address it would really use.
+    let allowed = serve_on("127.0.0.2", fixed(200, &[], "<html>allowed</html>")).await;
+    let port = allowed.addr.port();
+    let (hits, blocked) = counting_server_on(&format!("127.0.0.1:{port}")).await;
+    let dns = dns::scripted(vec![
+        "127.0.0.2".parse().unwrap(),
+        "127.0.0.1".parse().unwrap(),
+    ])
+    .await;
+    let t = TestApp::new(|c| {
+        c.scope.allow = vec!["127.0.0.2/32".parse().unwrap()];
+        c.network.nameservers = vec![dns.addr];
+    })
+    .await;
+    let out = t
+        .scan(&[&format!("http://rebind.test:{port}/")], Profile::Quick)
+        .await;
+    assert!(
+        dns.queries.load(std::sync::atomic::Ordering::SeqCst) >= 2,
+        "looked up again at connect time"
+    );
+    let error = out.scan.targets[0].error.clone().expect("refused");
+    assert!(
+        error.starts_with("out of scope: rebind.test resolves to 127.0.0.1"),
+        "{error}"
+    );
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the blocked address received nothing"
+    );
+    drop(blocked);
 }
 
 #[tokio::test]
@@ -261,4 +331,23 @@ async fn serve_on(ip: &str, app: axum::Router) -> palisade::lab::serve::Server {
     palisade::lab::serve::serve(format!("{ip}:0").parse().unwrap(), app, None)
         .await
         .unwrap()
+}
+
+/// A server on `bind` counting the requests it receives.
+async fn counting_server_on(
+    bind: &str,
+) -> (
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    palisade::lab::serve::Server,
+) {
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = axum::Router::new().fallback(move || {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async { "<html>internal admin</html>" }
+    });
+    let server = palisade::lab::serve::serve(bind.parse().unwrap(), app, None)
+        .await
+        .unwrap();
+    (hits, server)
 }

@@ -1,6 +1,8 @@
 //! `App`: the one place the parts are wired. Built once by `App::build(config)`, shared by every front end, it
 //! owns the store, the network stack and the scans running in this process.
 
+mod baseline;
+mod collector;
 mod owner;
 mod runner;
 mod scans;

@@ -1,25 +1,49 @@
 //! Which process owns a running scan, so a new process can tell a live scan from one whose process died.
 
-/// This process: `host:pid:start-ticks` (start ticks tell a reused pid apart).
+/// This process: `host:pid-namespace:pid:start-ticks`. The namespace tells containers that share a host name
+/// apart; the start ticks tell a reused pid apart.
 pub fn current() -> String {
     let pid = std::process::id();
-    format!("{}:{pid}:{}", hostname(), start_ticks(pid).unwrap_or(0))
+    format!(
+        "{}:{}:{pid}:{}",
+        hostname(),
+        pid_namespace(),
+        start_ticks(pid).unwrap_or(0)
+    )
 }
 
-/// Whether the owner process still runs. Owners on other machines, or when `/proc` cannot tell, count as alive:
-/// their lease expiring is what frees their scans.
+/// Whether the owner process still runs. Owners on other machines or in other PID namespaces, or when `/proc`
+/// cannot tell, count as alive: their lease expiring is what frees their scans.
 pub fn is_alive(owner: &str) -> bool {
-    let mut parts = owner.rsplitn(3, ':');
-    let (Some(ticks), Some(pid), Some(host)) = (parts.next(), parts.next(), parts.next()) else {
+    let mut parts = owner.rsplitn(4, ':');
+    let (Some(ticks), Some(pid), Some(ns), Some(host)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
-    if host != hostname() || !std::path::Path::new("/proc/self/stat").exists() {
+    if host != hostname()
+        || ns != pid_namespace()
+        || !std::path::Path::new("/proc/self/stat").exists()
+    {
         return true;
     }
     let (Ok(pid), Ok(ticks)) = (pid.parse::<u32>(), ticks.parse::<u64>()) else {
         return false;
     };
     start_ticks(pid) == Some(ticks)
+}
+
+/// The inode of this process's PID namespace (`/proc/self/ns/pid` links to `pid:[4026531836]`), or `0`.
+fn pid_namespace() -> String {
+    std::fs::read_link("/proc/self/ns/pid")
+        .ok()
+        .and_then(|l| {
+            l.to_string_lossy()
+                .split(['[', ']'])
+                .nth(1)
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "0".into())
 }
 
 fn hostname() -> String {
@@ -53,14 +77,21 @@ mod tests {
         let pid = child.id();
         let ticks = start_ticks(pid);
         child.wait().unwrap();
-        assert!(!is_alive(&format!("{host}:{pid}:{}", ticks.unwrap_or(1))));
+        let ns = pid_namespace();
+        assert!(!is_alive(&format!(
+            "{host}:{ns}:{pid}:{}",
+            ticks.unwrap_or(1)
+        )));
+        let me_later = format!("{host}:{ns}:{}:1", std::process::id());
+        assert!(!is_alive(&me_later), "same pid, other start time");
         assert!(
-            !is_alive(&format!("{host}:{}:1", std::process::id())),
-            "same pid, other start time"
-        );
-        assert!(
-            is_alive("elsewhere:1:1"),
+            is_alive("elsewhere:1:1:1"),
             "other machines rely on their lease"
+        );
+        let other_container = format!("{host}:other-namespace:{pid}:1");
+        assert!(
+            is_alive(&other_container),
+            "other containers rely on their lease"
         );
     }
 }

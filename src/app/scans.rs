@@ -1,6 +1,7 @@
 //! Scan services: start (returns at once; the scan runs in the background, owned by the App), watch, wait,
 //! cancel, and read scans, findings and coverage.
 
+use super::baseline::Baseline;
 use super::{App, AppError, runner};
 use crate::engine::registry::{self, Check};
 use crate::engine::{PlanTarget, ScanPlan};
@@ -97,18 +98,16 @@ impl App {
             futures::future::join_all(urls.iter().map(|u| self.check_scope(u))).await;
         scope_checks.into_iter().collect::<Result<Vec<_>, _>>()?;
         let mut targets = Vec::with_capacity(urls.len());
+        let mut baselines = Vec::with_capacity(urls.len());
         let mut seen = std::collections::HashSet::new();
         for (input, url) in req.targets.iter().zip(&urls) {
             if !seen.insert(url.to_string()) {
                 continue;
             }
             let target = self.register(org, input, url, None).await?;
-            let previous = self
-                .inner
-                .store
-                .previous_completed_scan(org, &target.url)
-                .await?;
-            targets.push((target, previous));
+            let baseline = Baseline::load(&self.inner.store, org, &target.url).await?;
+            targets.push((target, baseline.newest_scan.clone()));
+            baselines.push(baseline);
         }
         let scan_id = super::new_id(8);
         let new = NewScan {
@@ -146,10 +145,9 @@ impl App {
             .lock()
             .expect("running lock")
             .insert(scan_id.clone(), running.clone());
-        let previous = targets.into_iter().map(|(_, p)| p).collect();
         let span = tracing::info_span!("scan", id = %scan_id);
         tokio::spawn(tracing::Instrument::instrument(
-            runner::run(self.clone(), plan, previous, running),
+            runner::run(self.clone(), plan, baselines, running),
             span,
         ));
         let scan = self.get_scan(org, &scan_id).await?;

@@ -60,6 +60,9 @@ pub struct Pin {
     pub host: String,
     pub port: u16,
     pub addrs: Vec<SocketAddr>,
+    /// `--resolve` pins the host's address on every port (so no request for the host ever goes to DNS);
+    /// `--connect-to` maps one port only.
+    pub any_port: bool,
 }
 
 /// Name resolution, pins and extra trust anchors.

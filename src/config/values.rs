@@ -94,7 +94,12 @@ pub fn parse_resolve(s: &str) -> Result<Pin, String> {
                 .ok_or_else(|| format!("'{a}' is not an IP address ({usage})"))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Pin { host, port, addrs })
+    Ok(Pin {
+        host,
+        port,
+        addrs,
+        any_port: true,
+    })
 }
 
 /// Parses curl's `--connect-to HOST:PORT:ADDR:PORT2` (this program requires an IP address as the destination).
@@ -110,6 +115,7 @@ pub fn parse_connect_to(s: &str) -> Result<Pin, String> {
         host: pin_host(&fields[0])?,
         port: parse_port(&fields[1], "")?,
         addrs: vec![SocketAddr::new(ip, parse_port(&fields[3], "destination")?)],
+        any_port: false,
     })
 }
 
@@ -152,7 +158,8 @@ mod tests {
             Pin {
                 host: "example.com".into(),
                 port: 443,
-                addrs: vec!["127.0.0.1:443".parse().unwrap()]
+                addrs: vec!["127.0.0.1:443".parse().unwrap()],
+                any_port: true,
             }
         );
         let pin = parse_resolve("v6.test:80:[::1],127.0.0.2").unwrap();

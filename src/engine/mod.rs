@@ -137,13 +137,16 @@ async fn run_host(host: Arc<HostCtx>, checks: Vec<&'static Check>) {
         let span = tracing::debug_span!("check", id = check.id);
         tasks.spawn(run_check(ctx).instrument(span));
     }
+    let mut cut_short = false;
     while let Some(joined) = tasks.join_next().await {
-        if let Err(e) = joined {
-            tracing::error!("a check task failed: {e}");
+        match joined {
+            Ok(stopped) => cut_short |= stopped,
+            Err(e) => tracing::error!("a check task failed: {e}"),
         }
     }
     let error = match host.cached_page(host.target.url()) {
         Some(Err(e)) if !matches!(e, net::NetError::Cancelled) => Some(e.to_string()),
+        _ if cut_short => Some(INCOMPLETE.to_string()),
         _ => None,
     };
     let observatory = grade::observatory(&host.observatory_tests());
@@ -158,7 +161,12 @@ async fn run_host(host: Arc<HostCtx>, checks: Vec<&'static Check>) {
         .await;
 }
 
-async fn run_check(ctx: CheckCtx) {
+/// The target error of a target whose checks the scan's end (cancellation or budget) cut short: it is not graded.
+pub const INCOMPLETE: &str =
+    "not fully scanned: the scan stopped before all of its checks finished";
+
+/// Runs one check and reports its coverage; true if the scan's end cut it short.
+async fn run_check(ctx: CheckCtx) -> bool {
     let started = Instant::now();
     let cancel = ctx.scan.cancel.clone();
     let run = std::panic::AssertUnwindSafe((ctx.check.run)(&ctx));
@@ -167,6 +175,7 @@ async fn run_check(ctx: CheckCtx) {
         _ = cancel.cancelled() => Err(CheckFail::from(net::NetError::Cancelled)),
         r = futures::FutureExt::catch_unwind(run) => r.unwrap_or_else(|_| Err(CheckFail::Errored("the check crashed (a bug in palisade; please report it)".into()))),
     };
+    let stopped = result == Err(CheckFail::from(net::NetError::Cancelled));
     let (state, detail) = match result {
         Ok(()) if ctx.found() > 0 => (CoverageState::Found, None),
         Ok(()) => (CoverageState::Passed, None),
@@ -193,4 +202,5 @@ async fn run_check(ctx: CheckCtx) {
         .events
         .send(EngineEvent::CheckDone(ctx.index, coverage))
         .await;
+    stopped
 }

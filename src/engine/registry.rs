@@ -30,12 +30,13 @@ pub enum CheckFail {
     Errored(String),
 }
 
+/// The skip reason of a check the scan's end (cancellation or time budget) cut short.
+pub const STOPPED: &str = "the scan stopped before this check finished";
+
 impl From<NetError> for CheckFail {
     fn from(e: NetError) -> CheckFail {
         match e {
-            NetError::Cancelled => {
-                CheckFail::Skipped("the scan stopped before this check finished".into())
-            }
+            NetError::Cancelled => CheckFail::Skipped(STOPPED.into()),
             NetError::ErrorBudget(n) => CheckFail::Skipped(format!(
                 "the host failed {n} requests, so its remaining checks were skipped"
             )),

@@ -13,10 +13,18 @@ use url::Url;
 
 type Shared<T> = Arc<OnceCell<Result<T, NetError>>>;
 
+/// Bytes of page bodies one host may keep in its cache. Past it, pages are still fetched but cut to
+/// [`OVER_BUDGET_BODY`]: enough for headers, links and the document head. Hosts are scanned a few at a time, so
+/// a scan's memory stays bounded however large the sites' pages are.
+pub const HOST_BODY_BUDGET: usize = 12 * 1024 * 1024;
+/// The body cap of pages fetched once a host's budget is spent.
+pub const OVER_BUDGET_BODY: usize = 64 * 1024;
+
 /// Per-host caches; each entry is fetched once per scan however many checks ask.
 #[derive(Default)]
 pub struct Site {
     pages: Mutex<HashMap<String, Shared<Arc<Page>>>>,
+    body_bytes: std::sync::atomic::AtomicUsize,
     not_found: OnceCell<Result<Arc<NotFound>, NetError>>,
     crawl: OnceCell<Arc<Crawl>>,
 }
@@ -180,12 +188,22 @@ impl HostCtx {
             pages.entry(url.as_str().to_string()).or_default().clone()
         };
         cell.get_or_init(|| async {
-            let req = HttpRequest::get(url.clone(), self.scan.settings.max_body);
+            let used = self
+                .site
+                .body_bytes
+                .load(std::sync::atomic::Ordering::Relaxed);
+            let room = HOST_BODY_BUDGET.saturating_sub(used);
+            let cap = self.scan.settings.max_body.min(room).max(OVER_BUDGET_BODY);
+            let req = HttpRequest::get(url.clone(), cap);
             let fetched = if url == self.target.url() {
                 self.fetch(req).await?
             } else {
                 self.fetch_same_host(req).await?
             };
+            let size = fetched.resp.body.len();
+            self.site
+                .body_bytes
+                .fetch_add(size, std::sync::atomic::Ordering::Relaxed);
             let html = fetched
                 .resp
                 .is_html()

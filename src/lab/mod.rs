@@ -175,11 +175,13 @@ impl Lab {
                         host: h.name.clone(),
                         port: 80,
                         addrs: vec![h.http],
+                        any_port: false,
                     },
                     Pin {
                         host: h.name.clone(),
                         port: 443,
                         addrs: vec![h.https],
+                        any_port: false,
                     },
                 ]
             })

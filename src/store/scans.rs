@@ -112,37 +112,35 @@ impl Store {
         Ok(())
     }
 
-    /// The latest completed full scan (not a verification) of this URL in this org.
-    pub async fn previous_completed_scan(
+    /// Where each check last ran properly at this URL: for every check that passed or found something on a
+    /// reachable target in a completed scan of the org, the newest such `(check_id, scan_id, target_id)`.
+    pub async fn check_baselines(
         &self,
         org: &str,
         url: &str,
-    ) -> Result<Option<String>, StoreError> {
-        let id = sqlx::query_scalar(
-            "SELECT s.id FROM scans s JOIN scan_targets st ON st.scan_id = s.id
-             WHERE s.org_id = ? AND st.url = ? AND s.status = 'completed' AND s.verify_of IS NULL
-             ORDER BY s.finished_at DESC LIMIT 1",
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.check_id, c.scan_id, c.target_id FROM coverage c
+             JOIN scans s ON s.id = c.scan_id
+             JOIN scan_targets st ON st.scan_id = c.scan_id AND st.target_id = c.target_id
+             WHERE s.org_id = ? AND st.url = ? AND s.status = 'completed' AND st.error IS NULL
+               AND c.state IN ('passed', 'found')
+             ORDER BY s.finished_at DESC, s.id
+             LIMIT 5000",
         )
         .bind(org)
         .bind(url)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        Ok(id)
-    }
-
-    /// The id a URL had as a target of a scan.
-    pub async fn scan_target_id(
-        &self,
-        scan_id: &str,
-        url: &str,
-    ) -> Result<Option<String>, StoreError> {
-        let id =
-            sqlx::query_scalar("SELECT target_id FROM scan_targets WHERE scan_id = ? AND url = ?")
-                .bind(scan_id)
-                .bind(url)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(id)
+        let mut seen = std::collections::HashSet::new();
+        let mut newest = Vec::new();
+        for row in rows {
+            let check: String = row.try_get("check_id")?;
+            if seen.insert(check.clone()) {
+                newest.push((check, row.try_get("scan_id")?, row.try_get("target_id")?));
+            }
+        }
+        Ok(newest)
     }
 
     /// Saves progress and renews the owner's lease.

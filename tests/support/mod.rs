@@ -70,11 +70,13 @@ pub fn pin_site(host: &str, http: SocketAddr, https: SocketAddr) -> Vec<Pin> {
             host: host.into(),
             port: 80,
             addrs: vec![http],
+            any_port: false,
         },
         Pin {
             host: host.into(),
             port: 443,
             addrs: vec![https],
+            any_port: false,
         },
     ]
 }

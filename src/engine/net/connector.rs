@@ -12,8 +12,12 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin as StdPin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// How long a failed lookup is remembered.
+const FAILED_LOOKUP_TTL: Duration = Duration::from_secs(30);
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -27,7 +31,12 @@ pub struct GuardedConnector {
 struct Inner {
     resolver: Result<TokioResolver, String>,
     scope: ScopeGuard,
+    /// Exact `(host, port)` pins.
     pins: HashMap<(String, u16), Vec<SocketAddr>>,
+    /// Hosts pinned on every port (`--resolve`), to their addresses.
+    host_pins: HashMap<String, Vec<IpAddr>>,
+    /// Lookup failures remembered for a while, so an unreachable name costs one lookup, not one per check.
+    failed: Mutex<HashMap<String, (Instant, NetError)>>,
     connect_timeout: Duration,
     connects: AtomicU64,
 }
@@ -41,6 +50,11 @@ impl GuardedConnector {
         nameservers: &[SocketAddr],
         connect_timeout: Duration,
     ) -> Self {
+        let host_pins = pins
+            .iter()
+            .filter(|p| p.any_port)
+            .map(|p| (p.host.clone(), p.addrs.iter().map(SocketAddr::ip).collect()))
+            .collect();
         let pins = pins
             .iter()
             .map(|p| ((p.host.clone(), p.port), p.addrs.clone()))
@@ -50,6 +64,8 @@ impl GuardedConnector {
                 resolver: build_resolver(nameservers),
                 scope,
                 pins,
+                host_pins,
+                failed: Mutex::new(HashMap::new()),
                 connect_timeout,
                 connects: AtomicU64::new(0),
             }),
@@ -75,6 +91,17 @@ impl GuardedConnector {
             .to_ascii_lowercase();
         let addrs = if let Some(pinned) = self.inner.pins.get(&(host.clone(), port)) {
             pinned.clone()
+        } else if let Some(ips) = self.inner.host_pins.get(&host) {
+            ips.iter().map(|ip| SocketAddr::new(*ip, port)).collect()
+        } else if self.inner.pins.keys().any(|(h, _)| *h == host) {
+            // A name pinned on some ports must never reach DNS on others: that would contact the real host.
+            return Err(NetError::Dns {
+                host: host.clone(),
+                reason: format!(
+                    "port {port} of this name is not pinned (only other ports are); add --connect-to \
+                     {host}:{port}:ADDRESS:PORT, or pin every port with --resolve"
+                ),
+            });
         } else if let Ok(ip) = host.parse::<IpAddr>() {
             vec![SocketAddr::new(ip, port)]
         } else {
@@ -93,6 +120,20 @@ impl GuardedConnector {
     }
 
     async fn lookup(&self, host: &str) -> Result<Vec<IpAddr>, NetError> {
+        if let Some((at, err)) = self.inner.failed.lock().expect("dns cache lock").get(host)
+            && at.elapsed() < FAILED_LOOKUP_TTL
+        {
+            return Err(err.clone());
+        }
+        let result = self.lookup_uncached(host).await;
+        if let Err(e) = &result {
+            let mut failed = self.inner.failed.lock().expect("dns cache lock");
+            failed.insert(host.to_string(), (Instant::now(), e.clone()));
+        }
+        result
+    }
+
+    async fn lookup_uncached(&self, host: &str) -> Result<Vec<IpAddr>, NetError> {
         let resolver = self.inner.resolver.as_ref().map_err(|e| NetError::Dns {
             host: host.to_string(),
             reason: e.clone(),

@@ -55,7 +55,8 @@ impl NetError {
     pub fn counts_against_host(&self) -> bool {
         matches!(
             self,
-            NetError::Connect { .. }
+            NetError::Dns { .. }
+                | NetError::Connect { .. }
                 | NetError::Tls(_)
                 | NetError::Timeout(_)
                 | NetError::Protocol(_)

@@ -1,0 +1,251 @@
+//! The collector of a running scan: compares each finding with the baseline, broadcasts it to listeners at once,
+//! writes findings and coverage to the store in batches, grades each target, and lists what was fixed.
+
+use super::App;
+use super::baseline::Baseline;
+use super::scans::{LEASE, Running, ScanEvent};
+use crate::engine::registry::{self, STOPPED};
+use crate::engine::{EngineEvent, ScanPlan, grade};
+use crate::model::{Coverage, CoverageState, Finding, FindingStatus, ScanTarget, SeverityCounts};
+use crate::store::{ScanProgress, StoreError};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+const FLUSH_AT: usize = 64;
+
+/// Per-target state kept while the scan runs: fingerprints and counts, so memory stays small.
+struct TargetState {
+    id: String,
+    url: Arc<str>,
+    baseline: Baseline,
+    seen: HashSet<String>,
+    counts: SeverityCounts,
+    coverage: HashMap<String, CoverageState>,
+    /// Set when the target ends without an error (reachable and not cut short).
+    complete: bool,
+}
+
+pub(super) struct Collector {
+    app: App,
+    scan_id: String,
+    running: Arc<Running>,
+    targets: Vec<TargetState>,
+    findings: Vec<(u32, Finding)>,
+    coverage: Vec<Coverage>,
+    seq: u32,
+    done: u32,
+    stopped: u32,
+    total: u32,
+    requests: Arc<AtomicU64>,
+}
+
+impl Collector {
+    pub fn new(
+        app: App,
+        plan: &ScanPlan,
+        baselines: Vec<Baseline>,
+        running: Arc<Running>,
+    ) -> Collector {
+        let targets = plan
+            .targets
+            .iter()
+            .zip(baselines)
+            .map(|(t, baseline)| TargetState {
+                id: t.id.clone(),
+                url: Arc::from(t.url.as_str()),
+                baseline,
+                seen: HashSet::new(),
+                counts: SeverityCounts::default(),
+                coverage: HashMap::new(),
+                complete: false,
+            })
+            .collect();
+        Collector {
+            app,
+            scan_id: plan.scan_id.clone(),
+            total: (plan.checks.len() * plan.targets.len()) as u32,
+            running,
+            targets,
+            findings: Vec::new(),
+            coverage: Vec::new(),
+            seq: 0,
+            done: 0,
+            stopped: 0,
+            requests: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    pub fn requests(&self) -> Arc<AtomicU64> {
+        self.requests.clone()
+    }
+
+    pub fn scan_id(&self) -> &str {
+        &self.scan_id
+    }
+
+    /// Checks that reported coverage.
+    pub fn done(&self) -> u32 {
+        self.done
+    }
+
+    /// Checks that ran to their end (not cut short by the scan stopping).
+    pub fn finished(&self) -> u32 {
+        self.done - self.stopped
+    }
+
+    pub fn total(&self) -> u32 {
+        self.total
+    }
+
+    /// Handles engine events until the engine is done, flushing to the store every 100 ms or 64 rows.
+    pub async fn collect(&mut self, mut rx: mpsc::Receiver<EngineEvent>) -> Result<(), StoreError> {
+        let mut tick = tokio::time::interval(FLUSH_EVERY);
+        loop {
+            tokio::select! {
+                event = rx.recv() => match event {
+                    Some(event) => {
+                        self.handle(event).await?;
+                        if self.findings.len() + self.coverage.len() >= FLUSH_AT {
+                            self.flush("scanning").await?;
+                        }
+                    }
+                    None => return Ok(()),
+                },
+                _ = tick.tick() => self.flush("scanning").await?,
+            }
+        }
+    }
+
+    async fn handle(&mut self, event: EngineEvent) -> Result<(), StoreError> {
+        match event {
+            EngineEvent::Finding(index, finding) => self.finding(index, *finding),
+            EngineEvent::CheckDone(index, coverage) => self.check_done(index, coverage),
+            EngineEvent::TargetDone {
+                target,
+                observatory,
+                error,
+            } => self.target_done(target, observatory, error).await?,
+        }
+        Ok(())
+    }
+
+    fn finding(&mut self, index: usize, mut finding: Finding) {
+        let t = &mut self.targets[index];
+        if !t.seen.insert(finding.fingerprint.clone()) {
+            return;
+        }
+        finding.status = if t.baseline.findings.contains_key(&finding.fingerprint) {
+            FindingStatus::Unchanged
+        } else {
+            FindingStatus::New
+        };
+        t.counts.add(finding.severity);
+        self.seq += 1;
+        let _ = self
+            .running
+            .events
+            .send(ScanEvent::Finding(Arc::new(finding.clone())));
+        self.findings.push((self.seq, finding));
+    }
+
+    fn check_done(&mut self, index: usize, coverage: Coverage) {
+        self.done += 1;
+        if coverage.detail.as_deref() == Some(STOPPED) {
+            self.stopped += 1;
+        }
+        let t = &mut self.targets[index];
+        t.coverage.insert(coverage.check_id.clone(), coverage.state);
+        let check_id = registry::check(&coverage.check_id)
+            .map(|c| c.id)
+            .unwrap_or("unknown");
+        let _ = self.running.events.send(ScanEvent::Progress {
+            done: self.done,
+            total: self.total,
+            target_url: t.url.clone(),
+            check_id,
+        });
+        self.coverage.push(coverage);
+    }
+
+    async fn target_done(
+        &mut self,
+        index: usize,
+        observatory: Option<crate::model::Observatory>,
+        error: Option<String>,
+    ) -> Result<(), StoreError> {
+        let t = &mut self.targets[index];
+        t.complete = error.is_none();
+        let (score, grade) = grade::security_score(&t.counts);
+        let graded = t.complete;
+        let result = ScanTarget {
+            target_id: t.id.clone(),
+            url: t.url.to_string(),
+            host: String::new(),
+            previous_scan_id: t.baseline.newest_scan.clone(),
+            security_score: graded.then_some(score),
+            risk_grade: graded.then(|| grade.to_string()),
+            observatory: observatory.filter(|_| graded),
+            counts: t.counts,
+            error,
+        };
+        let target_url = t.url.clone();
+        self.flush("scanning").await?;
+        self.app
+            .inner
+            .store
+            .set_target_result(&self.scan_id, &result)
+            .await?;
+        let _ = self.running.events.send(ScanEvent::TargetDone {
+            target_url,
+            risk_grade: result.risk_grade,
+            error: result.error,
+        });
+        Ok(())
+    }
+
+    /// Writes buffered findings and coverage, saves progress and renews the lease.
+    pub async fn flush(&mut self, phase: &str) -> Result<(), StoreError> {
+        let requests = self.requests.load(Ordering::Relaxed);
+        let store = &self.app.inner.store;
+        store
+            .insert_findings(&std::mem::take(&mut self.findings))
+            .await?;
+        store
+            .insert_coverage(&self.scan_id, &std::mem::take(&mut self.coverage))
+            .await?;
+        let lease = crate::time::format(time::OffsetDateTime::now_utc() + LEASE);
+        let progress = ScanProgress {
+            phase,
+            checks_done: self.done,
+            requests,
+            lease_until: &lease,
+        };
+        store.update_progress(&self.scan_id, &progress).await
+    }
+
+    /// Baseline findings that did not come back are recorded as `fixed` in this scan, but only on targets that were
+    /// fully scanned, and only where the check behind them ran to its end this time.
+    pub async fn record_fixed(&mut self) -> Result<(), StoreError> {
+        let mut fixed = Vec::new();
+        for t in self.targets.iter().filter(|t| t.complete) {
+            for (fp, f) in &t.baseline.findings {
+                let ran = registry::check_for_rule(&f.check_id)
+                    .and_then(|check| t.coverage.get(check.id))
+                    .is_some_and(|s| matches!(s, CoverageState::Passed | CoverageState::Found));
+                if ran && !t.seen.contains(fp) {
+                    let mut f = f.clone();
+                    f.scan_id = self.scan_id.clone();
+                    f.target_id = t.id.clone();
+                    f.status = FindingStatus::Fixed;
+                    self.seq += 1;
+                    fixed.push((self.seq, f));
+                }
+            }
+        }
+        self.app.inner.store.insert_findings(&fixed).await
+    }
+}
