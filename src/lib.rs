@@ -15,6 +15,7 @@ pub mod config;
 pub mod engine;
 pub mod lab;
 pub mod model;
+pub mod report;
 pub mod scope;
 pub mod store;
 pub mod target;

@@ -4,11 +4,14 @@
 mod baseline;
 mod collector;
 mod owner;
+mod reports;
 mod runner;
 mod scans;
 mod targets;
+mod verify;
 
 pub use scans::{ScanEvent, ScanHandle, ScanRequest};
+pub use verify::{Verdict, Verification};
 
 use crate::config::Config;
 use crate::engine::net::Net;
