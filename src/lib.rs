@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod lab;
+pub mod mcp;
 pub mod model;
 pub mod report;
 pub mod scope;

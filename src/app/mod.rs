@@ -102,7 +102,25 @@ impl App {
         &self.inner.store
     }
 
-    /// Waits for scans running in this process to finish, then closes the store.
+    /// Waits for the scans running in this process to end by themselves (a front end whose client went away lets
+    /// the scans it started finish).
+    pub async fn finish_running(&self) {
+        let running: Vec<_> = self
+            .inner
+            .running
+            .lock()
+            .expect("running lock")
+            .values()
+            .cloned()
+            .collect();
+        for r in running {
+            let mut done = r.done.subscribe();
+            let _ = done.wait_for(|d| *d).await;
+        }
+        self.inner.store.close().await;
+    }
+
+    /// Stops the scans running in this process (keeping their findings), then closes the store.
     pub async fn shutdown(&self) {
         let running: Vec<_> = self
             .inner

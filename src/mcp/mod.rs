@@ -1,0 +1,168 @@
+//! The MCP server: tools, resources and prompts over the one `App`, for agents in Claude Desktop, Claude Code,
+//! Cursor, Cline and VS Code. Served on stdio (`palisade mcp`) and over HTTP (`palisade serve`: Streamable HTTP at
+//! `/mcp`, the 2024-11-05 HTTP+SSE transport at `/sse`).
+
+// rmcp marks logging, `resources/subscribe` and their types deprecated (SEP-2577, protocol 2026-07-28), but the
+// 2025-11-25 clients agents use today need them.
+#![allow(deprecated)]
+
+mod params;
+mod prompts;
+mod resources;
+mod tools;
+mod views;
+mod watch;
+
+use crate::app::App;
+use rmcp::handler::server::router::prompt::PromptRouter;
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::model::{
+    CancelledNotificationParam, Implementation, ListResourceTemplatesResult, ListResourcesResult,
+    LoggingLevel, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    ServerCapabilities, ServerConfig, SetLevelRequestParams, SubscribeRequestParams,
+    UnsubscribeRequestParams,
+};
+use rmcp::service::{NotificationContext, RequestContext};
+use rmcp::{
+    ErrorData as McpError, RoleServer, ServerHandler, ServiceExt, prompt_handler, tool_handler,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The instructions the server gives the model: the scan → findings → fix → verify loop.
+const INSTRUCTIONS: &str = include_str!("../../tools/_server.md");
+
+/// One MCP session's server (a new one per HTTP session; one for stdio), over the shared `App`.
+#[derive(Clone)]
+pub struct McpServer {
+    app: App,
+    tool_router: ToolRouter<McpServer>,
+    prompt_router: PromptRouter<McpServer>,
+    /// The client's minimum log level (`logging/setLevel`); `None` until set (then `info`).
+    log_level: Arc<Mutex<Option<LoggingLevel>>>,
+    /// Scans started by requests still waiting on them: a `notifications/cancelled` for the request cancels the scan.
+    waiting: Arc<Mutex<HashMap<String, String>>>,
+}
+
+impl McpServer {
+    /// A server for one session.
+    pub fn new(app: App) -> McpServer {
+        McpServer {
+            app,
+            tool_router: Self::tool_router(),
+            prompt_router: Self::prompt_router(),
+            log_level: Arc::new(Mutex::new(None)),
+            waiting: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Whether a message at `level` reaches the client.
+    fn logs(&self, level: LoggingLevel) -> bool {
+        let rank = |l: LoggingLevel| l as u8;
+        let floor = self
+            .log_level
+            .lock()
+            .expect("log level lock")
+            .unwrap_or(LoggingLevel::Info);
+        rank(level) >= rank(floor)
+    }
+}
+
+/// Serves one client on stdin/stdout until it disconnects, then lets the scans it started finish.
+pub async fn serve_stdio(app: App) -> anyhow::Result<()> {
+    let running = McpServer::new(app.clone())
+        .serve(rmcp::transport::stdio())
+        .await?;
+    let _ = running.waiting().await;
+    app.finish_running().await;
+    Ok(())
+}
+
+#[tool_handler(router = self.tool_router)]
+#[prompt_handler(router = self.prompt_router)]
+impl ServerHandler for McpServer {
+    fn get_info(&self) -> ServerConfig {
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_prompts()
+            .enable_resources()
+            .enable_resources_subscribe()
+            .enable_logging()
+            .build();
+        ServerConfig::new(capabilities)
+            .with_server_info(Implementation::new("palisade", env!("CARGO_PKG_VERSION")))
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        *self.log_level.lock().expect("log level lock") = Some(request.level);
+        Ok(())
+    }
+
+    async fn on_cancelled(
+        &self,
+        notification: CancelledNotificationParam,
+        _: NotificationContext<RoleServer>,
+    ) {
+        let Some(request) = notification.request_id else {
+            return;
+        };
+        let scan = self
+            .waiting
+            .lock()
+            .expect("waiting lock")
+            .remove(&request.to_string());
+        if let Some(scan_id) = scan {
+            tracing::info!(scan = %scan_id, "the client cancelled the request that started this scan");
+            let _ = self
+                .app
+                .cancel_scan(crate::app::DEFAULT_ORG, &scan_id)
+                .await;
+        }
+    }
+
+    async fn list_resources(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        self.resource_list().await
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        Ok(resources::templates())
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        self.resource_read(&request.uri).await.map(Into::into)
+    }
+
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.resource_subscribe(request.uri, ctx.peer);
+        Ok(())
+    }
+
+    async fn unsubscribe(
+        &self,
+        _: UnsubscribeRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        Ok(())
+    }
+}

@@ -1,0 +1,369 @@
+//! The ten tools: thin adapters that parse arguments, call `App`, and shape the answer. Their descriptions live in
+//! `tools/<name>.md`. A problem the model can fix (bad URL, unknown scan, out of scope) is a tool error with a
+//! sentence saying what to do; JSON-RPC errors are left to protocol faults.
+
+use super::McpServer;
+use super::params::*;
+use super::views::*;
+use super::watch::Waited;
+use crate::app::{AppError, DEFAULT_ORG, ScanRequest, Verdict};
+use crate::model::{Category, Module};
+use crate::store::FindingFilter;
+use rmcp::handler::server::tool::schema_for_output;
+use rmcp::handler::server::wrapper::{Json, Parameters};
+use rmcp::model::{CallToolResult, ContentBlock, Resource};
+use rmcp::service::RequestContext;
+use rmcp::{RoleServer, tool, tool_router};
+use std::time::Duration;
+
+type ToolResult<T> = Result<Json<T>, String>;
+
+/// The sentence the model reads for an App error.
+fn say(e: AppError) -> String {
+    match e {
+        AppError::NotFound {
+            kind: "scan", id, ..
+        } => {
+            format!("no scan '{id}': call list_scans to see recent scan ids")
+        }
+        AppError::NotFound {
+            kind: "target", id, ..
+        } => {
+            format!("no target '{id}': call list_targets to see registered targets")
+        }
+        AppError::OutOfScope { target, reason } => format!(
+            "{target} cannot be scanned: {reason}. Tell the user; the server's scope settings must allow it."
+        ),
+        AppError::Store(_) => {
+            "palisade's database failed; the server log has details. Try again later.".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+const PAGE_BYTES: usize = 20 * 1024;
+
+#[tool_router(vis = "pub(super)")]
+impl McpServer {
+    #[tool(description = include_str!("../../tools/add_target.md"), annotations(open_world_hint = true))]
+    async fn add_target(
+        &self,
+        Parameters(p): Parameters<AddTargetParams>,
+    ) -> ToolResult<TargetOut> {
+        let target = self
+            .app
+            .add_target(DEFAULT_ORG, &p.url, p.label.as_deref())
+            .await
+            .map_err(say)?;
+        Ok(Json(TargetOut {
+            target: target.into(),
+        }))
+    }
+
+    #[tool(description = include_str!("../../tools/list_targets.md"), annotations(read_only_hint = true))]
+    async fn list_targets(&self) -> ToolResult<TargetsOut> {
+        let targets = self.app.list_targets(DEFAULT_ORG).await.map_err(say)?;
+        Ok(Json(TargetsOut {
+            targets: targets.into_iter().map(Into::into).collect(),
+        }))
+    }
+
+    #[tool(description = include_str!("../../tools/remove_target.md"), annotations(destructive_hint = true))]
+    async fn remove_target(
+        &self,
+        Parameters(p): Parameters<RemoveTargetParams>,
+    ) -> ToolResult<TargetOut> {
+        let target = self
+            .app
+            .remove_target(DEFAULT_ORG, &p.target)
+            .await
+            .map_err(say)?;
+        Ok(Json(TargetOut {
+            target: target.into(),
+        }))
+    }
+
+    #[tool(description = include_str!("../../tools/start_scan.md"), annotations(open_world_hint = true))]
+    async fn start_scan(
+        &self,
+        Parameters(p): Parameters<StartScanParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> ToolResult<StartScanOut> {
+        if p.targets.len() > 50 {
+            return Err("give at most 50 targets per scan; start several scans for more".into());
+        }
+        let request = ScanRequest {
+            targets: p.targets,
+            profile: p.profile.map(Into::into),
+            ..Default::default()
+        };
+        let handle = self
+            .app
+            .start_scan(DEFAULT_ORG, request)
+            .await
+            .map_err(say)?;
+        let scan_id = handle.scan.id.clone();
+        self.waiting
+            .lock()
+            .expect("waiting lock")
+            .insert(ctx.id.to_string(), scan_id.clone());
+        let wait = Duration::from_secs(wait_seconds(p.wait_seconds, 20).into());
+        let waited = self.wait_streaming(&scan_id, wait, &ctx).await;
+        if waited != Waited::Interrupted {
+            self.waiting
+                .lock()
+                .expect("waiting lock")
+                .remove(&ctx.id.to_string());
+        }
+        let scan = self
+            .app
+            .get_scan(DEFAULT_ORG, &scan_id)
+            .await
+            .map_err(say)?;
+        let coverage = self
+            .app
+            .coverage(DEFAULT_ORG, &scan_id)
+            .await
+            .map_err(say)?;
+        let (worst, _) = self
+            .app
+            .findings(DEFAULT_ORG, &scan_id, &FindingFilter::default(), 10, 0)
+            .await
+            .map_err(say)?;
+        Ok(Json(StartScanOut {
+            scan: ScanView::new(scan, Some(&coverage)),
+            worst_findings: worst.iter().map(FindingView::from).collect(),
+            _untrusted_content_notice: UNTRUSTED,
+        }))
+    }
+
+    #[tool(description = include_str!("../../tools/get_scan.md"), annotations(read_only_hint = true))]
+    async fn get_scan(
+        &self,
+        Parameters(p): Parameters<GetScanParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> ToolResult<GetScanOut> {
+        let scan = self
+            .app
+            .get_scan(DEFAULT_ORG, &p.scan_id)
+            .await
+            .map_err(say)?;
+        let wait = wait_seconds(p.wait_seconds, 0);
+        let scan = if wait > 0 && !scan.status.is_terminal() {
+            self.wait_streaming(&p.scan_id, Duration::from_secs(wait.into()), &ctx)
+                .await;
+            self.app
+                .get_scan(DEFAULT_ORG, &p.scan_id)
+                .await
+                .map_err(say)?
+        } else {
+            scan
+        };
+        let verdicts = match (&scan.verify_of, scan.status.is_terminal()) {
+            (Some(_), true) => Some(
+                self.app
+                    .verification(DEFAULT_ORG, &scan.id, None)
+                    .await
+                    .map_err(say)?,
+            ),
+            _ => None,
+        };
+        let coverage = self
+            .app
+            .coverage(DEFAULT_ORG, &scan.id)
+            .await
+            .map_err(say)?;
+        Ok(Json(GetScanOut {
+            scan: ScanView::new(scan, Some(&coverage)),
+            verdicts,
+            _untrusted_content_notice: UNTRUSTED,
+        }))
+    }
+
+    #[tool(description = include_str!("../../tools/get_findings.md"), annotations(read_only_hint = true))]
+    async fn get_findings(
+        &self,
+        Parameters(p): Parameters<GetFindingsParams>,
+    ) -> ToolResult<FindingsPage> {
+        let scan = self
+            .app
+            .get_scan(DEFAULT_ORG, &p.scan_id)
+            .await
+            .map_err(say)?;
+        let target_id = match &p.target {
+            None => None,
+            Some(t) => Some(
+                scan.targets
+                    .iter()
+                    .find(|x| &x.url == t || &x.target_id == t || &x.host == t)
+                    .map(|x| x.target_id.clone())
+                    .ok_or_else(|| {
+                        format!(
+                            "scan {} has no target '{t}'; its targets are listed by get_scan",
+                            scan.id
+                        )
+                    })?,
+            ),
+        };
+        let category = p
+            .category
+            .as_deref()
+            .map(str::parse::<Category>)
+            .transpose()
+            .map_err(|e| format!("category: {e}"))?;
+        let module = p
+            .module
+            .as_deref()
+            .map(str::parse::<Module>)
+            .transpose()
+            .map_err(|e| format!("module: {e}"))?;
+        let filter = FindingFilter {
+            min_severity: p.min_severity.map(Into::into),
+            category,
+            module,
+            status: p.status.map(Into::into),
+            target_id,
+            fingerprints: None,
+        };
+        let limit = p.limit.unwrap_or(25).clamp(1, 100);
+        let offset = p.offset.unwrap_or(0);
+        let (found, total) = self
+            .app
+            .findings(DEFAULT_ORG, &scan.id, &filter, limit, offset)
+            .await
+            .map_err(say)?;
+        let mut findings: Vec<FindingView> = found.iter().map(FindingView::from).collect();
+        findings.truncate(fit_page(&findings, PAGE_BYTES));
+        let returned = findings.len() as u32;
+        let has_more = u64::from(offset + returned) < total;
+        Ok(Json(FindingsPage {
+            scan_id: scan.id,
+            total,
+            offset,
+            limit,
+            returned,
+            has_more,
+            next_offset: has_more.then_some(offset + returned),
+            findings,
+            _untrusted_content_notice: UNTRUSTED,
+        }))
+    }
+
+    #[tool(
+        description = include_str!("../../tools/get_fix_file.md"),
+        annotations(read_only_hint = true),
+        output_schema = schema_for_output::<FixFileOut>()
+    )]
+    async fn get_fix_file(
+        &self,
+        Parameters(p): Parameters<GetFixFileParams>,
+    ) -> Result<CallToolResult, String> {
+        let markdown = self
+            .app
+            .fix_file(DEFAULT_ORG, &p.scan_id, p.target.as_deref())
+            .await
+            .map_err(say)?;
+        let uri = format!("palisade://scans/{}/fix", p.scan_id);
+        let out = FixFileOut {
+            scan_id: p.scan_id.clone(),
+            uri: uri.clone(),
+            fixes: markdown
+                .lines()
+                .filter(|l| l.starts_with("## FIX-"))
+                .count() as u32,
+            markdown: markdown.clone(),
+        };
+        let link = Resource::new(uri, format!("SECURITY-FIX.md of scan {}", p.scan_id))
+            .with_mime_type("text/markdown");
+        let mut result = CallToolResult::success(vec![
+            ContentBlock::text(markdown),
+            ContentBlock::resource_link(link),
+        ]);
+        result.structured_content = Some(serde_json::to_value(out).map_err(|e| e.to_string())?);
+        Ok(result)
+    }
+
+    #[tool(description = include_str!("../../tools/cancel_scan.md"), annotations(destructive_hint = true))]
+    async fn cancel_scan(&self, Parameters(p): Parameters<ScanIdParams>) -> ToolResult<ScanView> {
+        let scan = self
+            .app
+            .cancel_scan(DEFAULT_ORG, &p.scan_id)
+            .await
+            .map_err(say)?;
+        let coverage = self
+            .app
+            .coverage(DEFAULT_ORG, &scan.id)
+            .await
+            .map_err(say)?;
+        Ok(Json(ScanView::new(scan, Some(&coverage))))
+    }
+
+    #[tool(description = include_str!("../../tools/list_scans.md"), annotations(read_only_hint = true))]
+    async fn list_scans(&self, Parameters(p): Parameters<ListScansParams>) -> ToolResult<ScansOut> {
+        let scans = self
+            .app
+            .list_scans(DEFAULT_ORG, p.limit.unwrap_or(10).clamp(1, 50))
+            .await
+            .map_err(say)?;
+        Ok(Json(ScansOut {
+            scans: scans.into_iter().map(|s| ScanView::new(s, None)).collect(),
+        }))
+    }
+
+    #[tool(description = include_str!("../../tools/verify_fixes.md"), annotations(open_world_hint = true))]
+    async fn verify_fixes(
+        &self,
+        Parameters(p): Parameters<VerifyFixesParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> ToolResult<VerifyOut> {
+        let asked = p.fingerprints.as_deref();
+        let handle = self
+            .app
+            .verify_fixes(DEFAULT_ORG, &p.scan_id, asked)
+            .await
+            .map_err(say)?;
+        let id = handle.scan.id.clone();
+        self.waiting
+            .lock()
+            .expect("waiting lock")
+            .insert(ctx.id.to_string(), id.clone());
+        let wait = Duration::from_secs(wait_seconds(p.wait_seconds, 20).into());
+        if self.wait_streaming(&id, wait, &ctx).await != Waited::Interrupted {
+            self.waiting
+                .lock()
+                .expect("waiting lock")
+                .remove(&ctx.id.to_string());
+        }
+        let scan = self.app.get_scan(DEFAULT_ORG, &id).await.map_err(say)?;
+        let ended = scan.status.is_terminal();
+        let verdicts = if ended {
+            self.app
+                .verification(DEFAULT_ORG, &id, asked)
+                .await
+                .map_err(say)?
+        } else {
+            Vec::new()
+        };
+        let count = |v: Verdict| verdicts.iter().filter(|x| x.verdict == v).count() as u32;
+        let next = if ended {
+            "fixed findings are done; apply the remaining fixes from get_fix_file and verify again"
+                .to_string()
+        } else {
+            format!(
+                "call get_scan with scan_id {id} and wait_seconds 20; its verdicts arrive when it completes"
+            )
+        };
+        Ok(Json(VerifyOut {
+            fixed: count(Verdict::Fixed),
+            still_open: count(Verdict::StillOpen),
+            unknown: count(Verdict::Unknown),
+            verification_scan_id: id,
+            original_scan_id: p.scan_id,
+            status: scan.status.to_string(),
+            verdicts,
+            suggested_poll_interval_ms: (!ended).then_some(2000),
+            next,
+            _untrusted_content_notice: UNTRUSTED,
+        }))
+    }
+}

@@ -1,0 +1,187 @@
+//! Waiting on a scan inside a tool call: findings go to the client as `notifications/progress` the moment they are
+//! found (when the request carried a progress token), scan phases as log messages, until the scan ends, the wait
+//! runs out, or the request is cancelled.
+
+use super::McpServer;
+use crate::app::ScanEvent;
+use crate::report::line::{finding_line, host_of};
+use rmcp::RoleServer;
+use rmcp::model::{
+    LoggingLevel, LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken,
+};
+use rmcp::service::RequestContext;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+/// How a wait ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waited {
+    /// The scan reached a terminal state (or was not running in this process).
+    Ended,
+    /// The wait ran out; the scan goes on.
+    TimedOut,
+    /// The request was cancelled or its client went away; the scan goes on unless the client cancelled it.
+    Interrupted,
+}
+
+/// Bare progress updates (without a finding) are sent at most this often.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// Strictly increasing progress values: checks done, plus a small step for each notification at the same count.
+struct Progress {
+    token: ProgressToken,
+    last: f64,
+    total: f64,
+}
+
+impl Progress {
+    /// The next value for `done` checks, or `None` when it would not increase (more than 999 messages at one count).
+    fn next(&mut self, done: u32) -> Option<f64> {
+        let mut value = f64::from(done);
+        if value <= self.last {
+            value = self.last + 0.001;
+            if value >= f64::from(done) + 0.999 {
+                return None;
+            }
+        }
+        self.last = value;
+        Some(value)
+    }
+}
+
+impl McpServer {
+    /// Waits up to `wait` for `scan_id` to end, streaming its findings to the caller.
+    pub(super) async fn wait_streaming(
+        &self,
+        scan_id: &str,
+        wait: Duration,
+        ctx: &RequestContext<RoleServer>,
+    ) -> Waited {
+        let Some(mut watch) = self.app.watch_scan(scan_id) else {
+            return Waited::Ended;
+        };
+        if *watch.done.borrow() {
+            return Waited::Ended;
+        }
+        let mut progress = ctx.meta.get_progress_token().map(|token| Progress {
+            token,
+            last: -1.0,
+            total: 0.0,
+        });
+        let deadline = tokio::time::sleep(wait);
+        tokio::pin!(deadline);
+        let mut done = 0u32;
+        let mut last_sent = tokio::time::Instant::now() - PROGRESS_EVERY;
+        loop {
+            let event = tokio::select! {
+                _ = &mut deadline => return Waited::TimedOut,
+                _ = ctx.ct.cancelled() => return Waited::Interrupted,
+                _ = watch.done.wait_for(|d| *d) => return Waited::Ended,
+                event = watch.events.recv() => event,
+            };
+            let event = match event {
+                Ok(event) => event,
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return Waited::Ended,
+            };
+            match &event {
+                ScanEvent::Finding(f) => {
+                    let line = finding_line(f, &host_of(&f.location));
+                    self.progress(ctx, progress.as_mut(), done, Some(line))
+                        .await;
+                    last_sent = tokio::time::Instant::now();
+                }
+                ScanEvent::Progress { done: d, total, .. } => {
+                    done = *d;
+                    if let Some(p) = progress.as_mut() {
+                        p.total = f64::from(*total);
+                    }
+                    if last_sent.elapsed() >= PROGRESS_EVERY || d == total {
+                        self.progress(ctx, progress.as_mut(), done, None).await;
+                        last_sent = tokio::time::Instant::now();
+                    }
+                }
+                ScanEvent::TargetDone {
+                    target_url,
+                    risk_grade,
+                    error,
+                } => {
+                    let text = match (risk_grade, error) {
+                        (Some(g), _) => {
+                            format!("scan {scan_id}: {target_url} done, risk grade {g}")
+                        }
+                        (None, Some(e)) => {
+                            format!("scan {scan_id}: {target_url} not fully scanned: {e}")
+                        }
+                        (None, None) => format!("scan {scan_id}: {target_url} done"),
+                    };
+                    self.log(ctx, LoggingLevel::Info, text).await;
+                }
+                ScanEvent::Finished { status } => {
+                    self.log(ctx, LoggingLevel::Info, format!("scan {scan_id} {status}"))
+                        .await;
+                    return Waited::Ended;
+                }
+            }
+        }
+    }
+
+    async fn progress(
+        &self,
+        ctx: &RequestContext<RoleServer>,
+        progress: Option<&mut Progress>,
+        done: u32,
+        message: Option<String>,
+    ) {
+        let Some(p) = progress else { return };
+        let Some(value) = p.next(done) else { return };
+        let mut param = ProgressNotificationParam::new(p.token.clone(), value);
+        if p.total > 0.0 {
+            param = param.with_total(p.total);
+        }
+        if let Some(m) = message {
+            param = param.with_message(m);
+        }
+        let _ = ctx.peer.notify_progress(param).await;
+    }
+
+    /// Sends a log message if the client's level lets it through.
+    pub(super) async fn log(
+        &self,
+        ctx: &RequestContext<RoleServer>,
+        level: LoggingLevel,
+        text: String,
+    ) {
+        if !self.logs(level) {
+            return;
+        }
+        let param = LoggingMessageNotificationParam::new(level, serde_json::Value::String(text))
+            .with_logger("palisade");
+        let _ = ctx.peer.notify_logging_message(param).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_values_strictly_increase() {
+        let mut p = Progress {
+            token: ProgressToken(rmcp::model::NumberOrString::Number(1)),
+            last: -1.0,
+            total: 10.0,
+        };
+        let values: Vec<f64> = [0, 0, 0, 1, 1, 3]
+            .iter()
+            .filter_map(|d| p.next(*d))
+            .collect();
+        assert!(values.windows(2).all(|w| w[1] > w[0]), "{values:?}");
+        assert_eq!(values[3], 1.0);
+        for _ in 0..2000 {
+            p.next(3);
+        }
+        assert_eq!(p.next(3), None, "never reaches the next whole check");
+        assert_eq!(p.next(4), Some(4.0));
+    }
+}
