@@ -79,6 +79,13 @@ async fn lab_vulnerable_site_reports_every_disclosure_problem_it_serves() {
             .unwrap_or("")
             .contains("ref: refs/heads/main")
     );
+    let claude = out.finding("disclosure.agent-files-exposed");
+    assert_eq!(
+        claude.severity,
+        Severity::Medium,
+        "CLAUDE.md names an internal address and an ssh deploy: {:?}",
+        claude.evidence
+    );
     assert_eq!(
         out.finding("disclosure.source-map-exposed").severity,
         Severity::Medium,

@@ -48,8 +48,9 @@ async fn git_repository_with_a_token_in_its_remote() {
     assert_eq!(f.title, "Git repository exposed at /.git/");
     let evidence = f.evidence.clone().unwrap_or_default();
     assert!(
-        evidence.contains("ref: refs/heads/main") && evidence.contains("deploy:"),
-        "{evidence}"
+        evidence.contains("ref: refs/heads/main")
+            && evidence.contains("https://…:ghp_…k1l2@github.com/acme/shop.git"),
+        "the user name and the token are redacted: {evidence}"
     );
     assert!(
         !evidence.contains("ghp_a1b2c3d4e5f6g7h8i9j0"),

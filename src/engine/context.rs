@@ -352,18 +352,20 @@ pub fn truncate(text: &str, max: usize) -> String {
     format!("{}...", &text[..end])
 }
 
-/// Shows a secret as its first characters and last four: `sk_live_…a1b2`.
+/// Shows a secret without giving it away: its vendor prefix if it has one (`sk_live_`, `ghp_`, `xoxb-`, `AKIA`),
+/// `…`, then its last four characters only when at least 16 characters follow the prefix, so never more than a
+/// quarter of what is secret: `sk_live_…1234`, `ghp_…`, `…`.
 pub fn redact(secret: &str) -> String {
     let chars: Vec<char> = secret.chars().collect();
-    if chars.len() <= 8 {
-        return "…".to_string();
-    }
-    let prefix: String = chars
-        .iter()
-        .take(chars.len().min(8).min(chars.len() / 3))
-        .collect();
-    let suffix: String = chars[chars.len() - 4..].iter().collect();
-    format!("{prefix}…{suffix}")
+    let prefix = super::redaction::vendor_prefix(&chars);
+    let body = chars.len() - prefix;
+    let shown: String = chars[..prefix].iter().collect();
+    let last: String = if chars.len() >= 16 && body >= 16 {
+        chars[chars.len() - 4..].iter().collect()
+    } else {
+        String::new()
+    };
+    format!("{shown}…{last}")
 }
 
 #[cfg(test)]

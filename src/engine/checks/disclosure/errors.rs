@@ -157,7 +157,9 @@ fn excerpt(text: &str, start: usize, end: usize) -> String {
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    crate::engine::context::truncate(&plain_text(&text[start..cut]), 300)
+    // Debug pages print settings and local variables: keep their secrets out of the evidence.
+    let shown = crate::engine::redaction::scrub(&plain_text(&text[start..cut]));
+    crate::engine::context::truncate(&shown, 300)
 }
 
 pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
@@ -239,6 +241,18 @@ mod tests {
         for (text, what) in cases {
             assert_eq!(detect(text, false).map(|d| d.0), Some(what), "{text}");
         }
+    }
+
+    #[test]
+    fn error_excerpts_keep_secrets_out() {
+        let page = "Traceback (most recent call last):\n  File \"/srv/app/db.py\", line 9, in connect\n    \
+                    conn = connect(\"postgres://shop:s3cretPassw0rd@10.0.0.5/shop\")\nAPI_TOKEN = 'tok_4f9c2a7e1b3d5c6a8e0f'\n";
+        let (_, _, shown) = detect(page, false).unwrap();
+        assert!(
+            !shown.contains("s3cretPassw0rd") && !shown.contains("4f9c2a7e1b3d5c6a8e0f"),
+            "{shown}"
+        );
+        assert!(shown.contains("/srv/app/db.py"), "{shown}");
     }
 
     #[test]

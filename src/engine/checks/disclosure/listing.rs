@@ -1,9 +1,8 @@
 //! Directory listings (Apache, nginx, lighttpd, IIS, Tomcat, Jetty, Python http.server, Node serve-index) on the
 //! crawled pages and on the directories the site's assets live in (at most [`MAX_DIRS`] extra requests).
 
-use super::url_location;
+use super::{Failures, url_location};
 use crate::engine::context::CheckCtx;
-use crate::engine::net::NetError;
 use crate::engine::registry::CheckResult;
 use crate::engine::site::{Page, crawlable, same_origin};
 use std::collections::HashMap;
@@ -111,19 +110,18 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     }
     let dirs = asset_dirs(&origin, &urls, &crawled);
     let pages = futures::future::join_all(dirs.iter().map(|d| ctx.page(d))).await;
+    let mut failures = Failures::new("directory requests");
     for (dir, page) in dirs.iter().zip(pages) {
-        match page {
-            Ok(page) if page.fetched.hops.is_empty() => {
-                if let Some(evidence) = listing(&page) {
-                    report(ctx, dir, &evidence).await;
-                }
-            }
-            Ok(_) => {}
-            Err(e @ (NetError::Cancelled | NetError::ErrorBudget(_))) => return Err(e.into()),
-            Err(e) => tracing::debug!(url = %dir, error = %e, "directory request failed"),
+        let Some(page) = failures.count(page)? else {
+            continue;
+        };
+        if page.fetched.hops.is_empty()
+            && let Some(evidence) = listing(&page)
+        {
+            report(ctx, dir, &evidence).await;
         }
     }
-    Ok(())
+    failures.result()
 }
 
 async fn report(ctx: &CheckCtx, url: &Url, evidence: &str) {

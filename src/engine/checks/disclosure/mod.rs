@@ -5,8 +5,6 @@ use crate::engine::net::HttpResponse;
 use crate::engine::registry::Check;
 use crate::engine::site::NotFound;
 use crate::model::{Module, Profile};
-use regex::Regex;
-use std::sync::LazyLock;
 use url::Url;
 
 /// Declares a `disclosure` rule: `rule!(NAME, "id", Category, Severity, cwe, "title", "why", "fix", [refs])`.
@@ -36,11 +34,13 @@ macro_rules! regex {
 mod banners;
 mod errors;
 mod exposures;
+mod failures;
 mod listing;
 mod security_txt;
 mod source_maps;
 
 use exposures::rules as ex;
+use failures::Failures;
 
 /// The `disclosure` checks.
 pub static CHECKS: &[Check] = &[
@@ -221,15 +221,13 @@ fn real_value(value: &str) -> bool {
         .any(|p| lower.starts_with(p))
 }
 
-/// True if the string contains a URL with a password in it (`scheme://user:pass@host`).
-fn url_with_password(text: &str) -> Option<String> {
-    static CREDS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]+:([^\s@/]+)@[^\s'\x22]+").expect("static")
-    });
-    let m = CREDS.captures(text)?;
-    let whole = m.get(0)?.as_str();
-    let pass = m.get(1)?.as_str();
-    Some(whole.replacen(pass, &crate::engine::context::redact(pass), 1))
+/// The first URL in `text` whose user information carries a credential (a password, or a token as the user
+/// name), shown with its user information redacted.
+fn url_with_credentials(text: &str) -> Option<String> {
+    crate::engine::redaction::url_credentials(text)
+        .into_iter()
+        .find(|u| u.secret)
+        .map(|u| u.shown)
 }
 
 #[cfg(test)]
@@ -259,11 +257,15 @@ mod tests {
         assert!(secret_name("DB_PASSWORD") && secret_name("stripe_key"));
         assert!(!secret_name("APP_ENV") && !secret_name("PORT"));
         assert!(real_value("hunter2-long") && !real_value("${TOKEN}") && !real_value(""));
-        let shown =
-            url_with_password("url = https://deploy:ghp_abcdefghijklmnop1234@github.com/a/b.git")
-                .unwrap();
-        assert!(!shown.contains("abcdefghijklmnop"), "{shown}");
-        assert!(shown.contains("deploy:") && shown.contains("1234@github.com"));
-        assert!(url_with_password("git@github.com:acme/shop.git").is_none());
+        let shown = url_with_credentials(
+            "url = https://deploy:ghp_abcdefghijklmnop1234@github.com/a/b.git",
+        )
+        .unwrap();
+        assert_eq!(shown, "https://…:ghp_…1234@github.com/a/b.git");
+        let token_user =
+            url_with_credentials("https://ghp_abcdefghijklmnop1234@github.com/a/b.git").unwrap();
+        assert_eq!(token_user, "https://ghp_…1234@github.com/a/b.git");
+        assert!(url_with_credentials("https://alice@github.com/a/b.git").is_none());
+        assert!(url_with_credentials("git@github.com:acme/shop.git").is_none());
     }
 }

@@ -1,11 +1,11 @@
 //! Source maps of the site's own scripts: found from `sourceMappingURL` comments and `SourceMap` headers of the
 //! crawled scripts, else at `<script>.map`; reported when the map is really served (verified as a v3 map).
 
-use super::{is_catch_all, looks_like_html, url_location};
+use super::{Failures, is_catch_all, looks_like_html, url_location};
 use crate::engine::context::CheckCtx;
 use crate::engine::net::{HttpRequest, HttpResponse, NetError};
 use crate::engine::registry::CheckResult;
-use crate::engine::site::Page;
+use crate::engine::site::{Crawl, Page, same_origin};
 use crate::model::Severity;
 use serde_json::Value;
 use url::Url;
@@ -116,6 +116,11 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
             maps.push(url);
         }
     }
+    let mut failures = Failures::new("script and source map requests");
+    // A script the crawl could not fetch is one whose map was never looked for.
+    for failed in failed_scripts(ctx, &crawl).await {
+        failures.count::<()>(Err(failed))?;
+    }
     let results = futures::future::join_all(maps.iter().map(|url| async {
         let resp = ctx.request(&HttpRequest::get(url.clone(), MAP_CAP)).await?;
         let found = (resp.status == 200 && !is_catch_all(&nf, &resp, url.path()))
@@ -125,14 +130,30 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     }))
     .await;
     for (url, result) in maps.iter().zip(results) {
-        match result {
-            Ok(Some((what, content))) => report(ctx, url, &what, content).await,
-            Ok(None) => {}
-            Err(e @ (NetError::Cancelled | NetError::ErrorBudget(_))) => return Err(e.into()),
-            Err(e) => tracing::debug!(url = %url, error = %e, "source map probe failed"),
+        if let Some((what, content)) = failures.count(result)?.flatten() {
+            report(ctx, url, &what, content).await;
         }
     }
-    Ok(())
+    failures.result()
+}
+
+/// The errors of the same-origin scripts the crawl's pages load that it tried and failed to fetch (those past the
+/// crawl's bound were never tried and do not count).
+async fn failed_scripts(ctx: &CheckCtx, crawl: &Crawl) -> Vec<NetError> {
+    let origin = ctx.origin().await;
+    let mut seen: Vec<&Url> = Vec::new();
+    let mut failed = Vec::new();
+    let docs = crawl.pages.iter().filter_map(|p| p.html.as_ref());
+    for src in docs.flat_map(|d| d.scripts.iter().filter_map(|s| s.src.as_ref())) {
+        if !same_origin(src, &origin) || seen.contains(&src) {
+            continue;
+        }
+        seen.push(src);
+        if let Some(Err(e)) = ctx.cached_page(src) {
+            failed.push(e);
+        }
+    }
+    failed
 }
 
 async fn report(ctx: &CheckCtx, url: &Url, what: &str, content: bool) {

@@ -2,7 +2,7 @@
 //! over plain HTTP, on the start page and the crawled pages; each problem once, at the first page that has it.
 
 use super::csp_policy::PageCsp;
-use super::{FirstSeen, also, csp_allow, host, pages};
+use super::{FirstSeen, also, csp_allow, host, pages, url_text};
 use crate::engine::context::CheckCtx;
 use crate::engine::registry::{CheckResult, Rule};
 use crate::engine::site::Page;
@@ -89,10 +89,11 @@ pub(super) async fn mixed_content(ctx: &CheckCtx) -> CheckResult {
         } else {
             &MIXED_PASSIVE
         };
+        let (url, page_url) = (url_text(&url), url_text(page.url()));
         let draft = ctx
-            .finding(rule, format!("{} ({tag}: {url})", page.url()))
+            .finding(rule, format!("{page_url} ({tag}: {url})"))
             .title(format!("HTTPS page loads {tag} {url} over plain HTTP"))
-            .evidence(format!("<{tag}> {url} on {}{}", page.url(), also(n)));
+            .evidence(format!("<{tag}> {url} on {page_url}{}", also(n)));
         ctx.report(draft).await;
     }
     for ((action, password, http_action), page, n) in forms.items {
@@ -107,8 +108,9 @@ pub(super) async fn mixed_content(ctx: &CheckCtx) -> CheckResult {
                 Severity::Medium,
             ),
         };
-        let location = format!("{} (form action: {action})", page.url());
-        let evidence = format!("<form action=\"{action}\"> on {}{}", page.url(), also(n));
+        let (action, page_url) = (url_text(&action), url_text(page.url()));
+        let location = format!("{page_url} (form action: {action})");
+        let evidence = format!("<form action=\"{action}\"> on {page_url}{}", also(n));
         let draft = ctx.finding(&FORM_INSECURE, location).title(title);
         ctx.report(draft.severity(severity).evidence(evidence))
             .await;

@@ -180,26 +180,27 @@ fn shown(name: &str, value: &str) -> String {
     format!("{name}: {value}")
 }
 
-/// True when the host of `a` and `b` belong to the same site (registrable domain), approximated without the
-/// public suffix list: the last two labels, or three under a two-letter country code with a short second level
-/// (`example.co.uk`). IP addresses are their own site.
+/// True when hosts `a` and `b` belong to the same site: the same registrable domain by the Public Suffix List
+/// (`www.abc.io` and `static.abc.io` are one site, `a.github.io` and `b.github.io` two). IP literals,
+/// single-label hosts and public suffixes themselves are their own site.
 fn same_site(a: &str, b: &str) -> bool {
     site_of(a) == site_of(b)
 }
 
 fn site_of(host: &str) -> String {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
+    if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') || !host.contains('.') {
         return host;
     }
-    let labels: Vec<&str> = host.split('.').collect();
-    let n = labels.len();
-    if n <= 2 {
-        return host;
+    match psl::domain_str(&host) {
+        Some(domain) => domain.to_string(),
+        None => host,
     }
-    let country_second_level = labels[n - 1].len() == 2 && labels[n - 2].len() <= 3;
-    let keep = if country_second_level { 3 } else { 2 };
-    labels[n.saturating_sub(keep)..].join(".")
+}
+
+/// A URL for a finding, its user name and password (if the page wrote any) redacted.
+fn url_text(url: &Url) -> String {
+    crate::engine::redaction::redact_urls(url.as_str())
 }
 
 /// The host of a URL, empty when it has none.
@@ -246,7 +247,21 @@ mod tests {
         assert!(same_site("shop.example.co.uk", "example.co.uk"));
         assert!(!same_site("a.co.uk", "b.co.uk"));
         assert!(!same_site("127.0.0.1", "127.0.0.2"));
+        assert!(same_site("[::1]", "[::1]") && !same_site("[::1]", "[::2]"));
+        assert!(same_site("intranet", "INTRANET.") && !same_site("intranet", "wiki"));
         assert_eq!(site_of("vulnerable.lab.palisade.test"), "palisade.test");
+        assert_eq!(site_of("github.io"), "github.io");
+    }
+
+    /// Regression: the guess by label count took `www.abc.io` and `static.abc.io` for two sites and
+    /// `a.github.io` and `b.github.io` for one.
+    #[test]
+    fn same_site_was_guessed_without_the_public_suffix_list() {
+        assert!(same_site("www.abc.io", "static.abc.io"));
+        assert!(!same_site("a.github.io", "b.github.io"));
+        assert!(same_site("x.a.github.io", "a.github.io"));
+        assert!(same_site("cdn.shop.com.au", "shop.com.au"));
+        assert!(!same_site("shop.s3.amazonaws.com", "evil.s3.amazonaws.com"));
     }
 
     #[test]

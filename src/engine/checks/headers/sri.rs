@@ -2,7 +2,7 @@
 //! crawled pages (each script reported once, at the first page that loads it), and the Observatory's
 //! `subresource-integrity` test on the start page.
 
-use super::{FirstSeen, also, graded_status, host, pages, same_site};
+use super::{FirstSeen, also, graded_status, host, pages, same_site, url_text};
 use crate::engine::context::CheckCtx;
 use crate::engine::registry::CheckResult;
 use crate::engine::site::Page;
@@ -61,15 +61,15 @@ pub(super) async fn check(ctx: &CheckCtx) -> CheckResult {
         }
     }
     for (src, page, n) in missing.items {
+        let (src_text, page_text) = (url_text(&src), url_text(page.url()));
         let mut draft = ctx
-            .finding(&SRI_MISSING, format!("{} (script: {src})", page.url()))
+            .finding(&SRI_MISSING, format!("{page_text} (script: {src_text})"))
             .title(format!(
                 "Script from {} is loaded without an integrity hash",
                 host(&src)
             ))
             .evidence(format!(
-                "<script src=\"{src}\"> without integrity on {}{}",
-                page.url(),
+                "<script src=\"{src_text}\"> without integrity on {page_text}{}",
                 also(n)
             ));
         if !versioned(&src) {

@@ -38,15 +38,15 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
         UnixTime::now()
     };
     let algorithm_flagged = facts.weak_key() || facts.sha1_signed.is_some();
-    if facts.self_signed {
-        ctx.report(
-            ctx.finding(&CERT_SELF_SIGNED, &location)
-                .evidence(facts.summary()),
-        )
-        .await;
-    } else if let Err(e) = ctx.scan.net.verify_chain(&shake.chain, &host, trusted_at) {
+    // A self-signed certificate the user trusts (`--ca-cert` with that very certificate) verifies like any other:
+    // only a chain that does not verify is reported, as self-signed when it is.
+    if let Err(e) = ctx.scan.net.verify_chain(&shake.chain, &host, trusted_at) {
         let refused_for_algorithm = algorithm_flagged && cert_facts::is_algorithm_refusal(&e);
-        if let Some(problem) = cert_facts::trust_problem(&e).filter(|_| !refused_for_algorithm) {
+        let problem = cert_facts::trust_problem(&e);
+        if facts.self_signed && problem.is_some() {
+            let draft = ctx.finding(&CERT_SELF_SIGNED, &location);
+            ctx.report(draft.evidence(facts.summary())).await;
+        } else if let Some(problem) = problem.filter(|_| !refused_for_algorithm) {
             let draft = ctx
                 .finding(&CERT_UNTRUSTED, &location)
                 .evidence(format!("{problem}; {}", facts.summary()));

@@ -4,6 +4,12 @@ use super::rules::*;
 use crate::engine::context::CheckCtx;
 use crate::engine::registry::{CheckFail, CheckResult};
 
+/// The Observatory's "six months" (182.5 days): below it the `strict-transport-security` test scores -10.
+pub const OBSERVATORY_SIX_MONTHS: u64 = 15_768_000;
+/// 180 days, the shortest max-age reported as a finding: 15552000 is a very common setting and protects as well
+/// as the Observatory's threshold, two and a half days longer.
+pub const SHORT_MAX_AGE: u64 = 15_552_000;
+
 /// A parsed `Strict-Transport-Security` header.
 #[derive(Debug, PartialEq)]
 pub struct Hsts {
@@ -71,22 +77,21 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
             )
             .await;
         }
-        Some(h) if h.max_age < 15_768_000 => {
+        Some(h) if h.max_age < OBSERVATORY_SIX_MONTHS => {
             ctx.observe(
                 "strict-transport-security",
                 "hsts-implemented-max-age-less-than-six-months",
                 -10,
             );
-            let title = format!(
-                "HSTS max-age is {} seconds, shorter than six months",
-                h.max_age
-            );
-            ctx.report(
-                ctx.finding(&HSTS_SHORT, &location)
-                    .title(title)
-                    .evidence(value),
-            )
-            .await;
+            if h.max_age < SHORT_MAX_AGE {
+                let days = h.max_age / 86_400;
+                let title = format!(
+                    "HSTS max-age is {} seconds ({days} days), shorter than 180 days",
+                    h.max_age
+                );
+                let draft = ctx.finding(&HSTS_SHORT, &location).title(title);
+                ctx.report(draft.evidence(value)).await;
+            }
         }
         Some(_) => ctx.observe(
             "strict-transport-security",

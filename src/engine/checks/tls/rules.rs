@@ -145,9 +145,9 @@ tls_rule!(
     "tls.hsts-short",
     Low,
     Some(319),
-    "HSTS max-age is shorter than six months",
-    "A short max-age lets the protection lapse between visits.",
-    "Raise max-age to at least 15768000 (six months); two years (63072000) is usual.",
+    "HSTS max-age is shorter than 180 days",
+    "A short max-age lets the protection lapse between visits. Reported below 180 days (15552000 seconds); the Observatory's grade already deducts 10 points below 15768000.",
+    "Raise max-age to at least 15768000 (six months, the Observatory's threshold); two years (63072000) is usual and needed for the preload list.",
     [MDN_HSTS]
 );
 tls_rule!(

@@ -1,11 +1,14 @@
 //! Verifiers for files written for AI coding agents: instruction files (CLAUDE.md, AGENTS.md, .cursorrules...),
-//! MCP client configurations and Claude Code settings. Credentials found in them raise the severity.
+//! MCP client configurations and Claude Code settings. An instruction file is low unless it reveals internals
+//! (medium); credentials found in any of them raise the severity further.
 
-use super::super::{looks_like_html, real_value, secret_name, url_with_password};
+use super::super::{looks_like_html, real_value, secret_name, url_with_credentials};
 use super::Proof;
+use super::internals::internals;
 use crate::engine::context::Fetched;
 use crate::engine::context::{redact, truncate};
 use crate::engine::net::HttpResponse;
+use crate::engine::redaction::{known_token, scrub};
 use crate::engine::site::Page;
 use crate::model::Severity;
 use serde_json::{Map, Value};
@@ -34,28 +37,26 @@ pub(super) fn instructions(resp: &HttpResponse) -> Option<Proof> {
     if text.trim().len() < 40 || !worded_like_instructions(&text, &lines) {
         return None;
     }
-    let first = truncate(lines[0], 100);
+    // The first line is the site's own text: it may hold a token or a URL with credentials.
+    let first = truncate(&scrub(lines[0]), 100);
     let mut proof = Proof::new(format!(
         "{} lines of instructions, starting \"{first}\"",
         lines.len()
-    ));
+    ))
+    .severity(Severity::Low);
+    let revealed = internals(&text);
+    if !revealed.is_empty() {
+        proof.evidence += &format!("; reveals {}", revealed.join("; "));
+        proof.severity = Some(Severity::Medium);
+    }
     let secret = SECRET
         .captures_iter(&text)
         .find(|c| real_value(&c[2]))
         .map(|c| format!("{} = {}", &c[1], redact(&c[2])))
-        .or_else(|| url_with_password(&text));
-    regex!(
-        PRIVATE_IP,
-        r"\b(10\.\d{1,3}|172\.(1[6-9]|2\d|3[01])|192\.168)\.\d{1,3}\.\d{1,3}\b"
-    );
-    let mut internal: Vec<&str> = PRIVATE_IP.find_iter(&text).map(|m| m.as_str()).collect();
-    internal.dedup();
-    if !internal.is_empty() {
-        let shown: Vec<&str> = internal.into_iter().take(3).collect();
-        proof.evidence += &format!("; mentions internal addresses {}", shown.join(", "));
-    }
+        .or_else(|| url_with_credentials(&text))
+        .or_else(|| known_token(&text));
     if let Some(shown) = secret {
-        proof.evidence += &format!("; contains a credential: {shown}");
+        proof.evidence += &format!("; holds a credential: {shown}");
         proof.severity = Some(Severity::High);
     }
     Some(proof)
@@ -115,7 +116,7 @@ fn secrets_in(owner: &str, map: Option<&Value>, out: &mut Vec<String>) {
         let named = secret_name(k) || k.eq_ignore_ascii_case("authorization");
         if named && real_value(v) {
             out.push(format!("{owner}{k}={}", redact(v)));
-        } else if let Some(shown) = url_with_password(v) {
+        } else if let Some(shown) = url_with_credentials(v) {
             out.push(format!("{owner}{k}={shown}"));
         }
     }
@@ -142,7 +143,7 @@ pub(super) fn mcp_config(resp: &HttpResponse) -> Option<Proof> {
         secrets_in(&format!("{name}."), server.get("headers"), &mut secrets);
         let args = server.get("args").and_then(Value::as_array);
         for arg in args.into_iter().flatten().filter_map(Value::as_str) {
-            secrets.extend(url_with_password(arg).map(|s| format!("{name} argument {s}")));
+            secrets.extend(url_with_credentials(arg).map(|s| format!("{name} argument {s}")));
         }
     }
     let names: Vec<&str> = servers.keys().map(String::as_str).take(8).collect();
@@ -204,7 +205,7 @@ mod tests {
         let md =
             "# CLAUDE.md\n\n## Project\nAcme shop. Always run `make test` before you commit.\n";
         let proof = instructions(&resp(md)).unwrap();
-        assert_eq!(proof.severity, None);
+        assert_eq!(proof.severity, Some(Severity::Low));
         assert!(
             proof.evidence.contains("\"# CLAUDE.md\""),
             "{}",
@@ -221,6 +222,46 @@ mod tests {
             .is_none()
         );
         assert!(instructions(&resp("Forbidden")).is_none());
+        let bare =
+            format!("{md}Push with ghp_Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa when CI is down.\n");
+        let proof = instructions(&resp(&bare)).unwrap();
+        assert_eq!(proof.severity, Some(Severity::High));
+        assert!(
+            proof.evidence.ends_with("holds a credential: ghp_…DcBa"),
+            "{}",
+            proof.evidence
+        );
+    }
+
+    /// Regression: a harmless AGENTS.md ("Run npm test") was medium, like one naming internal hosts.
+    #[test]
+    fn harmless_agents_md_was_medium() {
+        let harmless =
+            "# AGENTS.md\n\n- Run npm test before every commit.\n- Prefer small pull requests.\n";
+        let proof = instructions(&resp(harmless)).unwrap();
+        assert_eq!(proof.severity, Some(Severity::Low), "{}", proof.evidence);
+        let lab = "# CLAUDE.md\n\n## Project\nAcme shop, Django 3.2 on /srv/acme.\n\n## Deploy\n- ssh deploy@10.0.3.12 and run `make deploy`\n- database backups go to /backup.sql\n";
+        let proof = instructions(&resp(lab)).unwrap();
+        assert_eq!(proof.severity, Some(Severity::Medium));
+        assert!(
+            proof
+                .evidence
+                .contains("reveals internal addresses 10.0.3.12; deploy commands"),
+            "{}",
+            proof.evidence
+        );
+    }
+
+    #[test]
+    fn the_first_line_shown_never_carries_a_secret() {
+        let text = "API_KEY=sk_live_0123456789abcdefXYZ is for the staging shop.\n- Always run the tests.\n- Never commit.\n";
+        let proof = instructions(&resp(text)).unwrap();
+        assert!(
+            !proof.evidence.contains("0123456789abcdef"),
+            "{}",
+            proof.evidence
+        );
+        assert_eq!(proof.severity, Some(Severity::High));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Verifiers for exposed credential files: .htpasswd, .git-credentials and .npmrc with a registry token.
 
-use super::super::{real_value, url_with_password};
+use super::super::{real_value, url_with_credentials};
 use super::Proof;
 use super::text::plain;
 use crate::engine::context::redact;
@@ -38,7 +38,10 @@ pub(super) fn git_credentials(resp: &HttpResponse) -> Option<Proof> {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let shown: Vec<String> = lines.iter().filter_map(|l| url_with_password(l)).collect();
+    let shown: Vec<String> = lines
+        .iter()
+        .filter_map(|l| url_with_credentials(l))
+        .collect();
     (!shown.is_empty() && shown.len() == lines.len()).then(|| {
         Proof::new(format!(
             "stored Git credentials: {}",

@@ -5,15 +5,17 @@
 mod agents;
 mod binary;
 mod credentials;
+mod internals;
 mod pages;
 pub(crate) mod probes;
 pub(crate) mod rules;
 mod text;
 
-use super::{is_catch_all, url_location};
+use super::{Failures, is_catch_all, url_location};
 use crate::engine::context::CheckCtx;
 use crate::engine::net::{HttpRequest, NetError};
-use crate::engine::registry::{CheckFail, CheckResult};
+use crate::engine::redaction::redact_urls;
+use crate::engine::registry::CheckResult;
 use crate::engine::site::NotFound;
 use crate::model::Severity;
 use probes::{Grouping, Kind, PROBES, Probe};
@@ -56,39 +58,22 @@ pub(crate) async fn run(ctx: &CheckCtx) -> CheckResult {
     // All at once: the host limiter bounds how many are in flight. Results keep the list's order.
     let results =
         futures::future::join_all(planned.iter().map(|p| probe(ctx, &nf, &origin, p))).await;
-    for group in group(verified(&planned, results)?) {
-        report(ctx, &origin, group).await;
-    }
-    Ok(())
-}
-
-/// The probes that verified, in list order; an error if the scan stopped or every probe failed.
-fn verified(
-    planned: &[&'static Probe],
-    results: Vec<Result<Option<Proof>, NetError>>,
-) -> Result<Vec<Hit>, CheckFail> {
+    let mut failures = Failures::new("probes");
     let mut hits = Vec::new();
-    let mut failed: Vec<NetError> = Vec::new();
     for (p, result) in planned.iter().zip(results) {
-        match result {
-            Ok(Some(proof)) => hits.push(Hit {
+        if let Some(proof) = failures.count(result)?.flatten() {
+            hits.push(Hit {
                 kind: p.kind,
                 path: p.path,
                 proof,
-            }),
-            Ok(None) => {}
-            Err(e @ (NetError::Cancelled | NetError::ErrorBudget(_))) => return Err(e.into()),
-            Err(e) => failed.push(e),
+            });
         }
     }
-    if !planned.is_empty() && failed.len() == planned.len() {
-        return Err(CheckFail::Errored(format!(
-            "all {} probes failed: {}",
-            planned.len(),
-            failed[0]
-        )));
+    for group in group(hits) {
+        report(ctx, &origin, group).await;
     }
-    Ok(hits)
+    // A path that did not answer may be the exposed one: the check must not pass.
+    failures.result()
 }
 
 /// GETs one path (no redirects) and verifies it; `None` when it is missing, the catch-all page, or not the file.
@@ -158,7 +143,8 @@ async fn report(ctx: &CheckCtx, origin: &Url, group: Group) {
             first.kind.what(),
             group.location
         ))
-        .evidence(evidence.join("\n"))
+        // Whatever a verifier quoted, no URL in evidence keeps its user name or password.
+        .evidence(redact_urls(&evidence.join("\n")))
         .severity(severity);
     ctx.report(draft).await;
 }

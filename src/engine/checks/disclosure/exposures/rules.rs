@@ -152,7 +152,7 @@ rule!(
     Medium,
     Some(538),
     "AI coding-agent instructions or configuration are served",
-    "Files written for coding agents (CLAUDE.md, AGENTS.md, .cursorrules, copilot-instructions.md, .mcp.json...) describe the project's internals: architecture, internal hosts, deploy steps, sometimes tokens. Being served also shows the repository root is the web root.",
+    "Files written for coding agents (CLAUDE.md, AGENTS.md, .cursorrules, copilot-instructions.md, .mcp.json...) describe the project's internals: architecture, internal hosts, deploy steps, sometimes tokens. Being served also shows the repository root is the web root. An instruction file that says nothing worth hiding is low; one naming internal hosts, addresses, server paths or deploy commands is medium; credentials make any of them high or critical.",
     "Do not deploy the repository root: serve only the build output or a public/ directory, or deny these files at the server (nginx `location ~ /(\\.|CLAUDE\\.md|AGENTS\\.md|GEMINI\\.md) { deny all; }`). Rotate any token found in them.",
     [
         "https://docs.claude.com/en/docs/claude-code/memory",

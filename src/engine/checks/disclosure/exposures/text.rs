@@ -1,10 +1,11 @@
 //! Verifiers for exposed text files: repository metadata, .env files, SQL dumps, PHP configuration backups and
 //! credential files. Each returns a proof only when the content is unmistakably that file; values are redacted.
 
-use super::super::{looks_like_html, real_value, secret_name, url_with_password};
+use super::super::{looks_like_html, real_value, secret_name};
 use super::Proof;
 use crate::engine::context::redact;
 use crate::engine::net::HttpResponse;
+use crate::engine::redaction::{redact_urls, url_credentials};
 use crate::model::Severity;
 
 /// Text of a response that is not an HTML page and holds no NUL bytes.
@@ -33,12 +34,13 @@ pub(super) fn git_config(resp: &HttpResponse) -> Option<Proof> {
     }
     let mut proof = Proof::new("a Git config with a [core] section");
     for remote in URL.captures_iter(&text).take(3) {
-        match url_with_password(&remote[1]) {
-            Some(shown) => {
-                proof.evidence += &format!("; remote URL with a password: {shown}");
+        // A password or a token as the user name: whoever reads the file can push as its owner.
+        match url_credentials(&remote[1]).into_iter().find(|u| u.secret) {
+            Some(url) => {
+                proof.evidence += &format!("; remote URL with credentials: {}", url.shown);
                 proof.severity = Some(Severity::Critical);
             }
-            None => proof.evidence += &format!("; remote {}", &remote[1]),
+            None => proof.evidence += &format!("; remote {}", redact_urls(&remote[1])),
         }
     }
     Some(proof)
@@ -53,7 +55,7 @@ pub(super) fn svn_entries(resp: &HttpResponse) -> Option<Proof> {
     ((8..=12).contains(&format) && (alone || old_format)).then(|| {
         let repo = lines.get(4).filter(|l| l.contains("://"));
         let repo = repo
-            .map(|r| format!(", repository {r}"))
+            .map(|r| format!(", repository {}", redact_urls(r)))
             .unwrap_or_default();
         Proof::new(format!("Subversion entries file, format {format}{repo}"))
     })
@@ -239,6 +241,32 @@ mod tests {
             proof.evidence
         );
         assert!(git_config(&resp("[core] is a word in this text")).is_none());
+    }
+
+    /// Regression: `https://ghp_TOKEN@github.com/...` (the token as the user name, no password) was shown in full
+    /// and the finding stayed high.
+    #[test]
+    fn git_remote_with_a_token_as_user_name_was_shown_and_not_critical() {
+        let cfg = "[core]\n\trepositoryformatversion = 0\n[remote \"origin\"]\n\turl = https://ghp_Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa@github.com/acme/shop.git\n";
+        let proof = git_config(&resp(cfg)).unwrap();
+        assert_eq!(proof.severity, Some(Severity::Critical));
+        assert!(
+            proof.evidence.ends_with(
+                "remote URL with credentials: https://ghp_…DcBa@github.com/acme/shop.git"
+            ),
+            "{}",
+            proof.evidence
+        );
+        let named = "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = https://alice@github.com/acme/shop.git\n";
+        let proof = git_config(&resp(named)).unwrap();
+        assert_eq!(proof.severity, None, "a user name alone is no credential");
+        assert!(
+            proof
+                .evidence
+                .ends_with("remote https://…@github.com/acme/shop.git"),
+            "{}",
+            proof.evidence
+        );
     }
 
     #[test]

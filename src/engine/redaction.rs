@@ -1,0 +1,267 @@
+//! Keeping secrets out of evidence: credentials in URLs, tokens of well-known formats and secret-named
+//! assignments in text read from a site are replaced by their [`redact`]ed form before a finding stores them.
+
+use super::context::redact;
+use regex::{Captures, Regex};
+use std::sync::LazyLock;
+
+/// A URL with user information: scheme, `user[:password]`, and the rest from the host on.
+static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b([a-zA-Z][a-zA-Z0-9+.-]*://)([^\s/?#@'"<>`\\]+)@([^\s/?#@'"<>`\\][^\s'"<>`]*)"#)
+        .expect("static regex")
+});
+
+/// An `Authorization` bearer token quoted in text.
+static BEARER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(bearer\s+)([\w.~+/-]{8,}=*)").expect("static regex"));
+
+/// Tokens whose format names them wherever they appear (GitHub, GitLab, Slack, Stripe, AWS, npm, Google, OpenAI,
+/// Anthropic, Hugging Face).
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}|xox[abeprs]-[\w-]{10,}",
+        r"|[spr]k_(?:live|test)_\w{10,}|whsec_\w{20,}|(?:AKIA|ASIA)[0-9A-Z]{16}|npm_[A-Za-z0-9]{30,}",
+        r"|AIza[\w-]{30,}|sk-(?:proj-|ant-)?[\w-]{20,}|hf_[A-Za-z0-9]{30,})"
+    ))
+    .expect("static regex")
+});
+
+/// `name = value` or `name: value` where the name says the value is a secret.
+static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"(?i)\b([\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key"#,
+        r#"|credential|authorization)[\w.-]*)(["']?\s*[:=]\s*["']?)([^\s"'`,;<>]{4,})"#
+    ))
+    .expect("static regex")
+});
+
+/// Vendor prefixes that are recognised even on short secrets or before a body of plain letters.
+const VENDOR_PREFIXES: &[&str] = &[
+    "AKIA", "ASIA", "AIza", "sk_live_", "sk_test_", "rk_live_", "rk_test_", "pk_live_", "pk_test_",
+    "whsec_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_", "glpat-", "xoxb-", "xoxp-",
+    "xoxa-", "xoxe-", "xapp-", "npm_", "pypi-", "hf_", "sk-ant-", "sk-proj-", "sk-", "shpat_",
+];
+
+/// How many leading characters of `chars` name the vendor: a known prefix, or the run up to the last `_` or `-`
+/// within the first 10 characters when it reads like one (one or two short words of letters) and what follows
+/// looks generated (a digit, or 16 characters or more). A passphrase's first words or a UUID's first group are not
+/// a prefix.
+pub fn vendor_prefix(chars: &[char]) -> usize {
+    let text: String = chars.iter().collect();
+    if let Some(known) = VENDOR_PREFIXES
+        .iter()
+        .filter(|p| text.starts_with(*p) && chars.len() > p.len())
+        .max_by_key(|p| p.len())
+    {
+        return known.len();
+    }
+    let is_sep = |c: &char| *c == '_' || *c == '-';
+    let Some(end) = chars.iter().take(10).rposition(is_sep).map(|i| i + 1) else {
+        return 0;
+    };
+    let words: Vec<&[char]> = chars[..end - 1].split(is_sep).collect();
+    let vendor_like = words.len() <= 2
+        && words
+            .iter()
+            .all(|w| (1..=6).contains(&w.len()) && w.iter().all(char::is_ascii_alphabetic));
+    let body = &chars[end..];
+    let generated = body.iter().any(char::is_ascii_digit) || body.len() >= 16;
+    if vendor_like && generated { end } else { 0 }
+}
+
+/// A URL with user information found in text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UrlCredentials {
+    /// The URL from its scheme to its host, with the user information redacted.
+    pub shown: String,
+    /// True when it carries a credential: a password, or a user name that is a token.
+    pub secret: bool,
+}
+
+/// The user information `user[:password]` with each part redacted (already redacted parts are left alone).
+fn redact_userinfo(userinfo: &str) -> String {
+    let part = |p: &str| {
+        if p.is_empty() || p.contains('…') {
+            p.to_string()
+        } else {
+            redact(p)
+        }
+    };
+    match userinfo.split_once(':') {
+        Some((user, password)) => format!("{}:{}", part(user), part(password)),
+        None => part(userinfo),
+    }
+}
+
+/// `text` with the user name and password of every URL in it redacted: `https://…:ghp_…@github.com/`.
+pub fn redact_urls(text: &str) -> String {
+    USERINFO
+        .replace_all(text, |c: &Captures| {
+            format!("{}{}@{}", &c[1], redact_userinfo(&c[2]), &c[3])
+        })
+        .into_owned()
+}
+
+/// The URLs in `text` that have user information, each shown redacted and marked when it carries a credential.
+pub fn url_credentials(text: &str) -> Vec<UrlCredentials> {
+    USERINFO
+        .captures_iter(text)
+        .map(|c| {
+            let userinfo = &c[2];
+            let secret = match userinfo.split_once(':') {
+                Some((_, password)) => !password.is_empty(),
+                None => looks_like_token(userinfo),
+            };
+            UrlCredentials {
+                shown: format!("{}{}@{}", &c[1], redact_userinfo(userinfo), &c[3]),
+                secret,
+            }
+        })
+        .collect()
+}
+
+/// The first token of a well-known format in `text` (a GitHub, Stripe, AWS... key), redacted.
+pub fn known_token(text: &str) -> Option<String> {
+    TOKEN.find(text).map(|m| redact(m.as_str()))
+}
+
+/// True for a value that is a token rather than a name: a known token format, or 20 or more characters of
+/// letters and digits (with `_` or `-`) holding at least two of each.
+pub fn looks_like_token(value: &str) -> bool {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let letters = value.chars().filter(char::is_ascii_alphabetic).count();
+    let charset = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    TOKEN.find(value).is_some_and(|m| m.len() == value.len())
+        || (value.len() >= 20 && charset && digits >= 2 && letters >= 2)
+}
+
+/// `text` with URL credentials, well-known tokens and the values of secret-named assignments redacted: for
+/// evidence quoting a site's own text (an instruction file's first line, an error page).
+pub fn scrub(text: &str) -> String {
+    let text = redact_urls(text);
+    let text = TOKEN.replace_all(&text, |c: &Captures| redact(&c[0]));
+    let text = BEARER.replace_all(&text, |c: &Captures| format!("{}{}", &c[1], redact(&c[2])));
+    ASSIGNMENT
+        .replace_all(&text, |c: &Captures| {
+            let value = &c[3];
+            let shown = if value.contains('…') || value.starts_with("${") {
+                value.to_string()
+            } else {
+                redact(value)
+            };
+            format!("{}{}{shown}", &c[1], &c[2])
+        })
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: a remote with the token as its user name and no password was shown in full.
+    #[test]
+    fn a_token_as_the_user_name_is_a_credential() {
+        let found = url_credentials(
+            "url = https://ghp_Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa@github.com/acme/shop.git",
+        );
+        assert_eq!(found.len(), 1);
+        assert!(found[0].secret);
+        assert_eq!(found[0].shown, "https://ghp_…DcBa@github.com/acme/shop.git");
+        let found = url_credentials("https://deploy:s3cr3t-Pa55word-xyz@git.acme.test/a.git");
+        assert!(found[0].secret && !found[0].shown.contains("s3cr3t"));
+        assert_eq!(found[0].shown, "https://…:…-xyz@git.acme.test/a.git");
+        let plain = url_credentials("ssh://git@github.com/acme/shop.git");
+        assert!(!plain[0].secret, "a user name alone is not a credential");
+        assert_eq!(plain[0].shown, "ssh://…@github.com/acme/shop.git");
+        assert!(url_credentials("git@github.com:acme/shop.git").is_empty());
+        assert!(url_credentials("https://github.com/a?mail=a@b.test").is_empty());
+    }
+
+    #[test]
+    fn tokens_and_names_are_told_apart() {
+        assert!(looks_like_token("ghp_Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa"));
+        assert!(looks_like_token("glpat-AbCdEfGhIj0123456789"));
+        assert!(looks_like_token("4f9c2a7e1b3d5c6a8e0f2b4d6c8a0e1f3b5d7c9a"));
+        for name in [
+            "git",
+            "deploy",
+            "alice",
+            "x-access-token",
+            "firstname.lastname2024",
+        ] {
+            assert!(!looks_like_token(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn scrub_redacts_what_a_site_text_may_carry() {
+        let text = "Deploy with https://bot:hunter2hunter2@ci.acme.test and API_KEY=sk_live_0123456789abcdefXYZ, \
+                    token ghp_Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa; password: \"correct horse\"";
+        let shown = scrub(text);
+        for secret in [
+            "hunter2hunter2",
+            "0123456789abcdef",
+            "Zy9Xw8Vu7Ts6Rq5",
+            "correct",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.contains("API_KEY=sk_live_…") && shown.contains("@ci.acme.test"),
+            "{shown}"
+        );
+        assert_eq!(
+            scrub("Run npm test before you commit."),
+            "Run npm test before you commit."
+        );
+        assert_eq!(scrub(&shown), shown, "scrubbing twice changes nothing");
+    }
+
+    /// Regression: `hunter2abc` was shown as `hun…2abc`, 7 of its 10 characters.
+    #[test]
+    fn redact_showed_seven_of_ten_characters() {
+        assert_eq!(redact("hunter2abc"), "…");
+        assert_eq!(redact("short"), "…");
+        assert_eq!(redact("abcdefghijklm"), "…", "13 to 15 characters: no tail");
+        assert_eq!(redact("0123456789abcdef"), "…cdef");
+        assert_eq!(
+            redact("sk_live_51HxYzAbCdEfGhIjKlMnOp1234"),
+            "sk_live_…1234"
+        );
+        assert_eq!(redact("ghp_0123456789abcdefghij"), "ghp_…ghij");
+        assert_eq!(redact("ghp_0123456789"), "ghp_…", "a tail only after 16");
+        assert_eq!(redact("xoxb-1234-5678-abcdefghij"), "xoxb-…ghij");
+        assert_eq!(redact("AKIAIOSFODNN7EXAMPLE"), "AKIA…MPLE");
+        assert_eq!(redact("sk_live_abcd"), "sk_live_…");
+        assert_eq!(
+            redact("abc_8Fh3kLm2"),
+            "abc_…",
+            "an unknown vendor's prefix"
+        );
+    }
+
+    #[test]
+    fn redact_never_mistakes_words_or_uuids_for_a_vendor_prefix() {
+        assert_eq!(redact("lab-not-a-real-password"), "…word");
+        assert_eq!(redact("correct-horse-battery"), "…tery");
+        assert_eq!(redact("horse-battery-staple"), "…aple");
+        assert_eq!(redact("hunter-abc"), "…");
+        assert_eq!(redact("550e8400-e29b-41d4-a716-446655440000"), "…0000");
+        for secret in [
+            "hunter2abc",
+            "sk_live_51HxYzAbCdEfGhIjKlMnOp1234",
+            "ghp_abcdefghijklmnopqrstuvwxyz",
+            "p@ssw0rd-very-long-and-secret",
+            "AKIAIOSFODNN7EXAMPLE",
+        ] {
+            let shown = redact(secret);
+            let prefix = shown.split('…').next().unwrap().chars().count();
+            let tail = shown.split('…').nth(1).unwrap().chars().count();
+            let body = secret.chars().count() - prefix;
+            assert!(tail * 4 <= body, "{secret} -> {shown}");
+            assert!(secret.starts_with(shown.split('…').next().unwrap()));
+        }
+    }
+}
