@@ -232,3 +232,50 @@ async fn the_budget_message_counts_checks_that_finished() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn crawl_based_checks_passed_on_a_partial_crawl() {
+    let app = axum::Router::new()
+        .route(
+            "/",
+            axum::routing::get(|| async {
+                axum::response::Html("<html><body><a href=\"/slow\">slow</a></body></html>")
+            }),
+        )
+        .route(
+            "/slow",
+            axum::routing::get(|| async {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                "late"
+            }),
+        );
+    let server = http(app).await;
+    let t = TestApp::new(|c| {
+        c.scan.timeout = Duration::from_millis(300);
+        c.network.pins = pin_site("part.test", server.addr, closed_port());
+    })
+    .await;
+    let out = t.scan(&["http://part.test/"], Profile::Standard).await;
+    for check in [
+        "headers.cookies",
+        "disclosure.errors",
+        "disclosure.listings",
+    ] {
+        assert_eq!(
+            out.state(check),
+            palisade::model::CoverageState::Errored,
+            "{check}"
+        );
+        assert!(
+            out.detail(check)
+                .starts_with("1 of 1 crawled pages and assets could not be fetched"),
+            "{}",
+            out.detail(check)
+        );
+    }
+    assert_eq!(
+        out.state("headers.csp"),
+        palisade::model::CoverageState::Found,
+        "start-page checks are unaffected"
+    );
+}

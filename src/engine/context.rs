@@ -202,6 +202,7 @@ pub struct CheckCtx {
     pub host: Arc<HostCtx>,
     pub check: &'static Check,
     found: AtomicU32,
+    read_crawl: std::sync::atomic::AtomicBool,
 }
 
 impl std::ops::Deref for CheckCtx {
@@ -217,7 +218,23 @@ impl CheckCtx {
             host,
             check,
             found: AtomicU32::new(0),
+            read_crawl: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// The host's crawl (see [`HostCtx::crawl`]), noting that this check read it: a check that read a crawl with
+    /// failed fetches did not see the whole site, so it ends errored rather than passed.
+    pub async fn crawl(&self) -> Result<Arc<super::site::Crawl>, NetError> {
+        self.read_crawl.store(true, Ordering::Relaxed);
+        self.host.crawl().await
+    }
+
+    /// What a check that read the crawl missed, if anything.
+    pub fn crawl_shortfall(&self) -> Option<String> {
+        if !self.read_crawl.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.host.crawled().and_then(|c| c.shortfall())
     }
 
     /// Findings this check reported.
@@ -281,8 +298,11 @@ impl Draft {
     }
 
     /// What was seen (cut to 500 bytes).
+    ///
+    /// Every evidence passes through here, so this is where secrets are taken out whatever the check: credentials
+    /// in URLs, tokens of well-known formats, and values assigned to secret-looking names.
     pub fn evidence(mut self, text: impl AsRef<str>) -> Draft {
-        self.evidence = Some(truncate(text.as_ref(), 500));
+        self.evidence = Some(truncate(&super::redaction::scrub(text.as_ref()), 500));
         self
     }
 

@@ -178,6 +178,9 @@ async fn run_check(ctx: CheckCtx) -> bool {
     };
     let stopped = result == Err(CheckFail::from(net::NetError::Cancelled));
     let (state, detail) = match result {
+        Ok(()) if let Some(missed) = ctx.crawl_shortfall() => {
+            (CoverageState::Errored, Some(missed))
+        }
         Ok(()) if ctx.found() > 0 => (CoverageState::Found, None),
         Ok(()) => (CoverageState::Passed, None),
         Err(CheckFail::Skipped(why)) => (CoverageState::Skipped, Some(why)),

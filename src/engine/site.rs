@@ -115,6 +115,30 @@ pub struct Crawl {
     pub pages: Vec<Arc<Page>>,
     pub scripts: Vec<Arc<Page>>,
     pub stylesheets: Vec<Arc<Page>>,
+    /// Fetches that failed (not answers like 404: no answer at all), and how many were tried.
+    pub failures: Vec<NetError>,
+    pub attempted: usize,
+}
+
+impl Crawl {
+    /// Why a check that read this crawl did not see all of it, if it did not.
+    pub fn shortfall(&self) -> Option<String> {
+        let first = self.failures.first()?;
+        Some(format!(
+            "{} of {} crawled pages and assets could not be fetched: {first}",
+            self.failures.len(),
+            self.attempted
+        ))
+    }
+
+    fn note(&mut self, result: &Result<Arc<Page>, NetError>) {
+        self.attempted += 1;
+        if let Err(e) = result
+            && !matches!(e, NetError::Cancelled)
+        {
+            self.failures.push(e.clone());
+        }
+    }
 }
 
 /// Crawl bounds per profile: (pages, scripts and stylesheets).
@@ -303,6 +327,11 @@ impl HostCtx {
             .clone())
     }
 
+    /// The crawl, if it has been made.
+    pub fn crawled(&self) -> Option<Arc<Crawl>> {
+        self.site.crawl.get().cloned()
+    }
+
     async fn run_crawl(&self, start: Arc<Page>) -> Arc<Crawl> {
         let (max_pages, max_assets) = crawl_limits(self.profile());
         let mut crawl = Crawl::default();
@@ -339,6 +368,7 @@ impl HostCtx {
             let room = max_pages.saturating_sub(crawl.pages.len());
             let batch: Vec<Url> = (0..room).map_while(|_| queue.pop_front()).collect();
             let fetched = futures::future::join_all(batch.iter().map(|u| self.page(u))).await;
+            fetched.iter().for_each(|r| crawl.note(r));
             frontier = fetched
                 .into_iter()
                 .flatten()
@@ -347,6 +377,7 @@ impl HostCtx {
         }
         assets.truncate(max_assets);
         let fetched = futures::future::join_all(assets.iter().map(|(u, _)| self.page(u))).await;
+        fetched.iter().for_each(|r| crawl.note(r));
         for ((_, is_script), page) in assets.iter().zip(fetched) {
             match (page, is_script) {
                 (Ok(p), true) if p.resp().status == 200 => crawl.scripts.push(p),

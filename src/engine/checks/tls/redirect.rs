@@ -80,7 +80,12 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
 async fn offers_https(ctx: &CheckCtx) -> Result<bool, CheckFail> {
     match ctx.tls_handshake(&ctx.target.host(), 443).await {
         Ok(_) => Ok(true),
-        Err(NetError::Connect { .. } | NetError::Tls(_) | NetError::Timeout(_)) => Ok(false),
+        // A timeout says nothing either way (a filtered port, a slow network), so it is an error of the check.
+        Err(NetError::Connect { reason, .. }) if reason.contains("timed out") => Err(
+            CheckFail::Errored(format!("no answer from port 443: {reason}")),
+        ),
+        // Refused or not TLS: no HTTPS there.
+        Err(NetError::Connect { .. } | NetError::Tls(_)) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
