@@ -56,7 +56,7 @@ async fn a_killed_scan_becomes_failed_interrupted_and_keeps_its_findings() {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    let scan_id = loop {
+    let (scan_id, seen_running) = loop {
         assert!(
             Instant::now() < deadline,
             "the scan never showed a finding while running"
@@ -74,7 +74,7 @@ async fn a_killed_scan_becomes_failed_interrupted_and_keeps_its_findings() {
                 .map(|v| v.as_u64().unwrap())
                 .sum::<u64>();
             if total > 0 {
-                break scan["id"].as_str().unwrap().to_string();
+                break (scan["id"].as_str().unwrap().to_string(), total);
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -90,13 +90,10 @@ async fn a_killed_scan_becomes_failed_interrupted_and_keeps_its_findings() {
         scan["error"]
     );
     let findings = json(&dir, &["findings", &scan_id, "--format", "json"]);
+    let kept = findings.as_array().unwrap().len() as u64;
     assert!(
-        findings
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["check_id"] == "tls.no-https"),
-        "{findings}"
+        kept >= seen_running,
+        "{kept} findings kept, {seen_running} were stored before the kill"
     );
 }
 
