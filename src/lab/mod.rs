@@ -72,10 +72,31 @@ impl Hits {
     }
 }
 
+/// A problem of the vulnerable site that can be fixed while the lab runs, to see a fix verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fix {
+    /// `/.env` stops being served.
+    Env,
+    /// HTTPS responses carry Strict-Transport-Security.
+    Hsts,
+}
+
+/// The fixes applied to the vulnerable site.
+#[derive(Default)]
+pub struct Fixes(Mutex<std::collections::HashSet<Fix>>);
+
+impl Fixes {
+    /// Whether `fix` was applied.
+    pub fn has(&self, fix: Fix) -> bool {
+        self.0.lock().expect("fixes lock").contains(&fix)
+    }
+}
+
 /// A running lab.
 pub struct Lab {
     pub hosts: Vec<LabHost>,
     pub hits: Arc<Hits>,
+    fixes: Arc<Fixes>,
     ca: LabCa,
     _servers: Vec<Server>,
 }
@@ -83,6 +104,7 @@ pub struct Lab {
 /// Shared by every request handler of one site.
 pub(crate) struct SiteState {
     pub hits: Arc<Hits>,
+    pub fixes: Arc<Fixes>,
 }
 
 impl Lab {
@@ -91,6 +113,7 @@ impl Lab {
     pub async fn start(extra_hosts: usize) -> std::io::Result<Lab> {
         let ca = LabCa::new("Palisade Lab CA");
         let hits = Arc::new(Hits::default());
+        let fixes = Arc::new(Fixes::default());
         let bind = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
         let vulnerable_cert =
             certs::self_signed(&CertSpec::window(&[&host("vulnerable")], -400, -35));
@@ -98,8 +121,12 @@ impl Lab {
             &[&format!("*.{LAB_DOMAIN}"), LAB_DOMAIN],
             365,
         ));
-        let site =
-            |app: fn(Arc<SiteState>) -> Router| app(Arc::new(SiteState { hits: hits.clone() }));
+        let site = |app: fn(Arc<SiteState>) -> Router| {
+            app(Arc::new(SiteState {
+                hits: hits.clone(),
+                fixes: fixes.clone(),
+            }))
+        };
         let servers = vec![
             serve::serve(bind, site(vulnerable::router), None).await?,
             serve::serve(
@@ -152,9 +179,15 @@ impl Lab {
         Ok(Lab {
             hosts,
             hits,
+            fixes,
             ca,
             _servers: servers,
         })
+    }
+
+    /// Fixes a problem of the vulnerable site, as its owner would.
+    pub fn fix(&self, fix: Fix) {
+        self.fixes.0.lock().expect("fixes lock").insert(fix);
     }
 
     /// The host of a kind (the first one).

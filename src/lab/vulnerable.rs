@@ -1,6 +1,6 @@
 //! The lab's misconfigured site: every kind of problem the checks look for, served on purpose.
 
-use super::{SiteState, request_host};
+use super::{Fix, SiteState, request_host};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
@@ -85,9 +85,17 @@ async fn handle(
     let host = request_host(&headers, &uri, "vulnerable.lab.palisade.test");
     let mut resp = if method == Method::TRACE {
         trace_echo(&method, &uri, &headers)
+    } else if path == "/.env" && state.fixes.has(Fix::Env) {
+        page("/not-found", &host)
     } else {
         page(&path, &host)
     };
+    if state.fixes.has(Fix::Hsts) {
+        let hsts = "max-age=63072000; includeSubDomains"
+            .parse()
+            .expect("static");
+        resp.headers_mut().insert("strict-transport-security", hsts);
+    }
     let h = resp.headers_mut();
     h.insert(
         header::SERVER,
