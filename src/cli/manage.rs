@@ -188,7 +188,7 @@ pub async fn scans(global: &Global, cmd: ScansCommand) -> Result<u8, CliError> {
         }
         ScansCommand::Show { id, format } => {
             let report = Report::load(&app, &id).await?;
-            render::emit(&render::render(&report, format, &Style::stdout()), None)?;
+            super::output::emit(&render::render(&report, format, &Style::stdout()), None)?;
         }
     }
     Ok(0)
