@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use palisade::cli::{self, Cli};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
 }
 
 /// Logs go to stderr: warnings by default, more with -v, or as `PALISADE_LOG` says (tracing's filter syntax).
+/// Colour only on a terminal and without `NO_COLOR`, so CI logs and redirected files stay plain text.
 fn init_tracing(verbose: u8) {
     let default = match verbose {
         0 => "warn",
@@ -39,5 +41,6 @@ fn init_tracing(verbose: u8) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .init();
 }

@@ -26,6 +26,8 @@ pub enum TargetError {
     Credentials(String),
     #[error("'{0}' looks like an IPv6 address: put it in brackets, as in https://[{0}]/")]
     BareIpv6(String),
+    #[error("'{0}' has port 0: give a port from 1 to 65535, or none for the scheme's default")]
+    PortZero(String),
     #[error("'{input}' is not a valid URL or host name ({reason})")]
     Malformed { input: String, reason: String },
     #[error("'{input}' has an invalid host name: {reason}")]
@@ -48,6 +50,11 @@ impl TargetUrl {
         }
         let with_scheme = if has_scheme(trimmed) {
             trimmed.to_string()
+        } else if let Some(scheme) = scheme_without_slashes(trimmed) {
+            return Err(TargetError::Scheme {
+                input: trimmed.to_string(),
+                scheme: scheme.to_ascii_lowercase(),
+            });
         } else {
             format!("https://{trimmed}")
         };
@@ -61,6 +68,9 @@ impl TargetUrl {
                 input: trimmed.to_string(),
                 scheme,
             });
+        }
+        if url.port() == Some(0) {
+            return Err(TargetError::PortZero(trimmed.to_string()));
         }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(TargetError::Credentials(trimmed.to_string()));
@@ -157,6 +167,24 @@ fn has_scheme(input: &str) -> bool {
     }
 }
 
+/// The scheme of input such as `javascript:alert(1)`, `mailto:a@b.example` or `file:/etc/passwd`: a scheme name
+/// without dots followed by `:` and something other than a port number. `localhost:8080` and `example.com:8443` are
+/// a host and port, not a scheme.
+fn scheme_without_slashes(input: &str) -> Option<&str> {
+    let (name, rest) = input.split_once(':')?;
+    let scheme_like = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-');
+    let port_len = rest.chars().take_while(char::is_ascii_digit).count();
+    let is_port = port_len > 0
+        && matches!(
+            rest[port_len..].chars().next(),
+            None | Some('/' | '?' | '#')
+        );
+    (scheme_like && !is_port).then_some(name)
+}
+
 /// Validates a (punycode, lower-case) domain and strips a trailing dot.
 fn check_domain(domain: &str) -> Result<String, String> {
     let name = domain.strip_suffix('.').unwrap_or(domain);
@@ -217,6 +245,48 @@ mod tests {
             ok("https://例え.テスト/"),
             "https://xn--r8jz45g.xn--zckzah/"
         );
+        assert_eq!(ok("example.com:8443"), "https://example.com:8443/");
+        assert_eq!(ok("localhost:8080/app"), "https://localhost:8080/app");
+        assert_eq!(ok("HTTP://Example.com"), "http://example.com/");
+    }
+
+    #[test]
+    fn port_zero_is_refused_not_accepted() {
+        for input in [
+            "http://a.test:0",
+            "a.test:0",
+            "https://[::1]:0/",
+            "http://127.0.0.1:00/x",
+        ] {
+            let err = TargetUrl::parse(input).expect_err(input).to_string();
+            assert!(
+                err.contains("has port 0: give a port from 1 to 65535"),
+                "{input:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn schemes_without_slashes_are_named_not_called_bad_ports() {
+        let cases = [
+            ("javascript:alert(1)", "javascript"),
+            ("JavaScript:alert(1)", "javascript"),
+            ("mailto:security@example.com", "mailto"),
+            ("data:text/html,<b>x</b>", "data"),
+            ("file:/etc/passwd", "file"),
+            ("file:///etc/passwd", "file"),
+            ("tel:+1-555-0100", "tel"),
+        ];
+        for (input, scheme) in cases {
+            let err = TargetUrl::parse(input).expect_err(input).to_string();
+            assert!(
+                err.contains(&format!(
+                    "uses the scheme '{scheme}': palisade scans http:// and https://"
+                )),
+                "{input:?}: {err}"
+            );
+            assert!(!err.contains("port"), "{input:?}: {err}");
+        }
     }
 
     #[test]

@@ -2,12 +2,13 @@
 
 use super::render::{self, Style};
 use super::scan::{exit_code, scan_and_report};
+use super::signals::StopSignals;
 use super::{CliError, Global, ProfileArg};
 use crate::app::ScanRequest;
 use crate::config::Layer;
 use crate::lab::{Kind, Lab};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -56,7 +57,7 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<u8, CliError> {
         ..Default::default()
     };
     let report = scan_and_report(&app, request, global.quiet).await?;
-    render::emit(
+    super::output::emit(
         &render::render(&report, args.format, &Style::stdout()),
         None,
     )?;
@@ -70,35 +71,50 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<u8, CliError> {
     Ok(exit_code(&report, None))
 }
 
+/// Serves the lab until Ctrl-C or SIGTERM. A configuration directory it made itself (no `--config-dir`) is removed
+/// on the way out; one the user named is left alone.
 pub async fn lab(global: &Global, args: LabArgs) -> Result<u8, CliError> {
+    let mut signals = StopSignals::new()?;
     let lab = Lab::start(args.hosts)
         .await
         .map_err(|e| CliError::scan(format!("cannot start the lab: {e}")))?;
-    let dir = match args.config_dir {
-        Some(d) => d,
-        None => std::env::temp_dir().join(format!("palisade-lab-{}", std::process::id())),
+    let (dir, made_here) = match args.config_dir {
+        // Absolute, because the file names the CA certificate by this path and a relative path in a configuration
+        // file is read from the file's own directory.
+        Some(d) => (std::path::absolute(&d)?, false),
+        None => (
+            std::env::temp_dir().join(format!("palisade-lab-{}", std::process::id())),
+            true,
+        ),
     };
     let config = lab
         .write_config(&dir)
         .map_err(|e| CliError::scan(format!("cannot write {}: {e}", dir.display())))?;
     if !global.quiet {
-        println!("palisade lab running on 127.0.0.1; press Ctrl-C to stop.");
-        println!("  vulnerable: {}", lab.host(Kind::Vulnerable).url());
-        println!("  hardened:   {}", lab.host(Kind::Hardened).url());
-        if args.hosts > 0 {
-            println!("  and {} more: site-001.lab.palisade.test ...", args.hosts);
-        }
-        println!("scan it from another terminal:");
-        println!(
-            "  palisade --config {} scan {} {}",
-            config.display(),
-            lab.host(Kind::Vulnerable).name,
-            lab.host(Kind::Hardened).name
-        );
+        print_lab_usage(&lab, args.hosts, &config);
     }
     println!("config: {}", config.display());
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    let _ = tokio::signal::ctrl_c().await;
+    signals.recv().await;
+    if made_here {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(0)
+}
+
+fn print_lab_usage(lab: &Lab, hosts: usize, config: &Path) {
+    println!("palisade lab running on 127.0.0.1; press Ctrl-C to stop.");
+    println!("  vulnerable: {}", lab.host(Kind::Vulnerable).url());
+    println!("  hardened:   {}", lab.host(Kind::Hardened).url());
+    if hosts > 0 {
+        println!("  and {hosts} more: site-001.lab.palisade.test ...");
+    }
+    println!("scan it from another terminal:");
+    println!(
+        "  palisade --config {} scan {} {}",
+        config.display(),
+        lab.host(Kind::Vulnerable).name,
+        lab.host(Kind::Hardened).name
+    );
 }

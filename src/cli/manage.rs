@@ -5,9 +5,10 @@ use super::{CliError, Format, Global, ProfileArg, SeverityArg, StatusArg};
 use crate::app::DEFAULT_ORG;
 use crate::config::Layer;
 use crate::engine::registry;
-use crate::model::{Category, Module, Profile};
+use crate::model::{Category, Finding, Module, Profile, Scan, Target};
 use crate::store::FindingFilter;
 use clap::{Args, Subcommand};
+use serde::Serialize;
 use std::fmt::Write;
 
 #[derive(Debug, Subcommand)]
@@ -106,30 +107,7 @@ pub async fn targets(global: &Global, cmd: TargetsCommand) -> Result<u8, CliErro
         }
         TargetsCommand::List { format } => {
             let list = app.list_targets(DEFAULT_ORG).await?;
-            match format {
-                Format::Table if list.is_empty() => {
-                    println!("no targets yet: palisade targets add https://example.com")
-                }
-                Format::Table => {
-                    println!("{:<10} {:<45} {:<20} CREATED", "ID", "URL", "LABEL");
-                    for t in list {
-                        println!(
-                            "{:<10} {:<45} {:<20} {}",
-                            t.id,
-                            t.url,
-                            t.label.unwrap_or_default(),
-                            crate::time::date(&t.created_at)
-                        );
-                    }
-                }
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&list).expect("serialisable")
-                ),
-                Format::Jsonl => list
-                    .iter()
-                    .for_each(|t| println!("{}", serde_json::to_string(t).expect("serialisable"))),
-            }
+            print!("{}", list_output(&list, format, targets_table));
         }
         TargetsCommand::Rm { target } => {
             let t = app.remove_target(DEFAULT_ORG, &target).await?;
@@ -144,51 +122,11 @@ pub async fn scans(global: &Global, cmd: ScansCommand) -> Result<u8, CliError> {
     match cmd {
         ScansCommand::List { limit, format } => {
             let list = app.list_scans(DEFAULT_ORG, limit).await?;
-            match format {
-                Format::Table if list.is_empty() => {
-                    println!("no scans yet: palisade scan https://example.com")
-                }
-                Format::Table => {
-                    println!(
-                        "{:<9} {:<10} {:<9} {:<24} {:<16} {:<6} TARGETS",
-                        "ID", "STATUS", "PROFILE", "STARTED", "C/H/M/L/I", "GRADE"
-                    );
-                    for s in list {
-                        let c = s.counts;
-                        let counts = format!(
-                            "{}/{}/{}/{}/{}",
-                            c.critical, c.high, c.medium, c.low, c.info
-                        );
-                        let grades: Vec<&str> = s
-                            .targets
-                            .iter()
-                            .map(|t| t.risk_grade.as_deref().unwrap_or("-"))
-                            .collect();
-                        let urls: Vec<&str> = s.targets.iter().map(|t| t.url.as_str()).collect();
-                        println!(
-                            "{:<9} {:<10} {:<9} {:<24} {:<16} {:<6} {}",
-                            s.id,
-                            s.status.as_str(),
-                            s.profile.as_str(),
-                            s.started_at.unwrap_or_default(),
-                            counts,
-                            grades.join(","),
-                            urls.join(" ")
-                        );
-                    }
-                }
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&list).expect("serialisable")
-                ),
-                Format::Jsonl => list
-                    .iter()
-                    .for_each(|s| println!("{}", serde_json::to_string(s).expect("serialisable"))),
-            }
+            print!("{}", list_output(&list, format, scans_table));
         }
         ScansCommand::Show { id, format } => {
             let report = Report::load(&app, &id).await?;
-            render::emit(&render::render(&report, format, &Style::stdout()), None)?;
+            super::output::emit(&render::render(&report, format, &Style::stdout()), None)?;
         }
     }
     Ok(0)
@@ -206,35 +144,103 @@ pub async fn findings(global: &Global, args: FindingsArgs) -> Result<u8, CliErro
     let (list, total) = app
         .findings(DEFAULT_ORG, &args.scan_id, &filter, args.limit, 0)
         .await?;
-    match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&list).expect("serialisable")
-        ),
-        Format::Jsonl => print!("{}", render::findings_jsonl(&list)),
-        Format::Table => {
-            let style = Style::stdout();
-            let mut out = String::new();
-            for f in &list {
-                let _ = writeln!(
-                    out,
-                    "{}  {:<32} {}  [{}]",
-                    style.severity(f.severity),
-                    f.check_id,
-                    clean(&f.title),
-                    f.status
-                );
-                let _ = writeln!(out, "{:<10}{}", "", style.dim(&clean(&f.location)));
-                if let Some(e) = &f.evidence {
-                    let _ = writeln!(out, "{:<10}evidence: {}", "", clean(e));
-                }
-                let _ = writeln!(out, "{:<10}fix: {}", "", f.remediation);
-            }
-            let _ = writeln!(out, "{} of {} findings", list.len(), total);
-            print!("{out}");
-        }
-    }
+    print!(
+        "{}",
+        list_output(&list, args.format, |list| findings_table(list, total))
+    );
     Ok(0)
+}
+
+/// A list as JSON (one array), JSON Lines (one object per line) or the table `table` makes: the one place the
+/// listing commands choose their format.
+fn list_output<T: Serialize>(
+    list: &[T],
+    format: Format,
+    table: impl FnOnce(&[T]) -> String,
+) -> String {
+    match format {
+        Format::Json => serde_json::to_string_pretty(list).expect("serialisable") + "\n",
+        Format::Jsonl => list
+            .iter()
+            .map(|item| serde_json::to_string(item).expect("serialisable") + "\n")
+            .collect(),
+        Format::Table => table(list),
+    }
+}
+
+fn targets_table(list: &[Target]) -> String {
+    if list.is_empty() {
+        return "no targets yet: palisade targets add https://example.com\n".into();
+    }
+    let mut out = format!("{:<10} {:<45} {:<20} CREATED\n", "ID", "URL", "LABEL");
+    for t in list {
+        let _ = writeln!(
+            out,
+            "{:<10} {:<45} {:<20} {}",
+            t.id,
+            t.url,
+            t.label.as_deref().unwrap_or_default(),
+            crate::time::date(&t.created_at)
+        );
+    }
+    out
+}
+
+fn scans_table(list: &[Scan]) -> String {
+    if list.is_empty() {
+        return "no scans yet: palisade scan https://example.com\n".into();
+    }
+    let mut out = format!(
+        "{:<9} {:<10} {:<9} {:<24} {:<16} {:<6} TARGETS\n",
+        "ID", "STATUS", "PROFILE", "STARTED", "C/H/M/L/I", "GRADE"
+    );
+    for s in list {
+        let c = &s.counts;
+        let counts = format!(
+            "{}/{}/{}/{}/{}",
+            c.critical, c.high, c.medium, c.low, c.info
+        );
+        let grades: Vec<&str> = s
+            .targets
+            .iter()
+            .map(|t| t.risk_grade.as_deref().unwrap_or("-"))
+            .collect();
+        let urls: Vec<&str> = s.targets.iter().map(|t| t.url.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{:<9} {:<10} {:<9} {:<24} {:<16} {:<6} {}",
+            s.id,
+            s.status.as_str(),
+            s.profile.as_str(),
+            s.started_at.as_deref().unwrap_or_default(),
+            counts,
+            grades.join(","),
+            urls.join(" ")
+        );
+    }
+    out
+}
+
+fn findings_table(list: &[Finding], total: u64) -> String {
+    let style = Style::stdout();
+    let mut out = String::new();
+    for f in list {
+        let _ = writeln!(
+            out,
+            "{}  {:<32} {}  [{}]",
+            style.severity(f.severity),
+            f.check_id,
+            clean(&f.title),
+            f.status
+        );
+        let _ = writeln!(out, "{:<10}{}", "", style.dim(&clean(&f.location)));
+        if let Some(e) = &f.evidence {
+            let _ = writeln!(out, "{:<10}evidence: {}", "", clean(e));
+        }
+        let _ = writeln!(out, "{:<10}fix: {}", "", f.remediation);
+    }
+    let _ = writeln!(out, "{} of {} findings", list.len(), total);
+    out
 }
 
 fn parse_opt<T: std::str::FromStr<Err = String>>(

@@ -3,9 +3,11 @@
 
 mod demo;
 mod manage;
+mod output;
 mod progress;
 mod render;
 mod scan;
+mod signals;
 
 use crate::app::{App, AppError, BuildError};
 use crate::config::{Config, ConfigError, Layer, NetworkLayer, ScanLayer, ScopeLayer};

@@ -3,9 +3,10 @@
 
 use super::Format;
 use crate::app::{App, AppError, DEFAULT_ORG};
-use crate::model::{Coverage, CoverageState, Finding, FindingStatus, Scan, Severity};
+use crate::model::{Coverage, CoverageState, Finding, FindingStatus, Scan, ScanTarget, Severity};
 use crate::store::FindingFilter;
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::io::IsTerminal;
 
@@ -203,7 +204,7 @@ fn table(r: &Report, style: &Style) -> String {
         }
     }
     out.push('\n');
-    out.push_str(&coverage_summary(&r.coverage));
+    out.push_str(&coverage_summary(&r.coverage, &s.targets));
     let c = &s.counts;
     let _ = writeln!(
         out,
@@ -232,57 +233,74 @@ fn table(r: &Report, style: &Style) -> String {
     out
 }
 
-/// "coverage: N checks ran: ..." and the errored and skipped checks with their reasons.
-pub fn coverage_summary(coverage: &[Coverage]) -> String {
+/// "coverage: N check runs ...", then the errored and skipped checks, one line per reason (and per target when the
+/// scan has several), listing the checks that share it: an unreachable host is one line, not one per check.
+pub fn coverage_summary(coverage: &[Coverage], targets: &[ScanTarget]) -> String {
+    if coverage.is_empty() {
+        return "coverage: no check finished\n".to_string();
+    }
     let count = |state| coverage.iter().filter(|c| c.state == state).count();
-    let targets: std::collections::HashSet<&str> =
-        coverage.iter().map(|c| c.target_id.as_str()).collect();
+    let ran_on: HashSet<&str> = coverage.iter().map(|c| c.target_id.as_str()).collect();
     let mut out = format!(
         "coverage: {} check runs on {} target{}: {} passed, {} found issues, {} errored, {} skipped\n",
         coverage.len(),
-        targets.len(),
-        if targets.len() == 1 { "" } else { "s" },
+        ran_on.len(),
+        if ran_on.len() == 1 { "" } else { "s" },
         count(CoverageState::Passed),
         count(CoverageState::Found),
         count(CoverageState::Errored),
         count(CoverageState::Skipped)
     );
-    for c in coverage
-        .iter()
-        .filter(|c| matches!(c.state, CoverageState::Errored | CoverageState::Skipped))
-    {
+    for group in problem_groups(coverage) {
+        let on = match targets.iter().find(|t| t.target_id == group.target_id) {
+            Some(t) if targets.len() > 1 => format!(" on {}", t.url),
+            _ => String::new(),
+        };
+        let n = group.checks.len();
         let _ = writeln!(
             out,
-            "  {} {}: {}",
-            c.state,
-            c.check_id,
-            clean(c.detail.as_deref().unwrap_or(""))
+            "  {}{on}: {} ({} check{}: {})",
+            group.state,
+            clean(group.detail),
+            n,
+            if n == 1 { "" } else { "s" },
+            group.checks.join(", ")
         );
     }
     out
 }
 
-/// Writes `text` to `path` atomically (a temporary file renamed over it), or to stdout without a path.
-pub fn emit(text: &str, path: Option<&std::path::Path>) -> std::io::Result<()> {
-    use std::io::Write as _;
-    match path {
-        None => std::io::stdout().write_all(text.as_bytes()),
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            let tmp = dir.join(format!(
-                ".{}.tmp",
-                path.file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or("report")
-            ));
-            std::fs::write(&tmp, text)
-                .and_then(|_| std::fs::rename(&tmp, path))
-                .map_err(|e| {
-                    std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
-                })
-        }
+/// Errored or skipped checks of one target that share a state and a reason.
+struct ProblemGroup<'a> {
+    target_id: &'a str,
+    state: CoverageState,
+    detail: &'a str,
+    checks: Vec<&'a str>,
+}
+
+/// Groups errored and skipped coverage by target, state and reason, in the order they first appear.
+fn problem_groups(coverage: &[Coverage]) -> Vec<ProblemGroup<'_>> {
+    let mut groups: Vec<ProblemGroup> = Vec::new();
+    let mut index: HashMap<(&str, CoverageState, &str), usize> = HashMap::new();
+    for c in coverage
+        .iter()
+        .filter(|c| matches!(c.state, CoverageState::Errored | CoverageState::Skipped))
+    {
+        let detail = c.detail.as_deref().unwrap_or("");
+        let key = (c.target_id.as_str(), c.state, detail);
+        let i = *index.entry(key).or_insert_with(|| {
+            groups.push(ProblemGroup {
+                target_id: key.0,
+                state: key.1,
+                detail,
+                checks: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        groups[i].checks.push(&c.check_id);
     }
+    for g in &mut groups {
+        g.checks.sort_unstable();
+    }
+    groups
 }

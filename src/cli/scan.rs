@@ -1,7 +1,9 @@
 //! `palisade scan`: start a scan, show progress, print the report, and exit by the `--fail-on` gate.
 
+use super::output;
 use super::progress::Progress;
 use super::render::{self, Report, Style};
+use super::signals::{Stop, StopSignals};
 use super::{CliError, EXIT_FINDINGS, EXIT_SCAN_ERROR, Format, Global, ScanFlags, SeverityArg};
 use crate::app::{App, DEFAULT_ORG, ScanEvent, ScanRequest};
 use crate::model::{ScanStatus, Severity};
@@ -28,6 +30,9 @@ pub struct ScanArgs {
 }
 
 pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
+    if let Some(path) = &args.output {
+        output::check_writable(path)?;
+    }
     let config = super::load_config(global, args.flags.layer())?;
     let app = super::build(config).await?;
     let request = ScanRequest {
@@ -40,7 +45,7 @@ pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
     } else {
         Style::stdout()
     };
-    render::emit(
+    output::emit(
         &render::render(&report, args.format, &style),
         args.output.as_deref(),
     )?;
@@ -51,12 +56,14 @@ pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
     Ok(exit_code(&report, args.fail_on.map(Severity::from)))
 }
 
-/// Runs a scan to its end (Ctrl-C cancels it, keeping what it found) and loads its report.
+/// Runs a scan to its end and loads its report. Ctrl-C or SIGTERM (a CI job cancelled) stops the scan, keeping what
+/// it found, so the report is still printed and the scan ends `cancelled`; a second signal quits at once.
 pub async fn scan_and_report(
     app: &App,
     request: ScanRequest,
     quiet: bool,
 ) -> Result<Report, CliError> {
+    let mut signals = Some(StopSignals::new()?);
     let mut handle = app.start_scan(DEFAULT_ORG, request).await?;
     let scan = &handle.scan;
     if !quiet {
@@ -70,7 +77,6 @@ pub async fn scan_and_report(
     }
     let scan_id = scan.id.clone();
     let mut progress = Progress::new(scan.checks_total, quiet);
-    let mut interrupted = false;
     loop {
         tokio::select! {
             event = handle.events.recv() => match event {
@@ -81,19 +87,32 @@ pub async fn scan_and_report(
                 Err(RecvError::Lagged(_)) => continue,
                 Err(RecvError::Closed) => break,
             },
-            _ = tokio::signal::ctrl_c(), if !interrupted => {
-                interrupted = true;
+            Some(stop) = next_stop(&mut signals) => {
                 progress.clear();
-                eprintln!("palisade: stopping the scan; findings so far are kept (press Ctrl-C again to quit at once)");
+                eprintln!(
+                    "palisade: {}: stopping the scan; findings so far are kept ({} again to quit at once)",
+                    stop.name(),
+                    stop.name()
+                );
                 let app = app.clone();
                 let id = scan_id.clone();
                 tokio::spawn(async move { let _ = app.cancel_scan(DEFAULT_ORG, &id).await; });
-                tokio::spawn(async { let _ = tokio::signal::ctrl_c().await; std::process::exit(130) });
+                if let Some(mut signals) = signals.take() {
+                    tokio::spawn(async move { std::process::exit(signals.recv().await.exit_code()) });
+                }
             }
         }
     }
     handle.finished().await;
     Ok(Report::load(app, &scan_id).await?)
+}
+
+/// The next stop signal, or never once the listener has been handed to the quit-at-once task.
+async fn next_stop(signals: &mut Option<StopSignals>) -> Option<Stop> {
+    match signals {
+        Some(s) => Some(s.recv().await),
+        None => std::future::pending().await,
+    }
 }
 
 /// 3 if the scan did not complete or a target could not be scanned; 1 if a finding reaches `fail_on`; else 0.

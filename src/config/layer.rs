@@ -51,7 +51,8 @@ pub struct NetworkLayer {
 }
 
 impl Layer {
-    /// Reads a TOML file.
+    /// Reads a TOML file. Relative paths in it (`db`, `network.ca_certs`) are taken from the file's directory, so
+    /// a file means the same whatever directory palisade is started in.
     pub fn from_file(path: &Path) -> Result<Layer, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             err(
@@ -59,7 +60,24 @@ impl Layer {
                 format!("cannot read the configuration file: {e}"),
             )
         })?;
-        toml::from_str(&text).map_err(|e| err(path.display().to_string(), e.message().to_string()))
+        let mut layer: Layer = toml::from_str(&text)
+            .map_err(|e| err(path.display().to_string(), e.message().to_string()))?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        let resolve = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        if let Some(db) = layer.db.as_mut() {
+            resolve(db);
+        }
+        layer
+            .network
+            .ca_certs
+            .iter_mut()
+            .flatten()
+            .for_each(resolve);
+        Ok(layer)
     }
 
     /// Reads `PALISADE_*` variables through `get` (the process environment in production).

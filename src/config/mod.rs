@@ -90,18 +90,19 @@ fn err(source_name: impl Into<String>, message: impl Into<String>) -> ConfigErro
     }
 }
 
-/// The names settings are known by in each layer, for error messages.
+/// The names settings are known by in each layer, for error messages: a file's path as the user gave it, an
+/// environment variable, or a flag.
 #[derive(Clone, Copy)]
-enum Origin {
-    File,
+enum Origin<'a> {
+    File(&'a Path),
     Env,
     Flag,
 }
 
-impl Origin {
+impl Origin<'_> {
     fn name(self, file_key: &str, env: &str, flag: &str) -> String {
         match self {
-            Origin::File => format!("palisade.toml {file_key}"),
+            Origin::File(path) => format!("{} {file_key}", path.display()),
             Origin::Env => env.to_string(),
             Origin::Flag => flag.to_string(),
         }
@@ -142,12 +143,12 @@ impl Config {
         let file = file_path.as_deref().map(Layer::from_file).transpose()?;
         let env = Layer::from_env(&get)?;
         let mut config = Config::defaults(default_db_path(&get));
-        config.config_file = file_path;
-        if let Some(file) = file {
-            config.apply(file, Origin::File)?;
+        if let (Some(file), Some(path)) = (file, file_path.as_deref()) {
+            config.apply(file, Origin::File(path))?;
         }
         config.apply(env, Origin::Env)?;
         config.apply(flags, Origin::Flag)?;
+        config.config_file = file_path;
         Ok(config)
     }
 
@@ -175,7 +176,7 @@ impl Config {
         }
     }
 
-    fn apply(&mut self, layer: Layer, origin: Origin) -> Result<(), ConfigError> {
+    fn apply(&mut self, layer: Layer, origin: Origin<'_>) -> Result<(), ConfigError> {
         if let Some(db) = layer.db {
             self.db = db;
         }
@@ -194,7 +195,7 @@ impl Config {
         self.apply_network(layer.network, origin)
     }
 
-    fn apply_scan(&mut self, scan: ScanLayer, origin: Origin) -> Result<(), ConfigError> {
+    fn apply_scan(&mut self, scan: ScanLayer, origin: Origin<'_>) -> Result<(), ConfigError> {
         let s = &mut self.scan;
         if let Some(p) = scan.profile {
             s.profile = p.parse().map_err(|m: String| {
@@ -282,7 +283,7 @@ impl Config {
         Ok(())
     }
 
-    fn apply_network(&mut self, net: NetworkLayer, origin: Origin) -> Result<(), ConfigError> {
+    fn apply_network(&mut self, net: NetworkLayer, origin: Origin<'_>) -> Result<(), ConfigError> {
         if let Some(list) = net.resolve {
             let name = origin.name("network.resolve", "PALISADE_RESOLVE", "--resolve");
             for item in list {
@@ -323,89 +324,4 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |k| map.get(k).cloned()
-    }
-
-    #[test]
-    fn layers_apply_in_order_defaults_file_env_flags() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("palisade.toml");
-        std::fs::write(
-            &file,
-            "db = \"/from/file.db\"\n[scan]\nrate = 5.0\nconcurrency = 3\nprofile = \"deep\"\n",
-        )
-        .unwrap();
-        let flags = Layer {
-            scan: ScanLayer {
-                rate: Some(7.0),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        let get = env(&[
-            ("PALISADE_RATE", "6"),
-            ("PALISADE_DB", "/from/env.db"),
-            ("HOME", "/home/u"),
-        ]);
-        let config = Config::load_with(Some(&file), flags, get).unwrap();
-        assert_eq!(config.scan.rate, 7.0, "flag wins over env and file");
-        assert_eq!(
-            config.db,
-            PathBuf::from("/from/env.db"),
-            "env wins over file"
-        );
-        assert_eq!(config.scan.concurrency, 3, "file wins over default");
-        assert_eq!(config.scan.profile, Profile::Deep);
-        assert_eq!(config.scan.timeout, Duration::from_secs(10), "default kept");
-    }
-
-    #[test]
-    fn default_database_follows_xdg() {
-        let c = Config::load_with(None, Layer::default(), env(&[("HOME", "/home/u")])).unwrap();
-        assert_eq!(
-            c.db,
-            PathBuf::from("/home/u/.local/share/palisade/palisade.db")
-        );
-        let c = Config::load_with(
-            None,
-            Layer::default(),
-            env(&[("XDG_DATA_HOME", "/x"), ("HOME", "/h")]),
-        )
-        .unwrap();
-        assert_eq!(c.db, PathBuf::from("/x/palisade/palisade.db"));
-    }
-
-    #[test]
-    fn bad_values_name_their_source() {
-        let e = Config::load_with(None, Layer::default(), env(&[("PALISADE_RATE", "fast")]))
-            .unwrap_err();
-        assert_eq!(e.to_string(), "PALISADE_RATE: 'fast' is not a number");
-        let flags = Layer {
-            scan: ScanLayer {
-                profile: Some("turbo".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        let e = Config::load_with(None, flags, env(&[]))
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("--profile: unknown profile 'turbo'"), "{e}");
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("p.toml");
-        std::fs::write(&file, "[scan]\nrat = 1\n").unwrap();
-        let e = Config::load_with(Some(&file), Layer::default(), env(&[]))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("unknown field `rat`"), "{e}");
-    }
-}
+mod tests;

@@ -56,12 +56,13 @@ fn split_colon_fields(s: &str) -> Vec<String> {
     parts
 }
 
+/// A port from 1 to 65535; `what` names it in the message ("port", "destination port").
 fn parse_port(s: &str, what: &str) -> Result<u16, String> {
     s.trim()
         .parse::<u16>()
         .ok()
         .filter(|p| *p > 0)
-        .ok_or_else(|| format!("'{s}' is not a valid {what} port"))
+        .ok_or_else(|| format!("'{s}' is not a valid {what}: give 1 to 65535"))
 }
 
 fn pin_host(s: &str) -> Result<String, String> {
@@ -85,7 +86,7 @@ pub fn parse_resolve(s: &str) -> Result<Pin, String> {
         return Err(format!("'{s}': {usage}"));
     }
     let host = pin_host(&fields[0])?;
-    let port = parse_port(&fields[1], "")?;
+    let port = parse_port(&fields[1], "port")?;
     let addrs = fields[2]
         .split(',')
         .map(|a| {
@@ -113,8 +114,11 @@ pub fn parse_connect_to(s: &str) -> Result<Pin, String> {
         .ok_or_else(|| format!("'{}' is not an IP address ({usage})", fields[2]))?;
     Ok(Pin {
         host: pin_host(&fields[0])?,
-        port: parse_port(&fields[1], "")?,
-        addrs: vec![SocketAddr::new(ip, parse_port(&fields[3], "destination")?)],
+        port: parse_port(&fields[1], "port")?,
+        addrs: vec![SocketAddr::new(
+            ip,
+            parse_port(&fields[3], "destination port")?,
+        )],
         any_port: false,
     })
 }
@@ -183,6 +187,22 @@ mod tests {
             parse_resolve("example.com:443:not-an-ip")
                 .unwrap_err()
                 .contains("not an IP")
+        );
+    }
+
+    #[test]
+    fn empty_port_message_has_no_double_space() {
+        assert_eq!(
+            parse_resolve("example.com::127.0.0.1").unwrap_err(),
+            "'' is not a valid port: give 1 to 65535"
+        );
+        assert_eq!(
+            parse_connect_to("example.com:0:127.0.0.1:8443").unwrap_err(),
+            "'0' is not a valid port: give 1 to 65535"
+        );
+        assert_eq!(
+            parse_connect_to("example.com:443:127.0.0.1:x").unwrap_err(),
+            "'x' is not a valid destination port: give 1 to 65535"
         );
     }
 

@@ -1,0 +1,63 @@
+//! Where a report goes: stdout, or a file that is checked before the scan starts and replaced atomically after it.
+
+use super::CliError;
+use std::io::Write;
+use std::path::Path;
+
+/// The directory a report file is written in (`.` for a bare file name).
+fn dir_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("report")
+}
+
+/// Refuses an `--output` path the report could not be written to, so that a long scan is not run for nothing: the
+/// path must not be a directory, and its directory must exist and take new files (tried by creating and removing a
+/// file there, which answers for permissions, read-only file systems and ACLs alike).
+pub fn check_writable(path: &Path) -> Result<(), CliError> {
+    let refuse = |why: String| CliError::usage(format!("--output {}: {why}", path.display()));
+    if path.is_dir() {
+        return Err(refuse("is a directory; give a file name".into()));
+    }
+    let dir = dir_of(path);
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return Err(refuse(format!("{} is not a directory", dir.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(refuse(format!(
+                "the directory {} does not exist",
+                dir.display()
+            )));
+        }
+        Err(e) => return Err(refuse(format!("cannot use {}: {e}", dir.display()))),
+    }
+    let probe = dir.join(format!(".{}.{}.probe", file_name(path), std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| refuse(format!("cannot write in {}: {e}", dir.display())))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+/// Writes `text` to `path` atomically (a temporary file renamed over it), or to stdout without a path.
+pub fn emit(text: &str, path: Option<&Path>) -> std::io::Result<()> {
+    match path {
+        None => std::io::stdout().write_all(text.as_bytes()),
+        Some(path) => {
+            let tmp = dir_of(path).join(format!(".{}.tmp", file_name(path)));
+            std::fs::write(&tmp, text)
+                .and_then(|_| std::fs::rename(&tmp, path))
+                .map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+                })
+        }
+    }
+}
