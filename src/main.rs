@@ -42,5 +42,7 @@ fn init_tracing(verbose: u8) {
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        // A closed stderr (`palisade -v ... 2>&1 | head`) must not turn a failed log write into a panic.
+        .log_internal_errors(false)
         .init();
 }

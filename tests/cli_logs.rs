@@ -82,3 +82,24 @@ fn logs_are_coloured_on_a_terminal_unless_no_color_is_set() {
     assert!(plain.contains("DEBUG"), "{plain:?}");
     assert!(!plain.contains(ESC), "NO_COLOR is honoured: {plain:?}");
 }
+
+#[test]
+fn a_closed_stderr_pipe_made_verbose_logging_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = palisade_std(&dir)
+        .args(["-vv", "scans", "list"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut first).unwrap();
+    drop(stderr);
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "after the reader closed stderr (first line: {first})"
+    );
+}

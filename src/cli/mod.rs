@@ -3,6 +3,7 @@
 
 mod demo;
 mod manage;
+mod mcp;
 mod output;
 mod progress;
 mod render;
@@ -67,6 +68,8 @@ pub enum Command {
     Findings(manage::FindingsArgs),
     /// List the checks each profile runs
     Checks(manage::ChecksArgs),
+    /// Serve the MCP tools on stdin/stdout (for Claude Desktop, Claude Code, Cursor, Cline, VS Code)
+    Mcp(mcp::McpArgs),
 }
 
 /// Output formats of reports.
@@ -270,5 +273,6 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Scans(cmd) => manage::scans(&cli.global, cmd).await,
         Command::Findings(args) => manage::findings(&cli.global, args).await,
         Command::Checks(args) => manage::checks(args),
+        Command::Mcp(args) => mcp::run(&cli.global, args).await,
     }
 }

@@ -1,7 +1,7 @@
 //! Scan progress on stderr: a bar with findings printed above it on a terminal, plain lines otherwise.
 
-use super::render::finding_line;
 use crate::app::ScanEvent;
+use crate::report::line::{finding_line, host_of};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
@@ -77,17 +77,5 @@ impl Progress {
         if let Progress::Bar(bar, _) = self {
             bar.finish_and_clear();
         }
-    }
-}
-
-/// The host part of a finding location (a URL, `host:port`, or `host (TLS)`).
-fn host_of(location: &str) -> String {
-    match url::Url::parse(location) {
-        Ok(u) if u.host_str().is_some() => u.host_str().unwrap_or_default().to_string(),
-        _ => location
-            .split([' ', '/'])
-            .next()
-            .unwrap_or(location)
-            .to_string(),
     }
 }

@@ -100,17 +100,6 @@ impl Style {
     }
 }
 
-/// One line per finding, as progress notifications and logs show it.
-pub fn finding_line(f: &Finding, host: &str) -> String {
-    clean(&format!(
-        "[{}] {} {}: {}",
-        f.severity.label(),
-        f.check_id,
-        host,
-        f.title
-    ))
-}
-
 /// Renders a report in a format.
 pub fn render(report: &Report, format: Format, style: &Style) -> String {
     match format {
