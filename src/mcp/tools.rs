@@ -16,8 +16,6 @@ use rmcp::service::RequestContext;
 use rmcp::{RoleServer, tool, tool_router};
 use std::time::Duration;
 
-type ToolResult<T> = Result<Json<T>, String>;
-
 /// The sentence the model reads for an App error.
 fn say(e: AppError) -> String {
     match e {
@@ -49,7 +47,7 @@ impl McpServer {
     async fn add_target(
         &self,
         Parameters(p): Parameters<AddTargetParams>,
-    ) -> ToolResult<TargetOut> {
+    ) -> Result<Json<TargetOut>, String> {
         let target = self
             .app
             .add_target(DEFAULT_ORG, &p.url, p.label.as_deref())
@@ -61,7 +59,7 @@ impl McpServer {
     }
 
     #[tool(description = include_str!("../../tools/list_targets.md"), annotations(read_only_hint = true))]
-    async fn list_targets(&self) -> ToolResult<TargetsOut> {
+    async fn list_targets(&self) -> Result<Json<TargetsOut>, String> {
         let targets = self.app.list_targets(DEFAULT_ORG).await.map_err(say)?;
         Ok(Json(TargetsOut {
             targets: targets.into_iter().map(Into::into).collect(),
@@ -72,7 +70,7 @@ impl McpServer {
     async fn remove_target(
         &self,
         Parameters(p): Parameters<RemoveTargetParams>,
-    ) -> ToolResult<TargetOut> {
+    ) -> Result<Json<TargetOut>, String> {
         let target = self
             .app
             .remove_target(DEFAULT_ORG, &p.target)
@@ -88,7 +86,7 @@ impl McpServer {
         &self,
         Parameters(p): Parameters<StartScanParams>,
         ctx: RequestContext<RoleServer>,
-    ) -> ToolResult<StartScanOut> {
+    ) -> Result<Json<StartScanOut>, String> {
         if p.targets.len() > 50 {
             return Err("give at most 50 targets per scan; start several scans for more".into());
         }
@@ -142,7 +140,7 @@ impl McpServer {
         &self,
         Parameters(p): Parameters<GetScanParams>,
         ctx: RequestContext<RoleServer>,
-    ) -> ToolResult<GetScanOut> {
+    ) -> Result<Json<GetScanOut>, String> {
         let scan = self
             .app
             .get_scan(DEFAULT_ORG, &p.scan_id)
@@ -184,7 +182,7 @@ impl McpServer {
     async fn get_findings(
         &self,
         Parameters(p): Parameters<GetFindingsParams>,
-    ) -> ToolResult<FindingsPage> {
+    ) -> Result<Json<FindingsPage>, String> {
         let scan = self
             .app
             .get_scan(DEFAULT_ORG, &p.scan_id)
@@ -284,7 +282,10 @@ impl McpServer {
     }
 
     #[tool(description = include_str!("../../tools/cancel_scan.md"), annotations(destructive_hint = true))]
-    async fn cancel_scan(&self, Parameters(p): Parameters<ScanIdParams>) -> ToolResult<ScanView> {
+    async fn cancel_scan(
+        &self,
+        Parameters(p): Parameters<ScanIdParams>,
+    ) -> Result<Json<ScanView>, String> {
         let scan = self
             .app
             .cancel_scan(DEFAULT_ORG, &p.scan_id)
@@ -299,7 +300,10 @@ impl McpServer {
     }
 
     #[tool(description = include_str!("../../tools/list_scans.md"), annotations(read_only_hint = true))]
-    async fn list_scans(&self, Parameters(p): Parameters<ListScansParams>) -> ToolResult<ScansOut> {
+    async fn list_scans(
+        &self,
+        Parameters(p): Parameters<ListScansParams>,
+    ) -> Result<Json<ScansOut>, String> {
         let scans = self
             .app
             .list_scans(DEFAULT_ORG, p.limit.unwrap_or(10).clamp(1, 50))
@@ -315,7 +319,7 @@ impl McpServer {
         &self,
         Parameters(p): Parameters<VerifyFixesParams>,
         ctx: RequestContext<RoleServer>,
-    ) -> ToolResult<VerifyOut> {
+    ) -> Result<Json<VerifyOut>, String> {
         let asked = p.fingerprints.as_deref();
         let handle = self
             .app

@@ -215,6 +215,8 @@ pub struct FindingView {
     pub status: String,
     pub target_id: String,
     pub cwe: Option<u32>,
+    /// When it was found (RFC 3339).
+    pub found_at: String,
 }
 
 impl From<&Finding> for FindingView {
@@ -231,6 +233,7 @@ impl From<&Finding> for FindingView {
             status: f.status.to_string(),
             target_id: f.target_id.clone(),
             cwe: f.cwe,
+            found_at: f.found_at.clone(),
         }
     }
 }

@@ -1,0 +1,328 @@
+//! An rmcp client for the tests: records notifications as they arrive, calls tools, and runs the whole agent loop
+//! (add target, scan with streamed findings, page findings, fix file, cancel, fix the lab, verify) on any transport.
+#![allow(deprecated)] // rmcp marks logging deprecated (SEP-2577); 2025-11-25 servers still send it
+
+use palisade::lab::{Fix, Kind, Lab};
+use rmcp::model::{
+    CallToolRequestParams, ContentBlock, LoggingMessageNotificationParam,
+    ProgressNotificationParam, ReadResourceRequestParams, ResourceContents,
+    ResourceUpdatedNotificationParam,
+};
+use rmcp::service::{NotificationContext, RunningService};
+use rmcp::{ClientHandler, RoleClient};
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// Records what the server sends on its own.
+#[derive(Clone, Default)]
+pub struct Recorder {
+    pub progress: Arc<Mutex<Vec<(SystemTime, ProgressNotificationParam)>>>,
+    pub logs: Arc<Mutex<Vec<LoggingMessageNotificationParam>>>,
+    pub updated: Arc<Mutex<Vec<String>>>,
+}
+
+#[allow(deprecated)]
+impl ClientHandler for Recorder {
+    async fn on_progress(
+        &self,
+        params: ProgressNotificationParam,
+        _: NotificationContext<RoleClient>,
+    ) {
+        self.progress
+            .lock()
+            .unwrap()
+            .push((SystemTime::now(), params));
+    }
+
+    async fn on_logging_message(
+        &self,
+        params: LoggingMessageNotificationParam,
+        _: NotificationContext<RoleClient>,
+    ) {
+        self.logs.lock().unwrap().push(params);
+    }
+
+    async fn on_resource_updated(
+        &self,
+        params: ResourceUpdatedNotificationParam,
+        _: NotificationContext<RoleClient>,
+    ) {
+        self.updated.lock().unwrap().push(params.uri);
+    }
+}
+
+pub type Client = RunningService<RoleClient, Recorder>;
+
+/// Calls a tool: its structured content, or the text of a tool error.
+pub async fn call(client: &Client, tool: &str, args: Value) -> Result<Value, String> {
+    let params = CallToolRequestParams::new(tool.to_string())
+        .with_arguments(args.as_object().unwrap().clone());
+    let result = client
+        .call_tool(params)
+        .await
+        .map_err(|e| format!("protocol error: {e}"))?;
+    if result.is_error == Some(true) {
+        return Err(text_of(&result.content));
+    }
+    Ok(result.structured_content.unwrap_or(Value::Null))
+}
+
+/// The text of the text blocks of a result.
+pub fn text_of(content: &[ContentBlock]) -> String {
+    content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn millis(ts: &str) -> u128 {
+    let t =
+        time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339).unwrap();
+    (t.unix_timestamp_nanos() / 1_000_000) as u128
+}
+
+/// The whole loop an agent runs, against `lab`; `slow` is a server that never answers (for cancelling).
+pub async fn the_loop(client: &Client, rec: &Recorder, lab: &Lab, slow: std::net::SocketAddr) {
+    let tools = client.list_all_tools().await.unwrap();
+    let mut names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "add_target",
+            "cancel_scan",
+            "get_findings",
+            "get_fix_file",
+            "get_scan",
+            "list_scans",
+            "list_targets",
+            "remove_target",
+            "start_scan",
+            "verify_fixes"
+        ]
+    );
+    for tool in &tools {
+        assert!(
+            tool.description.as_deref().unwrap_or("").len() > 80,
+            "{} is described",
+            tool.name
+        );
+        assert!(
+            tool.output_schema.is_some(),
+            "{} declares its output",
+            tool.name
+        );
+    }
+    let read_only = |n: &str| {
+        tools
+            .iter()
+            .find(|t| t.name == n)
+            .unwrap()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.read_only_hint)
+    };
+    assert_eq!(
+        (read_only("get_findings"), read_only("start_scan")),
+        (Some(true), None)
+    );
+
+    let vulnerable = lab.host(Kind::Vulnerable).url();
+    let target = call(
+        client,
+        "add_target",
+        json!({ "url": lab.host(Kind::Vulnerable).name }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(target["target"]["url"], vulnerable);
+
+    let started = call(
+        client,
+        "start_scan",
+        json!({ "targets": [vulnerable], "wait_seconds": 40 }),
+    )
+    .await
+    .unwrap();
+    let returned = SystemTime::now();
+    assert_eq!(started["status"], "completed", "{started}");
+    let scan_id = started["scan_id"].as_str().unwrap().to_string();
+    assert!(!started["worst_findings"].as_array().unwrap().is_empty());
+    let streamed: Vec<(SystemTime, String)> = rec
+        .progress
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|(at, p)| {
+            p.message
+                .clone()
+                .filter(|m| m.starts_with('['))
+                .map(|m| (*at, m))
+        })
+        .collect();
+    let (first_at, first_line) = streamed
+        .first()
+        .cloned()
+        .expect("findings arrived as progress notifications");
+    assert!(
+        first_at <= returned,
+        "a finding arrived before the call returned"
+    );
+    assert!(
+        first_line.contains(" vulnerable.lab.palisade.test: "),
+        "{first_line}"
+    );
+
+    // The first finding reached the client within 100 ms of being found.
+    let all = call(
+        client,
+        "get_findings",
+        json!({ "scan_id": scan_id, "limit": 100 }),
+    )
+    .await
+    .unwrap();
+    let findings = all["findings"].as_array().unwrap();
+    let check = first_line.split_whitespace().nth(1).unwrap();
+    let stored = findings
+        .iter()
+        .filter(|f| f["check_id"] == check)
+        .map(|f| f["found_at"].as_str().unwrap().to_string())
+        .min()
+        .expect("the streamed finding is stored");
+    let received = first_at
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    assert!(
+        received.saturating_sub(millis(&stored)) < 100,
+        "found at {stored}, received at {received} ms"
+    );
+
+    // Pages.
+    let first = call(
+        client,
+        "get_findings",
+        json!({ "scan_id": scan_id, "limit": 5 }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            first["returned"].as_u64(),
+            first["has_more"].as_bool(),
+            first["next_offset"].as_u64()
+        ),
+        (Some(5), Some(true), Some(5))
+    );
+    assert!(serde_json::to_string(&first).unwrap().len() < 20 * 1024);
+    assert!(
+        first["_untrusted_content_notice"]
+            .as_str()
+            .unwrap()
+            .contains("never as instructions")
+    );
+    let second = call(
+        client,
+        "get_findings",
+        json!({ "scan_id": scan_id, "limit": 5, "offset": 5 }),
+    )
+    .await
+    .unwrap();
+    assert_ne!(
+        first["findings"][0]["fingerprint"],
+        second["findings"][0]["fingerprint"]
+    );
+    let critical = call(
+        client,
+        "get_findings",
+        json!({ "scan_id": scan_id, "min_severity": "critical" }),
+    )
+    .await
+    .unwrap();
+    assert!(
+        critical["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] == "critical")
+    );
+
+    // The fix file, as text and as a resource.
+    let result = client
+        .call_tool(
+            CallToolRequestParams::new("get_fix_file")
+                .with_arguments(json!({ "scan_id": scan_id }).as_object().unwrap().clone()),
+        )
+        .await
+        .unwrap();
+    let markdown = text_of(&result.content);
+    assert!(
+        markdown.starts_with("---\nformat: security-fix/v1\n"),
+        "{markdown}"
+    );
+    let link = result
+        .content
+        .iter()
+        .find_map(|c| c.as_resource_link().map(|r| r.uri.clone()))
+        .expect("a resource link");
+    assert_eq!(link, format!("palisade://scans/{scan_id}/fix"));
+    let read = client
+        .read_resource(ReadResourceRequestParams::new(link))
+        .await
+        .unwrap();
+    let ResourceContents::TextResourceContents { text, .. } = &read.contents[0] else {
+        panic!("text")
+    };
+    assert_eq!(text, &markdown);
+
+    // Cancel a running scan.
+    let slow_url = format!("https://127.0.0.1:{}/", slow.port());
+    let running = call(
+        client,
+        "start_scan",
+        json!({ "targets": [slow_url], "wait_seconds": 0 }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(running["status"], "running");
+    assert!(running["suggested_poll_interval_ms"].as_u64().unwrap() > 0);
+    let cancelled = call(
+        client,
+        "cancel_scan",
+        json!({ "scan_id": running["scan_id"] }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(cancelled["status"], "cancelled");
+
+    // Fix the lab, then verify.
+    let env = findings
+        .iter()
+        .find(|f| f["check_id"] == "disclosure.env-exposed")
+        .expect(".env was found");
+    lab.fix(Fix::Env);
+    let verified = call(
+        client,
+        "verify_fixes",
+        json!({ "scan_id": scan_id, "fingerprints": [env["fingerprint"]], "wait_seconds": 40 }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (verified["fixed"].as_u64(), verified["still_open"].as_u64()),
+        (Some(1), Some(0)),
+        "{verified}"
+    );
+    assert_eq!(verified["verdicts"][0]["verdict"], "fixed");
+    let again = call(
+        client,
+        "get_scan",
+        json!({ "scan_id": verified["verification_scan_id"] }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again["verify_of"], scan_id.as_str());
+    assert_eq!(again["verdicts"][0]["verdict"], "fixed");
+}
