@@ -18,6 +18,7 @@ pub mod mcp;
 pub mod model;
 pub mod report;
 pub mod scope;
+pub mod server;
 pub mod store;
 pub mod target;
 pub mod time;

@@ -8,6 +8,7 @@ mod output;
 mod progress;
 mod render;
 mod scan;
+mod serve;
 mod signals;
 
 use crate::app::{App, AppError, BuildError};
@@ -70,6 +71,8 @@ pub enum Command {
     Checks(manage::ChecksArgs),
     /// Serve the MCP tools on stdin/stdout (for Claude Desktop, Claude Code, Cursor, Cline, VS Code)
     Mcp(mcp::McpArgs),
+    /// Serve MCP over HTTP (Streamable HTTP at /mcp, legacy SSE at /sse) on 127.0.0.1:8477
+    Serve(serve::ServeArgs),
 }
 
 /// Output formats of reports.
@@ -249,6 +252,7 @@ impl ScanFlags {
                 nameservers: some(&self.nameserver),
                 ca_certs: (!self.ca_cert.is_empty()).then(|| self.ca_cert.clone()),
             },
+            server: Default::default(),
         }
     }
 }
@@ -274,5 +278,6 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Findings(args) => manage::findings(&cli.global, args).await,
         Command::Checks(args) => manage::checks(args),
         Command::Mcp(args) => mcp::run(&cli.global, args).await,
+        Command::Serve(args) => serve::run(&cli.global, args).await,
     }
 }

@@ -15,6 +15,8 @@ pub struct Layer {
     pub scope: ScopeLayer,
     #[serde(default)]
     pub network: NetworkLayer,
+    #[serde(default)]
+    pub server: super::ServerLayer,
 }
 
 /// `[scan]` settings of a layer.
@@ -134,6 +136,12 @@ impl Layer {
                 nameservers: list("PALISADE_NAMESERVERS"),
                 ca_certs: list("PALISADE_CA_CERT")
                     .map(|v| v.into_iter().map(PathBuf::from).collect()),
+            },
+            server: super::ServerLayer {
+                bind: get("PALISADE_BIND"),
+                allowed_hosts: list("PALISADE_ALLOWED_HOSTS"),
+                allowed_origins: list("PALISADE_ALLOWED_ORIGINS"),
+                api_keys: list("PALISADE_API_KEY"),
             },
         })
     }

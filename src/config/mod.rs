@@ -1,9 +1,11 @@
 //! Layered configuration (defaults < `palisade.toml` < `PALISADE_*` environment < flags), validated once into `Config`.
 
 mod layer;
+mod server;
 mod values;
 
 pub use layer::{Layer, NetworkLayer, ScanLayer, ScopeLayer};
+pub use server::{DEFAULT_BIND, ServerLayer, ServerSettings, key_digest};
 pub use values::{load_ca_file, parse_connect_to, parse_resolve};
 
 use crate::model::Profile;
@@ -24,6 +26,7 @@ pub struct Config {
     pub scan: ScanSettings,
     pub scope: ScopeSettings,
     pub network: NetworkSettings,
+    pub server: ServerSettings,
 }
 
 /// Limits and defaults of the engine.
@@ -173,6 +176,7 @@ impl Config {
             },
             scope: ScopeSettings::default(),
             network: NetworkSettings::default(),
+            server: ServerSettings::default(),
         }
     }
 
@@ -192,6 +196,7 @@ impl Config {
                     .push(parse_cidr(&cidr).map_err(|m| err(&name, m))?);
             }
         }
+        self.server.apply(layer.server, origin)?;
         self.apply_network(layer.network, origin)
     }
 

@@ -1,0 +1,46 @@
+//! `palisade serve`: the HTTP server (MCP over Streamable HTTP and legacy SSE; the REST API joins it later).
+
+use super::{CliError, Global, ScanFlags};
+use clap::Args;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8477; env: PALISADE_BIND]. Anything but loopback needs an API key.
+    #[arg(long, value_name = "IP:PORT")]
+    pub bind: Option<String>,
+    #[command(flatten)]
+    pub flags: ScanFlags,
+}
+
+pub async fn run(global: &Global, args: ServeArgs) -> Result<u8, CliError> {
+    let mut layer = args.flags.layer();
+    layer.server.bind = args.bind;
+    let config = super::load_config(global, layer)?;
+    let app = super::build(config).await?;
+    let listener = crate::server::bind(&app)
+        .await
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let addr = listener.local_addr()?;
+    if !global.quiet {
+        eprintln!(
+            "palisade: serving on http://{addr} (MCP: http://{addr}/mcp, legacy SSE: http://{addr}/sse)"
+        );
+        eprintln!("palisade: database {}", app.store().path().display());
+    }
+    let mut signals = super::signals::StopSignals::new()?;
+    let shutdown = CancellationToken::new();
+    let stop = shutdown.clone();
+    tokio::spawn(async move {
+        let signal = signals.recv().await;
+        eprintln!(
+            "palisade: {} received: stopping; running scans finish first",
+            signal.name()
+        );
+        stop.cancel();
+        let again = signals.recv().await;
+        std::process::exit(again.exit_code());
+    });
+    crate::server::serve(app, listener, shutdown).await?;
+    Ok(0)
+}

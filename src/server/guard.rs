@@ -1,0 +1,185 @@
+//! The checks every HTTP request passes before any route: a `Host` and an `Origin` this server answers to (so a web
+//! page cannot reach it through DNS rebinding or a cross-site request), and a bearer key when one is required.
+
+use crate::config::{ServerSettings, key_digest};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, StatusCode, header};
+use std::sync::Arc;
+
+/// What the guard accepts.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    hosts: Vec<String>,
+    origins: Vec<String>,
+    keys: Vec<[u8; 32]>,
+}
+
+impl Guard {
+    /// The guard of a server bound as `settings` say. Keys are required when any is configured.
+    pub fn new(settings: &ServerSettings) -> Guard {
+        let mut hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
+        if !settings.bind.ip().is_unspecified() {
+            hosts.push(settings.bind.ip().to_string());
+        }
+        hosts.extend(settings.allowed_hosts.iter().cloned());
+        Guard {
+            hosts,
+            origins: settings.allowed_origins.clone(),
+            keys: settings.api_key_digests.clone(),
+        }
+    }
+
+    fn host_ok(&self, headers: &HeaderMap, uri: &http::Uri) -> bool {
+        let raw = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| uri.authority().map(|a| a.as_str()));
+        let Some(raw) = raw else { return false };
+        let host = strip_port(raw).to_ascii_lowercase();
+        self.hosts.iter().any(|h| *h == host)
+    }
+
+    fn origin_ok(&self, headers: &HeaderMap) -> bool {
+        let Some(origin) = headers.get(header::ORIGIN) else {
+            return true;
+        };
+        let Ok(origin) = origin.to_str() else {
+            return false;
+        };
+        let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+        if self.origins.iter().any(|o| *o == origin) {
+            return true;
+        }
+        let Some(rest) = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+        else {
+            return false;
+        };
+        matches!(strip_port(rest), "localhost" | "127.0.0.1" | "::1")
+    }
+
+    fn key_ok(&self, headers: &HeaderMap) -> bool {
+        if self.keys.is_empty() {
+            return true;
+        }
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            });
+        given.is_some_and(|k| self.keys.contains(&key_digest(k)))
+    }
+}
+
+/// `host[:port]` or `[v6][:port]` without the port and brackets.
+fn strip_port(raw: &str) -> &str {
+    if let Some(rest) = raw.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    raw.rsplit_once(':').map(|(h, _)| h).unwrap_or(raw)
+}
+
+fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "error": message, "code": code });
+    let mut resp = (status, axum::Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("static"));
+    }
+    resp
+}
+
+/// The middleware: refuses with 403 (Host, Origin) or 401 (key) before any route runs. `/healthz` needs no key.
+pub async fn check(
+    State(guard): State<Arc<Guard>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let (headers, uri) = (request.headers(), request.uri());
+    if !guard.host_ok(headers, uri) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "forbidden_host",
+            "this server does not answer to that Host; add it to server.allowed_hosts if it is yours",
+        );
+    }
+    if !guard.origin_ok(headers) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "forbidden_origin",
+            "requests from that Origin are refused; add it to server.allowed_origins if it is yours",
+        );
+    }
+    if uri.path() != "/healthz" && !guard.key_ok(headers) {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing or wrong API key: send Authorization: Bearer <key>",
+        );
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.parse::<http::HeaderName>().unwrap(), v.parse().unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn hosts_and_origins() {
+        let mut settings = ServerSettings::default();
+        settings.allowed_hosts = vec!["palisade.internal".into()];
+        settings.allowed_origins = vec!["https://dash.example".into()];
+        let g = Guard::new(&settings);
+        let uri: http::Uri = "/mcp".parse().unwrap();
+        for ok in [
+            "localhost:8477",
+            "127.0.0.1",
+            "[::1]:8477",
+            "palisade.internal:8477",
+        ] {
+            assert!(g.host_ok(&headers(&[("host", ok)]), &uri), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example:8477",
+        ] {
+            assert!(!g.host_ok(&headers(&[("host", bad)]), &uri), "{bad}");
+        }
+        assert!(g.origin_ok(&headers(&[])));
+        assert!(g.origin_ok(&headers(&[("origin", "http://localhost:6274")])));
+        assert!(g.origin_ok(&headers(&[("origin", "https://dash.example")])));
+        assert!(!g.origin_ok(&headers(&[("origin", "https://evil.example")])));
+        assert!(!g.origin_ok(&headers(&[("origin", "null")])));
+    }
+
+    #[test]
+    fn keys() {
+        let mut settings = ServerSettings::default();
+        assert!(
+            Guard::new(&settings).key_ok(&headers(&[])),
+            "no key configured, none needed"
+        );
+        settings.api_key_digests = vec![key_digest("a-long-random-key-0123456789")];
+        let g = Guard::new(&settings);
+        assert!(g.key_ok(&headers(&[(
+            "authorization",
+            "Bearer a-long-random-key-0123456789"
+        )])));
+        assert!(!g.key_ok(&headers(&[("authorization", "Bearer wrong")])));
+        assert!(!g.key_ok(&headers(&[])));
+    }
+}

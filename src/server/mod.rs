@@ -1,0 +1,86 @@
+//! `palisade serve`: one HTTP server for every remote client, on one port. It mounts the MCP server as Streamable
+//! HTTP at `/mcp` (stateful sessions, and stateless requests from 2026-07-28 clients), the older HTTP+SSE transport
+//! at `/sse` + `/message`, and `/healthz`; every route is behind the Host, Origin and key guard.
+
+mod guard;
+mod legacy_sse;
+
+use crate::app::App;
+use crate::mcp::McpServer;
+use axum::Router;
+use axum::routing::{get, post};
+use guard::Guard;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// Why the server would not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "{0} is not a loopback address, so anyone who can reach it could drive this scanner: set an API key first \
+         (PALISADE_API_KEY or server.api_keys), or bind 127.0.0.1"
+    )]
+    OpenWithoutKey(std::net::SocketAddr),
+    #[error("cannot listen on {addr}: {reason}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        reason: String,
+    },
+}
+
+/// The HTTP application over `app`.
+pub fn router(app: App, shutdown: CancellationToken) -> Router {
+    let guard = Arc::new(Guard::new(&app.config().server));
+    let mcp_app = app.clone();
+    let mcp = StreamableHttpService::new(
+        move || Ok(McpServer::new(mcp_app.clone())),
+        LocalSessionManager::default().into(),
+        // The guard checks Host and Origin on every route, this one included.
+        StreamableHttpServerConfig::default()
+            .disable_allowed_hosts()
+            .with_cancellation_token(shutdown),
+    );
+    let sessions = legacy_sse::Sessions::new(app);
+    let legacy = Router::new()
+        .route("/sse", get(legacy_sse::open))
+        .route("/message", post(legacy_sse::post))
+        .with_state(sessions);
+    Router::new()
+        .route(
+            "/healthz",
+            get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }),
+        )
+        .nest_service("/mcp", mcp)
+        .merge(legacy)
+        .layer(axum::middleware::from_fn_with_state(guard, guard::check))
+}
+
+/// Binds the configured address, refusing a non-loopback one without an API key.
+pub async fn bind(app: &App) -> Result<TcpListener, ServeError> {
+    let settings = &app.config().server;
+    let addr = settings.bind;
+    if !addr.ip().is_loopback() && settings.api_key_digests.is_empty() {
+        return Err(ServeError::OpenWithoutKey(addr));
+    }
+    TcpListener::bind(addr).await.map_err(|e| ServeError::Bind {
+        addr,
+        reason: e.to_string(),
+    })
+}
+
+/// Serves until `shutdown`, then lets running scans finish.
+pub async fn serve(
+    app: App,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
+    let router = router(app.clone(), shutdown.child_token());
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await?;
+    app.finish_running().await;
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The MCP server over HTTP (`palisade serve`): the agent loop over Streamable HTTP and over the legacy HTTP+SSE
+//! transport, and the guard in front of every route (Host, Origin, API key).
+
+#[path = "support/mcp.rs"]
+mod mcp;
+#[path = "support/served.rs"]
+mod served;
+mod support;
+
+use mcp::{Recorder, the_loop};
+use palisade::lab::Lab;
+use support::hostile::{Behaviour, start};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_runs_the_whole_loop_over_streamable_http() {
+    let lab = Lab::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = lab.write_config(&dir.path().join("lab")).unwrap();
+    let server = served::serve(Some(&config), dir.path(), &[], &[]);
+    let slow = start(Behaviour::Silent).await;
+    let rec = Recorder::default();
+    let client = served::streamable(&server.base, &rec).await;
+    the_loop(&client, &rec, &lab, slow.addr).await;
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_runs_the_whole_loop_over_legacy_sse() {
+    let lab = Lab::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = lab.write_config(&dir.path().join("lab")).unwrap();
+    let server = served::serve(Some(&config), dir.path(), &[], &[]);
+    let slow = start(Behaviour::Silent).await;
+    let rec = Recorder::default();
+    let client = served::legacy_sse(&server.base, &rec).await;
+    the_loop(&client, &rec, &lab, slow.addr).await;
+    client.cancel().await.unwrap();
+}
+
+/// Sends an MCP initialize with the given extra headers; returns the HTTP status.
+async fn initialize(url: &str, headers: &[(&str, &str)]) -> u16 {
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}});
+    let mut req = reqwest::Client::new()
+        .post(url)
+        .header("accept", "application/json, text/event-stream")
+        .json(&body);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forged_host_and_origin_headers_are_refused_on_every_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = served::serve(None, dir.path(), &[], &[]);
+    let mcp = format!("{}/mcp", server.base);
+    assert_eq!(initialize(&mcp, &[]).await, 200);
+    assert_eq!(
+        initialize(&mcp, &[("host", "evil.example")]).await,
+        403,
+        "DNS rebinding: a foreign Host"
+    );
+    assert_eq!(
+        initialize(&mcp, &[("origin", "https://evil.example")]).await,
+        403,
+        "a cross-site page"
+    );
+    assert_eq!(
+        initialize(&mcp, &[("origin", "http://localhost:6274")]).await,
+        200,
+        "a local inspector"
+    );
+    let client = reqwest::Client::new();
+    for path in ["/sse", "/message?sessionId=x", "/healthz"] {
+        let resp = client
+            .get(format!("{}{path}", server.base))
+            .header("host", "rebind.evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 403, "{path}");
+        let body: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(body["code"], "forbidden_host");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_key_is_required_when_configured_and_for_any_non_loopback_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "test-key-0123456789abcdef";
+    let server = served::serve(None, dir.path(), &[], &[("PALISADE_API_KEY", key)]);
+    let mcp = format!("{}/mcp", server.base);
+    assert_eq!(initialize(&mcp, &[]).await, 401);
+    assert_eq!(
+        initialize(&mcp, &[("authorization", "Bearer wrong-key-0123456789")]).await,
+        401
+    );
+    assert_eq!(
+        initialize(&mcp, &[("authorization", &format!("Bearer {key}"))]).await,
+        200
+    );
+    let health = reqwest::get(format!("{}/healthz", server.base))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200, "health needs no key");
+    let open = std::process::Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["serve", "--bind", "0.0.0.0:0"])
+        .env("PALISADE_DB", dir.path().join("other.db"))
+        .output()
+        .unwrap();
+    assert_eq!(open.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&open.stderr);
+    assert!(
+        stderr.contains("0.0.0.0:0 is not a loopback address")
+            && stderr.contains("PALISADE_API_KEY"),
+        "{stderr}"
+    );
+}
