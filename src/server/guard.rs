@@ -39,7 +39,7 @@ impl Guard {
             .or_else(|| uri.authority().map(|a| a.as_str()));
         let Some(raw) = raw else { return false };
         let host = strip_port(raw).to_ascii_lowercase();
-        self.hosts.iter().any(|h| *h == host)
+        self.hosts.contains(&host)
     }
 
     fn origin_ok(&self, headers: &HeaderMap) -> bool {
@@ -50,7 +50,7 @@ impl Guard {
             return false;
         };
         let origin = origin.trim_end_matches('/').to_ascii_lowercase();
-        if self.origins.iter().any(|o| *o == origin) {
+        if self.origins.contains(&origin) {
             return true;
         }
         let Some(rest) = origin
@@ -139,9 +139,11 @@ mod tests {
 
     #[test]
     fn hosts_and_origins() {
-        let mut settings = ServerSettings::default();
-        settings.allowed_hosts = vec!["palisade.internal".into()];
-        settings.allowed_origins = vec!["https://dash.example".into()];
+        let settings = ServerSettings {
+            allowed_hosts: vec!["palisade.internal".into()],
+            allowed_origins: vec!["https://dash.example".into()],
+            ..Default::default()
+        };
         let g = Guard::new(&settings);
         let uri: http::Uri = "/mcp".parse().unwrap();
         for ok in [
