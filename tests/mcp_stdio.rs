@@ -204,3 +204,133 @@ async fn cancelling_the_start_scan_request_cancels_the_scan() {
     }
     client.cancel().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(deprecated)]
+async fn logging_resources_subscriptions_and_prompts() {
+    use rmcp::model::{
+        GetPromptRequestParams, LoggingLevel, SetLevelRequestParams, SubscribeRequestParams,
+    };
+    let lab = Lab::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = lab.write_config(&dir.path().join("lab")).unwrap();
+    let rec = Recorder::default();
+    let client = connect(&config, dir.path(), &rec).await;
+    let hardened = lab.host(palisade::lab::Kind::Hardened).url();
+
+    // Scan phases are logged at info; a client asking for errors only gets none.
+    client
+        .set_level(SetLevelRequestParams::new(LoggingLevel::Error))
+        .await
+        .unwrap();
+    let quiet = mcp::call(
+        &client,
+        "start_scan",
+        serde_json::json!({ "targets": [hardened], "profile": "quick", "wait_seconds": 40 }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(quiet["status"], "completed");
+    assert!(
+        rec.logs.lock().unwrap().is_empty(),
+        "no info logs above the error level"
+    );
+    client
+        .set_level(SetLevelRequestParams::new(LoggingLevel::Info))
+        .await
+        .unwrap();
+    let scan = mcp::call(
+        &client,
+        "start_scan",
+        serde_json::json!({ "targets": [hardened], "profile": "quick", "wait_seconds": 40 }),
+    )
+    .await
+    .unwrap();
+    let id = scan["scan_id"].as_str().unwrap().to_string();
+    let logs: Vec<String> = rec
+        .logs
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|l| l.data.to_string())
+        .collect();
+    assert!(
+        logs.iter()
+            .any(|l| l.contains(&format!("scan {id} completed"))),
+        "{logs:?}"
+    );
+
+    // Resources: templates, recent scans, and an update when a subscribed scan ends.
+    let templates = client.list_all_resource_templates().await.unwrap();
+    let uris: Vec<&str> = templates.iter().map(|t| t.uri_template.as_str()).collect();
+    assert_eq!(
+        uris,
+        [
+            "palisade://scans/{scan_id}",
+            "palisade://scans/{scan_id}/findings",
+            "palisade://scans/{scan_id}/fix"
+        ]
+    );
+    let listed = client.list_all_resources().await.unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|r| r.uri == format!("palisade://scans/{id}"))
+    );
+    let slow = start(Behaviour::Silent).await;
+    let running = mcp::call(
+        &client,
+        "start_scan",
+        serde_json::json!({ "targets": [format!("https://127.0.0.1:{}/", slow.addr.port())], "wait_seconds": 0 }),
+    )
+    .await
+    .unwrap();
+    let uri = format!("palisade://scans/{}", running["scan_id"].as_str().unwrap());
+    client
+        .subscribe(SubscribeRequestParams::new(uri.clone()))
+        .await
+        .unwrap();
+    mcp::call(
+        &client,
+        "cancel_scan",
+        serde_json::json!({ "scan_id": running["scan_id"] }),
+    )
+    .await
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !rec.updated.lock().unwrap().contains(&uri) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no resources/updated for {uri}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    // Prompts.
+    let prompts = client.list_all_prompts().await.unwrap();
+    let mut names: Vec<&str> = prompts.iter().map(|p| p.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["fix_and_verify", "scan_site", "security_review"]);
+    assert!(
+        prompts
+            .iter()
+            .all(|p| p.description.as_deref().is_some_and(|d| !d.is_empty()))
+    );
+    let review = client
+        .get_prompt(
+            GetPromptRequestParams::new("security_review").with_arguments(
+                serde_json::json!({ "scan_id": id })
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
+        )
+        .await
+        .unwrap();
+    let text = serde_json::to_string(&review.messages).unwrap();
+    assert!(
+        text.contains(&id) && text.contains(&hardened) && text.contains("attack chains"),
+        "{text}"
+    );
+    client.cancel().await.unwrap();
+}
