@@ -5,6 +5,7 @@
 #[allow(dead_code)]
 mod mcp;
 #[path = "support/served.rs"]
+#[allow(dead_code)]
 mod served;
 mod support;
 
