@@ -6,6 +6,8 @@
 // 2025-11-25 clients agents use today need them.
 #![allow(deprecated)]
 
+#[cfg(feature = "conformance")]
+mod conformance;
 mod params;
 mod prompts;
 mod resources;
@@ -47,10 +49,17 @@ pub struct McpServer {
 impl McpServer {
     /// A server for one session.
     pub fn new(app: App) -> McpServer {
+        #[cfg(feature = "conformance")]
+        let (tool_router, prompt_router) = {
+            let (tools, prompts) = conformance::routers();
+            (Self::tool_router() + tools, Self::prompt_router() + prompts)
+        };
+        #[cfg(not(feature = "conformance"))]
+        let (tool_router, prompt_router) = (Self::tool_router(), Self::prompt_router());
         McpServer {
             app,
-            tool_router: Self::tool_router(),
-            prompt_router: Self::prompt_router(),
+            tool_router,
+            prompt_router,
             log_level: Arc::new(Mutex::new(None)),
             waiting: Arc::new(Mutex::new(HashMap::new())),
         }
@@ -82,13 +91,16 @@ pub async fn serve_stdio(app: App) -> anyhow::Result<()> {
 #[prompt_handler(router = self.prompt_router)]
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
-        let capabilities = ServerCapabilities::builder()
-            .enable_tools()
+        let builder = ServerCapabilities::builder()
+            .enable_logging()
             .enable_prompts()
             .enable_resources()
             .enable_resources_subscribe()
-            .enable_logging()
-            .build();
+            .enable_tools();
+        #[cfg(feature = "conformance")]
+        let capabilities = builder.enable_completions().build();
+        #[cfg(not(feature = "conformance"))]
+        let capabilities = builder.build();
         ServerConfig::new(capabilities)
             .with_server_info(Implementation::new("palisade", env!("CARGO_PKG_VERSION")))
             .with_instructions(INSTRUCTIONS)
@@ -101,6 +113,15 @@ impl ServerHandler for McpServer {
     ) -> Result<(), McpError> {
         *self.log_level.lock().expect("log level lock") = Some(request.level);
         Ok(())
+    }
+
+    #[cfg(feature = "conformance")]
+    async fn complete(
+        &self,
+        request: rmcp::model::CompleteRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::CompleteResult, McpError> {
+        conformance::complete(&request)
     }
 
     async fn on_cancelled(

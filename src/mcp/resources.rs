@@ -13,6 +13,14 @@ use rmcp::{ErrorData as McpError, Peer, RoleServer};
 
 /// The resource templates.
 pub(super) fn templates() -> ListResourceTemplatesResult {
+    #[cfg_attr(not(feature = "conformance"), allow(unused_mut))]
+    let mut list = scan_templates();
+    #[cfg(feature = "conformance")]
+    list.resource_templates.push(super::conformance::template());
+    list
+}
+
+fn scan_templates() -> ListResourceTemplatesResult {
     let template = |uri: &str, name: &str, description: &str, mime: &str| {
         ResourceTemplate::new(uri, name)
             .with_description(description)
@@ -72,7 +80,7 @@ impl McpServer {
             .list_scans(DEFAULT_ORG, 20)
             .await
             .map_err(|e| McpError::internal_error(e.to_string(), None))?;
-        let resources = scans
+        let resources: Vec<Resource> = scans
             .iter()
             .map(|s| {
                 let urls: Vec<&str> = s.targets.iter().map(|t| t.url.as_str()).collect();
@@ -84,6 +92,11 @@ impl McpServer {
                 .with_mime_type("application/json")
             })
             .collect();
+        #[cfg(feature = "conformance")]
+        let resources = super::conformance::resources()
+            .into_iter()
+            .chain(resources)
+            .collect();
         Ok(ListResourcesResult {
             resources,
             ..Default::default()
@@ -92,6 +105,10 @@ impl McpServer {
 
     /// Reads a scan, its findings, or its fix file.
     pub(super) async fn resource_read(&self, uri: &str) -> Result<ReadResourceResult, McpError> {
+        #[cfg(feature = "conformance")]
+        if let Some(fixture) = super::conformance::read(uri) {
+            return Ok(fixture);
+        }
         let named = parse(uri).ok_or_else(|| {
             not_found(
                 uri,
