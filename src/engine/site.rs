@@ -394,14 +394,7 @@ mod tests {
     use super::*;
 
     fn resp(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            url: Url::parse("https://s.test/x").unwrap(),
-            status,
-            version: http::Version::HTTP_11,
-            headers: Default::default(),
-            body: body.to_string().into(),
-            truncated: false,
-        }
+        HttpResponse::sample(status, body.to_string())
     }
 
     #[test]

@@ -106,6 +106,19 @@ pub struct HttpResponse {
 }
 
 impl HttpResponse {
+    /// A 200 response with `body` from `https://s.test/x`, for unit tests of what checks read in responses.
+    #[cfg(test)]
+    pub(crate) fn sample(status: u16, body: impl Into<Bytes>) -> HttpResponse {
+        HttpResponse {
+            url: Url::parse("https://s.test/x").expect("valid URL"),
+            status,
+            version: http::Version::HTTP_11,
+            headers: HeaderMap::new(),
+            body: body.into(),
+            truncated: false,
+        }
+    }
+
     /// The first value of a header as text (lossy).
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers

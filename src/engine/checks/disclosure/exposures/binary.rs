@@ -119,14 +119,7 @@ mod tests {
     use super::*;
 
     fn resp(body: &[u8]) -> HttpResponse {
-        HttpResponse {
-            url: url::Url::parse("https://s.test/x").unwrap(),
-            status: 200,
-            version: http::Version::HTTP_11,
-            headers: Default::default(),
-            body: bytes::Bytes::copy_from_slice(body),
-            truncated: false,
-        }
+        HttpResponse::sample(200, body.to_vec())
     }
 
     /// A .DS_Store with one record per name, shaped as Finder writes them.

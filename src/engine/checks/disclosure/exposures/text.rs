@@ -216,14 +216,7 @@ mod tests {
     use super::*;
 
     fn resp(body: &str) -> HttpResponse {
-        HttpResponse {
-            url: url::Url::parse("https://s.test/x").unwrap(),
-            status: 200,
-            version: http::Version::HTTP_11,
-            headers: Default::default(),
-            body: body.to_string().into(),
-            truncated: false,
-        }
+        HttpResponse::sample(200, body.to_string())
     }
 
     #[test]
