@@ -118,3 +118,43 @@ async fn an_api_key_is_required_when_configured_and_for_any_non_loopback_address
         "{stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stateless_client_works_on_the_same_endpoint() {
+    use rmcp::model::ProtocolVersion;
+    use rmcp::service::{ClientLifecycleMode, ClientServiceExt};
+    let lab = Lab::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = lab.write_config(&dir.path().join("lab")).unwrap();
+    let server = served::serve(Some(&config), dir.path(), &[], &[]);
+    // A 2026-07-28 client: no initialize handshake and no session; every request carries its own metadata.
+    let transport =
+        rmcp::transport::StreamableHttpClientTransport::from_uri(format!("{}/mcp", server.base));
+    let mode = ClientLifecycleMode::Discover {
+        preferred_versions: vec![ProtocolVersion::LATEST],
+    };
+    let client = Recorder::default()
+        .serve_with_lifecycle(transport, mode)
+        .await
+        .expect("discovered statelessly");
+    let tools = client.list_all_tools().await.unwrap();
+    assert_eq!(tools.len(), 10);
+    let hardened = lab.host(palisade::lab::Kind::Hardened).url();
+    let scan = mcp::call(
+        &client,
+        "start_scan",
+        serde_json::json!({ "targets": [hardened], "profile": "quick", "wait_seconds": 40 }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(scan["status"], "completed", "{scan}");
+    let again = mcp::call(
+        &client,
+        "get_scan",
+        serde_json::json!({ "scan_id": scan["scan_id"] }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again["targets"][0]["risk_grade"], "A");
+    client.cancel().await.unwrap();
+}
