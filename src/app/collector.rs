@@ -3,11 +3,12 @@
 
 use super::App;
 use super::baseline::Baseline;
-use super::scans::{LEASE, Running, ScanEvent};
+use super::scans::{Running, ScanEvent};
+use super::writer::{Write, Writer};
 use crate::engine::registry::{self, STOPPED};
 use crate::engine::{EngineEvent, ScanPlan, grade};
 use crate::model::{Coverage, CoverageState, Finding, FindingStatus, ScanTarget, SeverityCounts};
-use crate::store::{ScanProgress, StoreError};
+use crate::store::{Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,6 +42,11 @@ pub(super) struct Collector {
     stopped: u32,
     total: u32,
     requests: Arc<AtomicU64>,
+    writer: Option<Writer>,
+}
+
+fn app_store(app: &App) -> Store {
+    app.inner.store.clone()
 }
 
 impl Collector {
@@ -65,7 +71,7 @@ impl Collector {
             })
             .collect();
         Collector {
-            app,
+            app: app.clone(),
             scan_id: plan.scan_id.clone(),
             total: (plan.checks.len() * plan.targets.len()) as u32,
             running,
@@ -76,6 +82,7 @@ impl Collector {
             done: 0,
             stopped: 0,
             requests: Arc::new(AtomicU64::new(0)),
+            writer: Some(Writer::start(app_store(&app), plan.scan_id.clone())),
         }
     }
 
@@ -101,26 +108,35 @@ impl Collector {
         self.total
     }
 
-    /// Handles engine events until the engine is done, flushing to the store every 100 ms or 64 rows.
-    pub async fn collect(&mut self, mut rx: mpsc::Receiver<EngineEvent>) -> Result<(), StoreError> {
+    /// Handles engine events until the engine is done, handing batches to the store writer every 100 ms or 64
+    /// rows. Nothing here waits on the disk, so findings reach listeners as soon as they are found.
+    pub async fn collect(&mut self, mut rx: mpsc::Receiver<EngineEvent>) {
         let mut tick = tokio::time::interval(FLUSH_EVERY);
         loop {
             tokio::select! {
                 event = rx.recv() => match event {
                     Some(event) => {
-                        self.handle(event).await?;
+                        self.handle(event).await;
                         if self.findings.len() + self.coverage.len() >= FLUSH_AT {
-                            self.flush("scanning").await?;
+                            self.flush("scanning").await;
                         }
                     }
-                    None => return Ok(()),
+                    None => return,
                 },
-                _ = tick.tick() => self.flush("scanning").await?,
+                _ = tick.tick() => self.flush("scanning").await,
             }
         }
     }
 
-    async fn handle(&mut self, event: EngineEvent) -> Result<(), StoreError> {
+    /// Waits until every batch is written; the first store error, if any.
+    pub async fn finish_writes(&mut self) -> Result<(), StoreError> {
+        match self.writer.take() {
+            Some(writer) => writer.finish().await,
+            None => Ok(()),
+        }
+    }
+
+    async fn handle(&mut self, event: EngineEvent) {
         match event {
             EngineEvent::Finding(index, finding) => self.finding(index, *finding),
             EngineEvent::CheckDone(index, coverage) => self.check_done(index, coverage),
@@ -128,9 +144,8 @@ impl Collector {
                 target,
                 observatory,
                 error,
-            } => self.target_done(target, observatory, error).await?,
+            } => self.target_done(target, observatory, error).await,
         }
-        Ok(())
     }
 
     fn finding(&mut self, index: usize, mut finding: Finding) {
@@ -176,7 +191,7 @@ impl Collector {
         index: usize,
         observatory: Option<crate::model::Observatory>,
         error: Option<String>,
-    ) -> Result<(), StoreError> {
+    ) {
         let t = &mut self.targets[index];
         t.complete = error.is_none();
         let (score, grade) = grade::security_score(&t.counts);
@@ -192,39 +207,32 @@ impl Collector {
             counts: t.counts,
             error,
         };
-        let target_url = t.url.clone();
-        self.flush("scanning").await?;
-        self.app
-            .inner
-            .store
-            .set_target_result(&self.scan_id, &result)
-            .await?;
-        let _ = self.running.events.send(ScanEvent::TargetDone {
-            target_url,
-            risk_grade: result.risk_grade,
-            error: result.error,
-        });
-        Ok(())
+        let done = ScanEvent::TargetDone {
+            target_url: t.url.clone(),
+            risk_grade: result.risk_grade.clone(),
+            error: result.error.clone(),
+        };
+        self.flush("scanning").await;
+        self.write(Write::Target(Box::new(result))).await;
+        let _ = self.running.events.send(done);
     }
 
-    /// Writes buffered findings and coverage, saves progress and renews the lease.
-    pub async fn flush(&mut self, phase: &str) -> Result<(), StoreError> {
-        let requests = self.requests.load(Ordering::Relaxed);
-        let store = &self.app.inner.store;
-        store
-            .insert_findings(&std::mem::take(&mut self.findings))
-            .await?;
-        store
-            .insert_coverage(&self.scan_id, &std::mem::take(&mut self.coverage))
-            .await?;
-        let lease = crate::time::format(time::OffsetDateTime::now_utc() + LEASE);
-        let progress = ScanProgress {
+    /// Hands buffered findings and coverage, with progress and a renewed lease, to the store writer.
+    pub async fn flush(&mut self, phase: &'static str) {
+        let batch = Write::Batch {
+            findings: std::mem::take(&mut self.findings),
+            coverage: std::mem::take(&mut self.coverage),
             phase,
-            checks_done: self.done,
-            requests,
-            lease_until: &lease,
+            done: self.done,
+            requests: self.requests.load(Ordering::Relaxed),
         };
-        store.update_progress(&self.scan_id, &progress).await
+        self.write(batch).await;
+    }
+
+    async fn write(&self, write: Write) {
+        if let Some(writer) = &self.writer {
+            writer.send(write).await;
+        }
     }
 
     /// Baseline findings that did not come back are recorded as `fixed` in this scan, but only on targets that were

@@ -9,8 +9,9 @@ mod runner;
 mod scans;
 mod targets;
 mod verify;
+mod writer;
 
-pub use scans::{ScanEvent, ScanHandle, ScanRequest};
+pub use scans::{ScanEvent, ScanHandle, ScanHandleParts, ScanRequest};
 pub use verify::{Verdict, Verification};
 
 use crate::config::Config;

@@ -61,10 +61,9 @@ async fn run_inner(
         tx,
         collector.requests(),
     );
-    let (summary, collected): (RunSummary, Result<(), StoreError>) =
-        tokio::join!(run, collector.collect(rx));
-    collected?;
-    collector.flush("finishing").await?;
+    let (summary, ()): (RunSummary, ()) = tokio::join!(run, collector.collect(rx));
+    collector.flush("finishing").await;
+    collector.finish_writes().await?;
     collector.record_fixed().await?;
     let (status, error) = match summary.stopped {
         None => (ScanStatus::Completed, None),

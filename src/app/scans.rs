@@ -74,6 +74,14 @@ impl std::fmt::Debug for ScanHandle {
 }
 
 impl ScanHandle {
+    /// The subscription, made before the scan started, so none of its events is missed.
+    pub fn into_watch(self) -> ScanHandleParts {
+        ScanHandleParts {
+            events: self.events,
+            done: self.done,
+        }
+    }
+
     /// Waits until the scan reaches a terminal state.
     pub async fn finished(&mut self) {
         let _ = self.done.wait_for(|d| *d).await;

@@ -106,7 +106,9 @@ impl McpServer {
             .expect("waiting lock")
             .insert(ctx.id.to_string(), scan_id.clone());
         let wait = Duration::from_secs(wait_seconds(p.wait_seconds, 20).into());
-        let waited = self.wait_streaming(&scan_id, wait, &ctx).await;
+        let waited = self
+            .wait_streaming(&scan_id, Some(handle.into_watch()), wait, &ctx)
+            .await;
         if waited != Waited::Interrupted {
             self.waiting
                 .lock()
@@ -148,7 +150,7 @@ impl McpServer {
             .map_err(say)?;
         let wait = wait_seconds(p.wait_seconds, 0);
         let scan = if wait > 0 && !scan.status.is_terminal() {
-            self.wait_streaming(&p.scan_id, Duration::from_secs(wait.into()), &ctx)
+            self.wait_streaming(&p.scan_id, None, Duration::from_secs(wait.into()), &ctx)
                 .await;
             self.app
                 .get_scan(DEFAULT_ORG, &p.scan_id)
@@ -332,7 +334,11 @@ impl McpServer {
             .expect("waiting lock")
             .insert(ctx.id.to_string(), id.clone());
         let wait = Duration::from_secs(wait_seconds(p.wait_seconds, 20).into());
-        if self.wait_streaming(&id, wait, &ctx).await != Waited::Interrupted {
+        if self
+            .wait_streaming(&id, Some(handle.into_watch()), wait, &ctx)
+            .await
+            != Waited::Interrupted
+        {
             self.waiting
                 .lock()
                 .expect("waiting lock")

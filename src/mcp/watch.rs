@@ -3,7 +3,7 @@
 //! runs out, or the request is cancelled.
 
 use super::McpServer;
-use crate::app::ScanEvent;
+use crate::app::{ScanEvent, ScanHandleParts};
 use crate::report::line::{finding_line, host_of};
 use rmcp::RoleServer;
 use rmcp::model::{
@@ -26,6 +26,13 @@ pub enum Waited {
 
 /// Bare progress updates (without a finding) are sent at most this often.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// What a wait has sent so far.
+struct Stream {
+    progress: Option<Progress>,
+    done: u32,
+    last_sent: tokio::time::Instant,
+}
 
 /// Strictly increasing progress values: checks done, plus a small step for each notification at the same count.
 struct Progress {
@@ -50,80 +57,98 @@ impl Progress {
 }
 
 impl McpServer {
-    /// Waits up to `wait` for `scan_id` to end, streaming its findings to the caller.
+    /// Waits up to `wait` for `scan_id` to end, streaming its findings to the caller. `watch` is a subscription to
+    /// the scan (a fresh one when `None`; a caller that started the scan passes the one made before it started).
     pub(super) async fn wait_streaming(
         &self,
         scan_id: &str,
+        watch: Option<ScanHandleParts>,
         wait: Duration,
         ctx: &RequestContext<RoleServer>,
     ) -> Waited {
-        let Some(mut watch) = self.app.watch_scan(scan_id) else {
+        let Some(mut watch) = watch.or_else(|| self.app.watch_scan(scan_id)) else {
             return Waited::Ended;
         };
-        if *watch.done.borrow() {
+        if *watch.done.borrow() && watch.events.is_empty() {
             return Waited::Ended;
         }
-        let mut progress = ctx.meta.get_progress_token().map(|token| Progress {
-            token,
-            last: -1.0,
-            total: 0.0,
-        });
+        let mut stream = Stream {
+            progress: ctx.meta.get_progress_token().map(|token| Progress {
+                token,
+                last: -1.0,
+                total: 0.0,
+            }),
+            done: 0,
+            last_sent: tokio::time::Instant::now() - PROGRESS_EVERY,
+        };
         let deadline = tokio::time::sleep(wait);
         tokio::pin!(deadline);
-        let mut done = 0u32;
-        let mut last_sent = tokio::time::Instant::now() - PROGRESS_EVERY;
         loop {
+            // Queued events before the end signal: a scan's last findings and its end are passed on first.
             let event = tokio::select! {
+                biased;
                 _ = &mut deadline => return Waited::TimedOut,
                 _ = ctx.ct.cancelled() => return Waited::Interrupted,
-                _ = watch.done.wait_for(|d| *d) => return Waited::Ended,
                 event = watch.events.recv() => event,
+                _ = watch.done.wait_for(|d| *d) => return Waited::Ended,
             };
-            let event = match event {
-                Ok(event) => event,
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => return Waited::Ended,
-            };
-            match &event {
-                ScanEvent::Finding(f) => {
-                    let line = finding_line(f, &host_of(&f.location));
-                    self.progress(ctx, progress.as_mut(), done, Some(line))
-                        .await;
-                    last_sent = tokio::time::Instant::now();
-                }
-                ScanEvent::Progress { done: d, total, .. } => {
-                    done = *d;
-                    if let Some(p) = progress.as_mut() {
-                        p.total = f64::from(*total);
-                    }
-                    if last_sent.elapsed() >= PROGRESS_EVERY || d == total {
-                        self.progress(ctx, progress.as_mut(), done, None).await;
-                        last_sent = tokio::time::Instant::now();
-                    }
-                }
-                ScanEvent::TargetDone {
-                    target_url,
-                    risk_grade,
-                    error,
-                } => {
-                    let text = match (risk_grade, error) {
-                        (Some(g), _) => {
-                            format!("scan {scan_id}: {target_url} done, risk grade {g}")
-                        }
-                        (None, Some(e)) => {
-                            format!("scan {scan_id}: {target_url} not fully scanned: {e}")
-                        }
-                        (None, None) => format!("scan {scan_id}: {target_url} done"),
-                    };
-                    self.log(ctx, LoggingLevel::Info, text).await;
-                }
-                ScanEvent::Finished { status } => {
-                    self.log(ctx, LoggingLevel::Info, format!("scan {scan_id} {status}"))
-                        .await;
+            match event {
+                Ok(event) if self.pass_on(scan_id, &event, &mut stream, ctx).await => {
                     return Waited::Ended;
                 }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return Waited::Ended,
             }
         }
+    }
+
+    /// Sends what one scan event means to the client; true when the scan has ended.
+    async fn pass_on(
+        &self,
+        scan_id: &str,
+        event: &ScanEvent,
+        stream: &mut Stream,
+        ctx: &RequestContext<RoleServer>,
+    ) -> bool {
+        match event {
+            ScanEvent::Finding(f) => {
+                let line = finding_line(f, &host_of(&f.location));
+                self.progress(ctx, stream.progress.as_mut(), stream.done, Some(line))
+                    .await;
+                stream.last_sent = tokio::time::Instant::now();
+            }
+            ScanEvent::Progress { done, total, .. } => {
+                stream.done = *done;
+                if let Some(p) = stream.progress.as_mut() {
+                    p.total = f64::from(*total);
+                }
+                if stream.last_sent.elapsed() >= PROGRESS_EVERY || done == total {
+                    self.progress(ctx, stream.progress.as_mut(), stream.done, None)
+                        .await;
+                    stream.last_sent = tokio::time::Instant::now();
+                }
+            }
+            ScanEvent::TargetDone {
+                target_url,
+                risk_grade,
+                error,
+            } => {
+                let text = match (risk_grade, error) {
+                    (Some(g), _) => format!("scan {scan_id}: {target_url} done, risk grade {g}"),
+                    (None, Some(e)) => {
+                        format!("scan {scan_id}: {target_url} not fully scanned: {e}")
+                    }
+                    (None, None) => format!("scan {scan_id}: {target_url} done"),
+                };
+                self.log(ctx, LoggingLevel::Info, text).await;
+            }
+            ScanEvent::Finished { status } => {
+                self.log(ctx, LoggingLevel::Info, format!("scan {scan_id} {status}"))
+                    .await;
+                return true;
+            }
+        }
+        false
     }
 
     async fn progress(
