@@ -7,6 +7,7 @@ pub mod grade;
 pub mod html;
 pub mod limits;
 pub mod net;
+pub mod pattern;
 pub mod redaction;
 pub mod registry;
 pub mod site;

@@ -37,7 +37,7 @@ macro_rules! sign {
     ($what:literal, $re:literal, $debug:literal, $sev:ident) => {
         Sign {
             what: $what,
-            re: LazyLock::new(|| Regex::new($re).expect("static regex")),
+            re: LazyLock::new(|| crate::engine::pattern::compile($re)),
             debug_page: $debug,
             severity: Severity::$sev,
         }
@@ -55,7 +55,7 @@ static SIGNS: [Sign; 14] = [
     ),
     sign!(
         "Django debug page (DEBUG = True)",
-        r"(?s)DEBUG\s*=\s*True(</code>)?\s+in\s+your\s+Django\s+settings\s+file|Django\s+Version:.{0,300}Exception\s+Type:",
+        r"(?s)DEBUG\s*=\s*True(</code>)?\s+in\s+your\s+Django\s+settings\s+file|Django\s+Version:.*?Exception\s+Type:",
         true,
         Medium
     ),
@@ -67,7 +67,7 @@ static SIGNS: [Sign; 14] = [
     ),
     sign!(
         ".NET error page with exception details",
-        r"(?s)Server Error in '[^']*' Application\..{0,4000}(Exception Details:|Stack Trace:)",
+        r"(?s)Server Error in '[^']*' Application\..*?(Exception Details:|Stack Trace:)",
         true,
         Medium
     ),
@@ -79,19 +79,19 @@ static SIGNS: [Sign; 14] = [
     ),
     sign!(
         "Rails debug page",
-        r"(?s)Action Controller: Exception caught|Rails\.root:.{0,500}Application Trace",
+        r"(?s)Action Controller: Exception caught|Rails\.root:.*?Application Trace",
         true,
         Medium
     ),
     sign!(
         "PHP error with a file path",
-        r"(?i)<b>(Fatal error|Parse error|Warning|Notice|Deprecated|Catchable fatal error)</b>:\s.{0,500}?\sin\s<b>[^<]+</b>\son\sline\s<b>\d+</b>",
+        r"(?i)<b>(Fatal error|Parse error|Warning|Notice|Deprecated|Catchable fatal error)</b>:\s.*?\sin\s<b>[^<]+</b>\son\sline\s<b>\d+</b>",
         true,
         Medium
     ),
     sign!(
         "PHP error with a file path",
-        r"(?i)\b(PHP )?(Fatal error|Parse error|Warning):\s.{0,300}?\sin\s(/|[A-Z]:\\)\S+\.php(\son\sline\s\d+|:\d+)",
+        r"(?i)\b(PHP )?(Fatal error|Parse error|Warning):\s.*?\sin\s(/|[A-Z]:\\)\S+\.php(\son\sline\s\d+|:\d+)",
         false,
         Medium
     ),
@@ -129,9 +129,8 @@ static SIGNS: [Sign; 14] = [
 ];
 
 /// A Ruby backtrace (`from /app/x.rb:12:in 'm'`) is rare enough on normal pages to keep out of the list above.
-static RUBY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:/\S+\.rb:\d+:in\s+[`'][^'`]+'\s*){2,}").expect("static regex")
-});
+static RUBY: LazyLock<Regex> =
+    LazyLock::new(|| crate::engine::pattern::compile(r"(?:/\S+\.rb:\d+:in\s+[`'][^'`]+'\s*){2,}"));
 
 /// What error page `text` is, with the matched text; `debug_only` limits the search to full debug pages.
 pub(super) fn detect(text: &str, debug_only: bool) -> Option<(&'static str, Severity, String)> {

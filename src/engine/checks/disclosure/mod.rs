@@ -27,7 +27,7 @@ macro_rules! rule {
 macro_rules! regex {
     ($name:ident, $re:literal) => {
         static $name: std::sync::LazyLock<regex::Regex> =
-            std::sync::LazyLock::new(|| regex::Regex::new($re).expect("static regex"));
+            std::sync::LazyLock::new(|| crate::engine::pattern::compile($re));
     };
 }
 
