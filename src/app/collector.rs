@@ -143,8 +143,12 @@ impl Collector {
             EngineEvent::TargetDone {
                 target,
                 observatory,
+                site,
                 error,
-            } => self.target_done(target, observatory, error).await,
+            } => {
+                self.target_done(target, observatory, site.map(|s| *s), error)
+                    .await
+            }
         }
     }
 
@@ -190,6 +194,7 @@ impl Collector {
         &mut self,
         index: usize,
         observatory: Option<crate::model::Observatory>,
+        site: Option<crate::model::SiteProfile>,
         error: Option<String>,
     ) {
         let t = &mut self.targets[index];
@@ -206,6 +211,7 @@ impl Collector {
             observatory: observatory.filter(|_| graded),
             counts: t.counts,
             error,
+            site,
         };
         let done = ScanEvent::TargetDone {
             target_url: t.url.clone(),

@@ -252,6 +252,7 @@ impl CheckCtx {
             evidence: None,
             severity: None,
             confidence: Confidence::High,
+            root_cause: None,
         }
     }
 
@@ -282,9 +283,16 @@ pub struct Draft {
     evidence: Option<String>,
     severity: Option<Severity>,
     confidence: Confidence,
+    root_cause: Option<String>,
 }
 
 impl Draft {
+    /// What this finding shares with others that one change fixes (the same secret in several files).
+    pub fn root_cause(mut self, key: impl Into<String>) -> Draft {
+        self.root_cause = Some(key.into());
+        self
+    }
+
     /// A title more specific than the rule's.
     pub fn title(mut self, title: impl Into<String>) -> Draft {
         self.title = Some(title.into());
@@ -346,6 +354,7 @@ impl Draft {
             cvss: None,
             status: FindingStatus::New,
             found_at: crate::time::now(),
+            root_cause: self.root_cause,
         }
     }
 }

@@ -57,6 +57,10 @@ pub struct HtmlDoc {
     pub links: Vec<Url>,
     pub forms: Vec<Form>,
     pub subresources: Vec<Subresource>,
+    /// A `<style>` element or a `style` attribute.
+    pub inline_styles: bool,
+    /// An `on*` event-handler attribute or a `javascript:` URL.
+    pub inline_handlers: bool,
 }
 
 impl HtmlDoc {
@@ -85,6 +89,7 @@ macro_rules! selector {
 }
 
 selector!(TITLE, "title");
+selector!(STYLE, "style");
 selector!(BASE, "base[href]");
 selector!(META, "meta");
 selector!(SCRIPT, "script");
@@ -187,6 +192,21 @@ pub fn parse(body: &str, page_url: &Url) -> HtmlDoc {
             has_password: f.select(&PASSWORD).next().is_some(),
         });
     }
+    doc.inline_styles = html.select(&STYLE).next().is_some();
+    for el in html
+        .root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+    {
+        for (name, value) in el.value().attrs() {
+            doc.inline_styles |= name.eq_ignore_ascii_case("style") && !value.trim().is_empty();
+            doc.inline_handlers |= name.len() > 2 && name[..2].eq_ignore_ascii_case("on")
+                || value
+                    .trim_start()
+                    .get(..11)
+                    .is_some_and(|v| v.eq_ignore_ascii_case("javascript:"));
+        }
+    }
     for r in html.select(&SUBRESOURCE) {
         let v = r.value();
         if let Some(url) = v.attr("src").or_else(|| v.attr("data")).and_then(resolve) {
@@ -246,6 +266,21 @@ mod tests {
         assert_eq!(doc.forms[1].action, page);
         assert_eq!(doc.subresources.len(), 2);
         assert_eq!(doc.subresources[1].url.as_str(), "https://site.test/frame");
+        assert!(!doc.inline_styles && !doc.inline_handlers);
+    }
+
+    #[test]
+    fn inline_styles_and_handlers_are_noticed() {
+        let page = Url::parse("https://site.test/").unwrap();
+        let doc = parse(r#"<p style="color:red">x</p>"#, &page);
+        assert!(doc.inline_styles && !doc.inline_handlers);
+        let doc = parse(
+            r#"<style>p{}</style><button onclick="go()">x</button>"#,
+            &page,
+        );
+        assert!(doc.inline_styles && doc.inline_handlers);
+        let doc = parse(r#"<a href=" javascript:void(0)">x</a>"#, &page);
+        assert!(!doc.inline_styles && doc.inline_handlers);
     }
 
     #[test]

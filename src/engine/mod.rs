@@ -11,9 +11,10 @@ pub mod pattern;
 pub mod redaction;
 pub mod registry;
 pub mod site;
+pub mod stack;
 
 use crate::config::ScanSettings;
-use crate::model::{Coverage, CoverageState, Finding, Observatory, Profile};
+use crate::model::{Coverage, CoverageState, Finding, Observatory, Profile, SiteProfile};
 use crate::target::TargetUrl;
 use context::{CheckCtx, HostCtx, ScanCtx};
 use futures::StreamExt;
@@ -34,6 +35,7 @@ pub enum EngineEvent {
     TargetDone {
         target: usize,
         observatory: Option<Observatory>,
+        site: Option<Box<SiteProfile>>,
         error: Option<String>,
     },
 }
@@ -152,12 +154,14 @@ async fn run_host(host: Arc<HostCtx>, checks: Vec<&'static Check>) {
         _ => None,
     };
     let observatory = grade::observatory(&host.observatory_tests());
+    let site = stack::profile(&host).map(Box::new);
     let _ = host
         .scan
         .events
         .send(EngineEvent::TargetDone {
             target: host.index,
             observatory,
+            site,
             error,
         })
         .await;

@@ -43,6 +43,7 @@ fn finding(row: &SqliteRow) -> Result<Finding, StoreError> {
         cvss: row.try_get::<Option<f64>, _>("cvss")?.map(|c| c as f32),
         status: parse(row.try_get("status")?)?,
         found_at: row.try_get("found_at")?,
+        root_cause: row.try_get("root_cause")?,
     })
 }
 
@@ -58,8 +59,8 @@ impl Store {
             sqlx::query(
                 "INSERT OR IGNORE INTO findings (scan_id, fingerprint, seq, target_id, check_id, module, category,
                     severity, severity_rank, confidence, title, description, location, evidence, remediation, refs,
-                    cwe, cve, kev, cvss, status, found_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    cwe, cve, kev, cvss, status, found_at, root_cause)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&f.scan_id)
             .bind(&f.fingerprint)
@@ -83,6 +84,7 @@ impl Store {
             .bind(f.cvss.map(f64::from))
             .bind(f.status.as_str())
             .bind(&f.found_at)
+            .bind(&f.root_cause)
             .execute(&mut *tx)
             .await?;
         }

@@ -1,7 +1,9 @@
 //! Scans: create, progress, finish, read, and recovery of scans whose process died.
 
 use super::{Store, StoreError, corrupt, parse};
-use crate::model::{Observatory, Profile, Scan, ScanStatus, ScanTarget, SeverityCounts, Target};
+use crate::model::{
+    Observatory, Profile, Scan, ScanStatus, ScanTarget, SeverityCounts, SiteProfile, Target,
+};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 use std::collections::HashMap;
@@ -58,6 +60,10 @@ fn scan_target(row: &SqliteRow) -> Result<ScanTarget, StoreError> {
     let observatory: Option<Observatory> = observatory
         .map(|j| serde_json::from_str(&j).map_err(corrupt))
         .transpose()?;
+    let site: Option<String> = row.try_get("site")?;
+    let site: Option<SiteProfile> = site
+        .map(|j| serde_json::from_str(&j).map_err(corrupt))
+        .transpose()?;
     Ok(ScanTarget {
         target_id: row.try_get("target_id")?,
         url: row.try_get("url")?,
@@ -70,6 +76,7 @@ fn scan_target(row: &SqliteRow) -> Result<ScanTarget, StoreError> {
         observatory,
         counts: SeverityCounts::default(),
         error: row.try_get("error")?,
+        site,
     })
 }
 
@@ -162,13 +169,18 @@ impl Store {
             .observatory
             .as_ref()
             .map(|o| serde_json::to_string(o).expect("serialisable"));
+        let site = t
+            .site
+            .as_ref()
+            .map(|s| serde_json::to_string(s).expect("serialisable"));
         sqlx::query(
-            "UPDATE scan_targets SET security_score = ?, risk_grade = ?, observatory = ?, error = ?
+            "UPDATE scan_targets SET security_score = ?, risk_grade = ?, observatory = ?, site = ?, error = ?
              WHERE scan_id = ? AND target_id = ?",
         )
         .bind(t.security_score.map(i64::from))
         .bind(&t.risk_grade)
         .bind(observatory)
+        .bind(site)
         .bind(&t.error)
         .bind(scan_id)
         .bind(&t.target_id)
@@ -236,7 +248,7 @@ impl Store {
     async fn fill(&self, scans: &mut [Scan]) -> Result<(), StoreError> {
         for s in scans.iter_mut() {
             let rows = sqlx::query(
-                "SELECT target_id, url, host, previous_scan_id, security_score, risk_grade, observatory, error
+                "SELECT target_id, url, host, previous_scan_id, security_score, risk_grade, observatory, site, error
                  FROM scan_targets WHERE scan_id = ? ORDER BY position",
             )
             .bind(&s.id)

@@ -1,8 +1,6 @@
 //! The data model shared by the engine, the store and every front end: targets, scans, findings, coverage.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// Declares a string-backed enum with `as_str`, `Display`, `FromStr` and serde as lowercase strings.
 macro_rules! string_enum {
@@ -21,13 +19,13 @@ macro_rules! string_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
+        impl std::str::FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, String> {
                 let lower = s.trim().to_ascii_lowercase();
@@ -38,6 +36,9 @@ macro_rules! string_enum {
         }
     };
 }
+
+mod site;
+pub use site::{ContentSources, SiteProfile, TechKind, Technology};
 
 string_enum!(
     /// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
@@ -232,6 +233,10 @@ pub struct Finding {
     pub cvss: Option<f32>,
     pub status: FindingStatus,
     pub found_at: String,
+    /// Findings that share it are fixed by one change (the same secret found in three bundles); `None` groups a
+    /// finding by its check and host.
+    #[serde(default)]
+    pub root_cause: Option<String>,
 }
 
 /// What happened to one check on one target of a scan.
@@ -279,6 +284,9 @@ pub struct ScanTarget {
     pub counts: SeverityCounts,
     /// Set when the target could not be scanned at all.
     pub error: Option<String>,
+    /// The stack and content sources seen, for fixes written for this site.
+    #[serde(default)]
+    pub site: Option<SiteProfile>,
 }
 
 /// A scan of one or more targets.

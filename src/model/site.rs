@@ -1,0 +1,57 @@
+//! What a scan learned about how a target is built: the software it runs on (for fixes written for that stack)
+//! and where its pages load content from (for a Content-Security-Policy that fits the site).
+
+use serde::{Deserialize, Serialize};
+
+string_enum!(
+    /// The layer a technology sits at, outermost first.
+    TechKind { Hosting => "hosting", Server => "server", Framework => "framework", Language => "language", Cms => "cms" }
+);
+
+/// One piece of software the site showed, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Technology {
+    /// Canonical name: `nginx`, `apache`, `caddy`, `iis`, `express`, `nextjs`, `django`, `rails`, `laravel`, `php`,
+    /// `aspnet`, `wordpress`, `cloudflare`, `vercel`, `netlify`, ...
+    pub name: String,
+    pub kind: TechKind,
+    pub version: Option<String>,
+    /// What gave it away (a header, a cookie name, a page marker). Comes from the site: untrusted.
+    pub evidence: String,
+}
+
+/// Origins the crawled pages loaded content from, by kind, and whether they used inline code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ContentSources {
+    pub script: Vec<String>,
+    pub style: Vec<String>,
+    pub img: Vec<String>,
+    pub media: Vec<String>,
+    pub frame: Vec<String>,
+    pub form_action: Vec<String>,
+    pub inline_scripts: bool,
+    /// Event-handler attributes or `javascript:` links: only `'unsafe-inline'` or a rewrite allows them.
+    pub inline_handlers: bool,
+    pub inline_styles: bool,
+    pub pages: u32,
+}
+
+/// What a scan learned about one target's build.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SiteProfile {
+    /// Outermost layer first.
+    pub stack: Vec<Technology>,
+    pub sources: ContentSources,
+}
+
+impl SiteProfile {
+    /// The technology of this name, if seen.
+    pub fn has(&self, name: &str) -> bool {
+        self.stack.iter().any(|t| t.name == name)
+    }
+
+    /// Technologies of one kind, in the order seen.
+    pub fn of_kind(&self, kind: TechKind) -> impl Iterator<Item = &Technology> {
+        self.stack.iter().filter(move |t| t.kind == kind)
+    }
+}
