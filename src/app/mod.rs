@@ -11,6 +11,7 @@ mod targets;
 mod verify;
 mod writer;
 
+pub use reports::Rendered;
 pub use scans::{ScanEvent, ScanHandle, ScanHandleParts, ScanRequest};
 pub use verify::{Verdict, Verification};
 

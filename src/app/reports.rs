@@ -1,20 +1,37 @@
-//! Report services: the fix file of a scan (or of one of its targets).
+//! Report services: a stored scan as [`ReportData`] (all of it, or one of its targets), rendered in any report
+//! format, for every front end.
 
 use super::{App, AppError};
+use crate::model::FindingStatus;
+use crate::report::{self, Format, ReportData};
 use crate::store::FindingFilter;
 
+/// A rendered report.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub format: Format,
+    /// Why the report may be missing findings (the scan is still running, was cancelled or failed).
+    pub partial: Option<String>,
+}
+
 impl App {
-    /// The `SECURITY-FIX.md` of a scan's open findings; only those of the target with this URL or id when given.
-    pub async fn fix_file(
+    /// Everything a report shows of a scan; only the target with this URL, host or id when `target` is given.
+    pub async fn report_data(
         &self,
         org: &str,
         scan_id: &str,
         target: Option<&str>,
-    ) -> Result<String, AppError> {
+    ) -> Result<ReportData, AppError> {
         let mut scan = self.get_scan(org, scan_id).await?;
         if let Some(wanted) = target {
-            scan.targets
-                .retain(|t| t.url == wanted || t.target_id == wanted || t.host == wanted);
+            let wanted_host = wanted.trim_end_matches('/');
+            scan.targets.retain(|t| {
+                t.url == wanted
+                    || t.target_id == wanted
+                    || t.host == wanted
+                    || t.url.trim_end_matches('/') == wanted_host
+            });
             if scan.targets.is_empty() {
                 return Err(AppError::NotFound {
                     kind: "target",
@@ -23,12 +40,63 @@ impl App {
                 });
             }
         }
-        let (mut findings, _) = self
-            .inner
-            .store
+        let store = &self.inner.store;
+        let (mut findings, _) = store
             .list_findings(scan_id, &FindingFilter::default(), u32::MAX, 0)
             .await?;
-        findings.retain(|f| scan.targets.iter().any(|t| t.target_id == f.target_id));
-        Ok(crate::report::fix::render(&scan, &findings))
+        let fixed_filter = FindingFilter {
+            status: Some(FindingStatus::Fixed),
+            ..Default::default()
+        };
+        let (mut fixed, _) = store
+            .list_findings(scan_id, &fixed_filter, u32::MAX, 0)
+            .await?;
+        let mut coverage = store.list_coverage(scan_id).await?;
+        let mine = |id: &str| scan.targets.iter().any(|t| t.target_id == id);
+        findings.retain(|f| mine(&f.target_id));
+        fixed.retain(|f| mine(&f.target_id));
+        coverage.retain(|c| mine(&c.target_id));
+        if target.is_some() {
+            scan.counts = Default::default();
+            for t in &scan.targets {
+                for &s in crate::model::Severity::ALL.iter() {
+                    scan.counts.add_n(s, t.counts.get(s));
+                }
+            }
+        }
+        Ok(ReportData {
+            scan,
+            findings,
+            fixed,
+            coverage,
+            generated_at: crate::time::now(),
+        })
+    }
+
+    /// A scan's report in `format`.
+    pub async fn report(
+        &self,
+        org: &str,
+        scan_id: &str,
+        format: Format,
+        target: Option<&str>,
+    ) -> Result<Rendered, AppError> {
+        let data = self.report_data(org, scan_id, target).await?;
+        Ok(Rendered {
+            bytes: report::render(format, &data),
+            format,
+            partial: data.partial(),
+        })
+    }
+
+    /// The `SECURITY-FIX.md` of a scan's open findings; only those of one target when `target` is given.
+    pub async fn fix_file(
+        &self,
+        org: &str,
+        scan_id: &str,
+        target: Option<&str>,
+    ) -> Result<String, AppError> {
+        let data = self.report_data(org, scan_id, target).await?;
+        Ok(report::fix::render(&data))
     }
 }

@@ -15,9 +15,9 @@ pub struct DemoArgs {
     /// How deep to scan the lab
     #[arg(long, value_enum, default_value = "standard")]
     pub profile: ProfileArg,
-    /// Output format
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: super::Format,
+    /// Output format: table, json, jsonl, csv, sarif, markdown, html, pdf or fix
+    #[arg(long, default_value = "table", value_parser = super::ReportFormat::parse)]
+    pub format: super::ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -57,14 +57,19 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<u8, CliError> {
         ..Default::default()
     };
     let report = scan_and_report(&app, request, global.quiet).await?;
-    super::output::emit(
+    super::output::emit_stdout(
         &render::render(&report, args.format, &Style::stdout()),
-        None,
+        args.format,
     )?;
-    if !global.quiet && args.format == super::Format::Table {
-        let id = &report.scan.id;
-        eprintln!("\nnext: palisade findings {id} --severity high   (details and fixes)");
-        eprintln!("      palisade scans show {id} --format json     (everything, for programs)");
+    if !global.quiet && args.format == super::ReportFormat::Table {
+        let id = &report.data.scan.id;
+        eprintln!("\nnext: palisade findings {id} --severity high          (details)");
+        eprintln!(
+            "      palisade report {id} --format fix -o SECURITY-FIX.md   (the fixes, for you or your agent)"
+        );
+        eprintln!(
+            "      palisade report {id} --format html -o report.html      (a report to share)"
+        );
         eprintln!("      palisade scan https://your-site.example    (your own site)");
     }
     app.shutdown().await;

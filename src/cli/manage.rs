@@ -42,11 +42,12 @@ pub enum ScansCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
-    /// One scan: grades, findings, what was fixed, coverage
+    /// One scan: grades, findings, what was fixed, coverage (`palisade report` writes it in every format)
     Show {
         id: String,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
+        /// Output format: table, json, jsonl, csv, sarif, markdown, html, pdf or fix
+        #[arg(long, default_value = "table", value_parser = super::ReportFormat::parse)]
+        format: super::ReportFormat,
     },
 }
 
@@ -125,8 +126,9 @@ pub async fn scans(global: &Global, cmd: ScansCommand) -> Result<u8, CliError> {
             print!("{}", list_output(&list, format, scans_table));
         }
         ScansCommand::Show { id, format } => {
-            let report = Report::load(&app, &id).await?;
-            super::output::emit(&render::render(&report, format, &Style::stdout()), None)?;
+            super::output::check_terminal(format)?;
+            let report = Report::load(&app, &id, None).await?;
+            super::output::emit_stdout(&render::render(&report, format, &Style::stdout()), format)?;
         }
     }
     Ok(0)

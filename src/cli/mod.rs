@@ -7,6 +7,7 @@ mod mcp;
 mod output;
 mod progress;
 mod render;
+mod report;
 mod scan;
 mod serve;
 mod signals;
@@ -67,6 +68,8 @@ pub enum Command {
     Scans(manage::ScansCommand),
     /// Read the findings of a stored scan
     Findings(manage::FindingsArgs),
+    /// Write a stored scan's report: json, jsonl, csv, sarif, markdown, html, pdf or the SECURITY-FIX.md fix file
+    Report(report::ReportArgs),
     /// List the checks each profile runs
     Checks(manage::ChecksArgs),
     /// Serve the MCP tools on stdin/stdout (for Claude Desktop, Claude Code, Cursor, Cline, VS Code)
@@ -75,12 +78,35 @@ pub enum Command {
     Serve(serve::ServeArgs),
 }
 
-/// Output formats of reports.
+/// Output formats of listings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
     Json,
     Jsonl,
+}
+
+/// Output formats of a scan's report: the terminal table, or any report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Table,
+    Report(crate::report::Format),
+}
+
+impl ReportFormat {
+    /// Parses `--format`: `table` or a report format name.
+    pub fn parse(s: &str) -> Result<ReportFormat, String> {
+        if s.trim().eq_ignore_ascii_case("table") {
+            return Ok(ReportFormat::Table);
+        }
+        s.parse().map(ReportFormat::Report).map_err(|_| {
+            let names: Vec<&str> = crate::report::Format::ALL
+                .iter()
+                .map(|f| f.name())
+                .collect();
+            format!("expected table, {}", names.join(", "))
+        })
+    }
 }
 
 /// A failure with the exit code it maps to.
@@ -276,6 +302,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Targets(cmd) => manage::targets(&cli.global, cmd).await,
         Command::Scans(cmd) => manage::scans(&cli.global, cmd).await,
         Command::Findings(args) => manage::findings(&cli.global, args).await,
+        Command::Report(args) => report::run(&cli.global, args).await,
         Command::Checks(args) => manage::checks(args),
         Command::Mcp(args) => mcp::run(&cli.global, args).await,
         Command::Serve(args) => serve::run(&cli.global, args).await,

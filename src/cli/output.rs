@@ -1,7 +1,7 @@
 //! Where a report goes: stdout, or a file that is checked before the scan starts and replaced atomically after it.
 
-use super::CliError;
-use std::io::Write;
+use super::{CliError, ReportFormat};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// The directory a report file is written in (`.` for a bare file name).
@@ -47,13 +47,32 @@ pub fn check_writable(path: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Writes `text` to `path` atomically (a temporary file renamed over it), or to stdout without a path.
-pub fn emit(text: &str, path: Option<&Path>) -> std::io::Result<()> {
+/// Refuses to print a binary report (PDF) to a terminal, before any work is done.
+pub fn check_terminal(format: ReportFormat) -> Result<(), CliError> {
+    match format {
+        ReportFormat::Report(f) if !f.is_text() && std::io::stdout().is_terminal() => {
+            Err(CliError::usage(format!(
+                "--format {f} is binary and stdout is a terminal: write it to a file with --output {}",
+                f.file_name("SCAN")
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes a report to stdout (after [`check_terminal`]).
+pub fn emit_stdout(bytes: &[u8], format: ReportFormat) -> Result<(), CliError> {
+    check_terminal(format)?;
+    Ok(emit(bytes, None)?)
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file renamed over it), or to stdout without a path.
+pub fn emit(bytes: &[u8], path: Option<&Path>) -> std::io::Result<()> {
     match path {
-        None => std::io::stdout().write_all(text.as_bytes()),
+        None => std::io::stdout().write_all(bytes),
         Some(path) => {
             let tmp = dir_of(path).join(format!(".{}.tmp", file_name(path)));
-            std::fs::write(&tmp, text)
+            std::fs::write(&tmp, bytes)
                 .and_then(|_| std::fs::rename(&tmp, path))
                 .map_err(|e| {
                     std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))

@@ -1,45 +1,26 @@
 //! Printing scans and findings: a table for people, JSON and JSON Lines for programs. Text that came from the
 //! scanned site is stripped of control characters before it reaches a terminal.
 
-use super::Format;
+use super::ReportFormat;
 use crate::app::{App, AppError, DEFAULT_ORG};
-use crate::model::{Coverage, CoverageState, Finding, FindingStatus, Scan, ScanTarget, Severity};
-use crate::store::FindingFilter;
-use serde::Serialize;
+use crate::model::{Coverage, CoverageState, Finding, FindingStatus, ScanTarget, Severity};
+use crate::report::ReportData;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::io::IsTerminal;
 
-/// Everything printed about a scan.
-#[derive(Debug, Serialize)]
+/// Everything printed about a scan, and where it is stored.
+#[derive(Debug)]
 pub struct Report {
-    pub scan: Scan,
-    pub findings: Vec<Finding>,
-    pub fixed: Vec<Finding>,
-    pub coverage: Vec<Coverage>,
+    pub data: ReportData,
     pub database: String,
 }
 
 impl Report {
-    /// Reads a stored scan with all its findings and coverage.
-    pub async fn load(app: &App, scan_id: &str) -> Result<Report, AppError> {
-        let scan = app.get_scan(DEFAULT_ORG, scan_id).await?;
-        let (findings, _) = app
-            .findings(DEFAULT_ORG, scan_id, &FindingFilter::default(), u32::MAX, 0)
-            .await?;
-        let fixed_filter = FindingFilter {
-            status: Some(FindingStatus::Fixed),
-            ..Default::default()
-        };
-        let (fixed, _) = app
-            .findings(DEFAULT_ORG, scan_id, &fixed_filter, u32::MAX, 0)
-            .await?;
-        let coverage = app.coverage(DEFAULT_ORG, scan_id).await?;
+    /// Reads a stored scan with all its findings and coverage (of one target when `target` is given).
+    pub async fn load(app: &App, scan_id: &str, target: Option<&str>) -> Result<Report, AppError> {
         Ok(Report {
-            scan,
-            findings,
-            fixed,
-            coverage,
+            data: app.report_data(DEFAULT_ORG, scan_id, target).await?,
             database: app.store().path().display().to_string(),
         })
     }
@@ -101,23 +82,15 @@ impl Style {
 }
 
 /// Renders a report in a format.
-pub fn render(report: &Report, format: Format, style: &Style) -> String {
+pub fn render(report: &Report, format: ReportFormat, style: &Style) -> Vec<u8> {
     match format {
-        Format::Json => serde_json::to_string_pretty(report).expect("serialisable") + "\n",
-        Format::Jsonl => findings_jsonl(&report.findings),
-        Format::Table => table(report, style),
+        ReportFormat::Table => table(report, style).into_bytes(),
+        ReportFormat::Report(f) => crate::report::render(f, &report.data),
     }
 }
 
-/// One JSON object per line per finding.
-pub fn findings_jsonl(findings: &[Finding]) -> String {
-    findings
-        .iter()
-        .map(|f| serde_json::to_string(f).expect("serialisable") + "\n")
-        .collect()
-}
-
-fn table(r: &Report, style: &Style) -> String {
+fn table(report: &Report, style: &Style) -> String {
+    let r = &report.data;
     let s = &r.scan;
     let mut out = String::new();
     let _ = writeln!(
@@ -218,7 +191,7 @@ fn table(r: &Report, style: &Style) -> String {
             .map(|e| format!(" ({})", clean(e)))
             .unwrap_or_default()
     );
-    let _ = writeln!(out, "database: {}", r.database);
+    let _ = writeln!(out, "database: {}", report.database);
     out
 }
 

@@ -4,7 +4,9 @@ use super::output;
 use super::progress::Progress;
 use super::render::{self, Report, Style};
 use super::signals::{Stop, StopSignals};
-use super::{CliError, EXIT_FINDINGS, EXIT_SCAN_ERROR, Format, Global, ScanFlags, SeverityArg};
+use super::{
+    CliError, EXIT_FINDINGS, EXIT_SCAN_ERROR, Global, ReportFormat, ScanFlags, SeverityArg,
+};
 use crate::app::{App, DEFAULT_ORG, ScanEvent, ScanRequest};
 use crate::model::{ScanStatus, Severity};
 use clap::Args;
@@ -18,9 +20,9 @@ pub struct ScanArgs {
     pub targets: Vec<String>,
     #[command(flatten)]
     pub flags: ScanFlags,
-    /// Output format
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    /// Output format: table, json, jsonl, csv, sarif, markdown, html, pdf or fix (the SECURITY-FIX.md file)
+    #[arg(long, default_value = "table", value_parser = ReportFormat::parse)]
+    pub format: ReportFormat,
     /// Write the report to FILE instead of stdout
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -30,8 +32,9 @@ pub struct ScanArgs {
 }
 
 pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
-    if let Some(path) = &args.output {
-        output::check_writable(path)?;
+    match &args.output {
+        Some(path) => output::check_writable(path)?,
+        None => output::check_terminal(args.format)?,
     }
     let config = super::load_config(global, args.flags.layer())?;
     let app = super::build(config).await?;
@@ -45,10 +48,11 @@ pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
     } else {
         Style::stdout()
     };
-    output::emit(
-        &render::render(&report, args.format, &style),
-        args.output.as_deref(),
-    )?;
+    let bytes = render::render(&report, args.format, &style);
+    match &args.output {
+        Some(path) => output::emit(&bytes, Some(path))?,
+        None => output::emit_stdout(&bytes, args.format)?,
+    }
     if let (Some(path), false) = (&args.output, global.quiet) {
         eprintln!("palisade: report written to {}", path.display());
     }
@@ -104,7 +108,7 @@ pub async fn scan_and_report(
         }
     }
     handle.finished().await;
-    Ok(Report::load(app, &scan_id).await?)
+    Ok(Report::load(app, &scan_id, None).await?)
 }
 
 /// The next stop signal, or never once the listener has been handed to the quit-at-once task.
@@ -117,7 +121,7 @@ async fn next_stop(signals: &mut Option<StopSignals>) -> Option<Stop> {
 
 /// 3 if the scan did not complete or a target could not be scanned; 1 if a finding reaches `fail_on`; else 0.
 pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
-    let scan = &report.scan;
+    let scan = &report.data.scan;
     let unscanned = scan
         .targets
         .iter()

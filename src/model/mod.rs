@@ -126,7 +126,7 @@ impl ScanStatus {
 }
 
 /// A registered site or host to scan.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Target {
     pub id: String,
     pub org_id: String,
@@ -143,7 +143,9 @@ pub struct Target {
 }
 
 /// Counts of findings by severity.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema,
+)]
 pub struct SeverityCounts {
     pub critical: u32,
     pub high: u32,
@@ -208,7 +210,7 @@ impl SeverityCounts {
 }
 
 /// One problem found on one target.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Finding {
     /// Stable across scans: a hash of check id, host and location.
     pub fingerprint: String,
@@ -240,7 +242,7 @@ pub struct Finding {
 }
 
 /// What happened to one check on one target of a scan.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Coverage {
     pub target_id: String,
     pub check_id: String,
@@ -252,7 +254,7 @@ pub struct Coverage {
 }
 
 /// One Observatory test result (the MDN HTTP Observatory's scoring model).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ObservatoryTest {
     pub test: String,
     pub result: String,
@@ -261,7 +263,7 @@ pub struct ObservatoryTest {
 }
 
 /// The Observatory-compatible header grade of one target.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Observatory {
     pub score: i32,
     pub grade: String,
@@ -271,7 +273,7 @@ pub struct Observatory {
 }
 
 /// Per-target result inside a scan.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ScanTarget {
     pub target_id: String,
     pub url: String,
@@ -290,7 +292,7 @@ pub struct ScanTarget {
 }
 
 /// A scan of one or more targets.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Scan {
     pub id: String,
     pub org_id: String,

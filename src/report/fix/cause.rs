@@ -1,0 +1,116 @@
+//! Root causes: which findings one change removes. All header problems of a target are one cause (one config
+//! block), all its cookie flags another; each kind of exposed file is its own; findings that name a shared root
+//! cause (the same secret in three bundles) are one cause wherever they were found.
+
+use crate::model::Finding;
+
+/// The root cause of a finding. Every variant but [`Cause::Shared`] is per scan target (by target id).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Cause {
+    /// Missing or weak security headers, HSTS included: one header block.
+    Headers(String),
+    /// No HTTPS, or plain HTTP that does not redirect to it.
+    Https(String),
+    /// A certificate that browsers refuse or will refuse.
+    Certificate(String),
+    /// Cookies without Secure, HttpOnly or SameSite, or with an invalid prefix.
+    Cookies(String),
+    /// Software names and versions in headers and pages.
+    Banners(String),
+    /// Pages that load or post over plain HTTP.
+    InsecureContent(String),
+    /// Third-party scripts and styles without Subresource Integrity.
+    Sri(String),
+    /// Debug error pages.
+    ErrorPages(String),
+    /// A CORS policy that trusts any origin.
+    Cors(String),
+    /// The TRACE method.
+    Trace(String),
+    /// No security.txt.
+    SecurityTxt(String),
+    /// One kind of exposed file, path or listing (the check id), on one target.
+    Exposure(String, String),
+    /// Findings that share a `root_cause` key, on any target.
+    Shared(String),
+    /// Anything else: one check on one target.
+    Other(String, String),
+}
+
+impl Cause {
+    /// The root cause of a finding.
+    pub fn of(f: &Finding) -> Cause {
+        if let Some(key) = &f.root_cause {
+            return Cause::Shared(key.clone());
+        }
+        let t = f.target_id.clone();
+        let id = f.check_id.as_str();
+        match id {
+            "tls.hsts-missing" | "tls.hsts-short" | "tls.hsts-invalid" => Cause::Headers(t),
+            "tls.no-https" | "tls.http-no-redirect" | "tls.http-redirect-indirect" => {
+                Cause::Https(t)
+            }
+            "headers.mixed-content-active"
+            | "headers.mixed-content-passive"
+            | "headers.form-insecure" => Cause::InsecureContent(t),
+            "headers.sri-missing" => Cause::Sri(t),
+            "disclosure.server-version"
+            | "disclosure.x-powered-by"
+            | "disclosure.aspnet-version"
+            | "disclosure.generator-version" => Cause::Banners(t),
+            "disclosure.error-details" => Cause::ErrorPages(t),
+            "disclosure.security-txt-missing" => Cause::SecurityTxt(t),
+            "api.trace-enabled" => Cause::Trace(t),
+            _ if id.starts_with("tls.cert-") => Cause::Certificate(t),
+            _ if id.starts_with("headers.cookie-") => Cause::Cookies(t),
+            _ if id.starts_with("api.cors-") => Cause::Cors(t),
+            _ if id.starts_with("headers.") => Cause::Headers(t),
+            _ if id.starts_with("disclosure.")
+                && (id.ends_with("-exposed") || id.ends_with("-listing")) =>
+            {
+                Cause::Exposure(t, id.to_string())
+            }
+            _ => Cause::Other(t, id.to_string()),
+        }
+    }
+
+    /// The scan target it belongs to; `None` for a shared cause.
+    pub fn target(&self) -> Option<&str> {
+        match self {
+            Cause::Headers(t)
+            | Cause::Https(t)
+            | Cause::Certificate(t)
+            | Cause::Cookies(t)
+            | Cause::Banners(t)
+            | Cause::InsecureContent(t)
+            | Cause::Sri(t)
+            | Cause::ErrorPages(t)
+            | Cause::Cors(t)
+            | Cause::Trace(t)
+            | Cause::SecurityTxt(t)
+            | Cause::Exposure(t, _)
+            | Cause::Other(t, _) => Some(t),
+            Cause::Shared(_) => None,
+        }
+    }
+
+    /// A short name of the kind of cause, as the fix file's machine-readable `kind` shows it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Cause::Headers(_) => "headers",
+            Cause::Https(_) => "https",
+            Cause::Certificate(_) => "certificate",
+            Cause::Cookies(_) => "cookies",
+            Cause::Banners(_) => "banners",
+            Cause::InsecureContent(_) => "insecure-content",
+            Cause::Sri(_) => "sri",
+            Cause::ErrorPages(_) => "error-pages",
+            Cause::Cors(_) => "cors",
+            Cause::Trace(_) => "trace",
+            Cause::SecurityTxt(_) => "security-txt",
+            Cause::Exposure(..) => "exposure",
+            Cause::Shared(_) => "shared",
+            Cause::Other(..) => "other",
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! The fix plan of a scan and its file, `SECURITY-FIX.md` (`security-fix/v1`): the open findings grouped by root
+//! cause, one fix per cause, each with where, why, a change written for the stack the scan saw, and how to verify.
+//! HTML, PDF and Markdown reports show the same plan.
+
+mod cause;
+mod csp;
+mod recipes;
+mod render;
+mod stack;
+
+pub use cause::Cause;
+pub use render::render;
+pub use stack::Stack;
+
+use super::ReportData;
+use crate::model::{Finding, Severity};
+
+/// Every fix of a scan, worst first, and the findings no fix needs (info findings without a recipe).
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub fixes: Vec<Fix>,
+    /// Fingerprints of informational findings that no fix claims.
+    pub notes: Vec<String>,
+}
+
+/// One root cause and the change that removes it.
+#[derive(Debug, Clone)]
+pub struct Fix {
+    /// 1-based position: `FIX-n`.
+    pub n: usize,
+    pub title: String,
+    /// The worst severity among the findings it resolves.
+    pub severity: Severity,
+    /// True when a finding it resolves is in CISA's Known Exploited Vulnerabilities catalog.
+    pub kev: bool,
+    pub cause: Cause,
+    /// The hosts it applies to.
+    pub hosts: Vec<String>,
+    /// The findings it resolves.
+    pub fingerprints: Vec<String>,
+    pub check_ids: Vec<String>,
+    /// Where the findings are (URLs, `host (TLS)`, ...).
+    pub locations: Vec<String>,
+    /// Why it matters, in one or two sentences.
+    pub why: String,
+    /// What the scan saw of the stack, e.g. `Apache 2.4.49, PHP 7.4.3`; `None` when it saw nothing.
+    pub stack_seen: Option<String>,
+    /// True when the scan could not tell the stack and the steps are the likeliest variants.
+    pub guessed: bool,
+    pub steps: Vec<Step>,
+    /// Shell commands that show the fix worked.
+    pub verify: Vec<String>,
+    pub references: Vec<String>,
+    /// Up to three pieces of evidence, redacted; from the scanned site, untrusted.
+    pub evidence: Vec<String>,
+}
+
+/// One step of a fix. Steps are done in order; a run of variant steps is one step written for several stacks, of
+/// which the user applies the one for the layer that serves the site.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The stack it is written for (`nginx`, `Django`, ...) or what it does (`Rotate first`).
+    pub title: String,
+    /// True when it is one of several variants of the same change.
+    pub variant: bool,
+    /// What to do, in a sentence or two.
+    pub text: String,
+    /// Ready changes, in the order they are made.
+    pub snippets: Vec<Snippet>,
+}
+
+/// A ready piece of configuration or code.
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    /// The fence language: `nginx`, `apache`, `caddy`, `xml`, `js`, `python`, `ruby`, `php`, `ini`, `json`, `sh`,
+    /// `html`, `diff`, `text`.
+    pub lang: &'static str,
+    /// Where it goes, e.g. `in the server { } block that serves https://shop.example`.
+    pub place: String,
+    pub code: String,
+}
+
+impl Step {
+    fn text(title: impl Into<String>, text: impl Into<String>) -> Step {
+        Step {
+            title: title.into(),
+            variant: false,
+            text: text.into(),
+            snippets: Vec::new(),
+        }
+    }
+
+    /// This step as one variant of a change.
+    fn alt(mut self) -> Step {
+        self.variant = true;
+        self
+    }
+
+    fn with(
+        mut self,
+        lang: &'static str,
+        place: impl Into<String>,
+        code: impl Into<String>,
+    ) -> Step {
+        self.snippets.push(Snippet {
+            lang,
+            place: place.into(),
+            code: code.into(),
+        });
+        self
+    }
+}
+
+/// The fix plan of a report's open findings: one fix per root cause, worst first (then known-exploited, then the
+/// one that resolves most); causes with only informational findings become notes.
+pub fn plan(data: &ReportData) -> Plan {
+    let mut groups: Vec<(Cause, Vec<&Finding>)> = Vec::new();
+    for f in &data.findings {
+        let cause = Cause::of(f);
+        match groups.iter_mut().find(|(c, _)| *c == cause) {
+            Some((_, list)) => list.push(f),
+            None => groups.push((cause, vec![f])),
+        }
+    }
+    let mut notes = Vec::new();
+    let mut fixes = Vec::new();
+    for (cause, findings) in groups {
+        if findings.iter().all(|f| f.severity == Severity::Info) {
+            notes.extend(findings.iter().map(|f| f.fingerprint.clone()));
+        } else {
+            fixes.push(recipes::fix(cause, &findings, data));
+        }
+    }
+    fixes.sort_by(|a, b| {
+        (b.severity, b.kev, b.fingerprints.len()).cmp(&(a.severity, a.kev, a.fingerprints.len()))
+    });
+    for (i, fix) in fixes.iter_mut().enumerate() {
+        fix.n = i + 1;
+    }
+    Plan { fixes, notes }
+}

@@ -1,0 +1,310 @@
+//! Exposed files, paths and listings: what to do about what leaked (rotate first where secrets may be in it), take
+//! it out of the web root, and block the path at the server so the next deploy cannot bring it back.
+
+use super::{Ctx, Recipe};
+use crate::report::fix::{Stack, Step};
+
+/// How the server keeps the path from being served.
+enum Block {
+    /// Every path segment starting with a dot, except `/.well-known/`.
+    DotPaths,
+    /// Exactly these paths.
+    Paths(Vec<String>),
+    /// Files ending in `.map`.
+    SourceMaps,
+    /// Directory listings.
+    Listing,
+    /// Only from the server itself.
+    LocalOnly(Vec<String>),
+}
+
+const ABLE: &[Stack] = &[
+    Stack::Nginx,
+    Stack::Apache,
+    Stack::Caddy,
+    Stack::Iis,
+    Stack::Express,
+];
+const FALLBACK: &[Stack] = &[Stack::Nginx, Stack::Apache, Stack::Caddy];
+
+pub(super) fn recipe(ctx: &Ctx, check: &str) -> Recipe {
+    let host = &ctx.host;
+    let paths = ctx.paths();
+    let shown = paths.join(", ");
+    let mut steps = Vec::new();
+    let rotate = |what: &str| {
+        Step::text(
+            "Rotate first",
+            format!(
+                "Treat every {what} in it as leaked: issue new ones, switch the site to them, and revoke the old \
+                 ones at their provider before you remove the file. Removing it does not undo the leak; check the \
+                 provider's logs for use since the file went up."
+            ),
+        )
+    };
+    let remove = |what: &str| {
+        Step::text(
+            "Remove it",
+            format!(
+                "Delete {what} from the web root on {host} ({shown}) and from the deploy, so the next release cannot bring it back."
+            ),
+        )
+    };
+    let (title, why, block) = match check {
+        "disclosure.env-exposed" => {
+            steps.push(rotate("password, key and token"));
+            steps.push(remove("the environment file"));
+            (
+                format!(
+                    "Rotate the secrets in the exposed environment file and remove it from {host}"
+                ),
+                "The environment file holds the application's passwords, keys and tokens; anyone who fetched it \
+                 can use them against your database and providers.",
+                Block::DotPaths,
+            )
+        }
+        "disclosure.credentials-file-exposed" => {
+            steps.push(rotate("credential"));
+            steps.push(remove("the credentials file"));
+            (
+                format!("Rotate the exposed credentials and remove the file from {host}"),
+                "The file holds credentials for other systems; anyone who fetched it can log in with them.",
+                Block::DotPaths,
+            )
+        }
+        "disclosure.repository-exposed" => {
+            steps.push(Step::text(
+                "Check the history",
+                "Anyone can download the whole repository, history included: rotate every secret ever committed \
+                 to it (gitleaks or trufflehog list them).",
+            ));
+            steps.push(Step::text(
+                "Remove it",
+                format!(
+                    "Deploy build output, not a checkout: delete the .git directory from the web root on {host}."
+                ),
+            ));
+            (
+                format!("Stop serving the Git repository on {host}"),
+                "An exposed .git directory lets anyone download the source code and its history, including \
+                 secrets that were ever committed.",
+                Block::DotPaths,
+            )
+        }
+        "disclosure.ds-store-exposed" => {
+            steps.push(remove("the .DS_Store files"));
+            (
+                format!("Remove the .DS_Store files from {host}"),
+                ".DS_Store files list the names of files in a directory, including ones that are not linked.",
+                Block::DotPaths,
+            )
+        }
+        "disclosure.database-exposed"
+        | "disclosure.backup-archive-exposed"
+        | "disclosure.config-backup-exposed" => {
+            steps.push(rotate("password and key"));
+            steps.push(remove("the file"));
+            let what = match check {
+                "disclosure.database-exposed" => "database dump",
+                "disclosure.backup-archive-exposed" => "backup archive",
+                _ => "configuration backup",
+            };
+            (
+                format!("Remove the exposed {what} from {host}"),
+                "Anyone can download it: user data, password hashes and configuration secrets in it must be \
+                 treated as disclosed.",
+                Block::Paths(paths.clone()),
+            )
+        }
+        "disclosure.source-map-exposed" => {
+            steps.push(Step::text(
+                "Build without public source maps",
+                "Turn them off for production builds (webpack `devtool: false`, Vite `build.sourcemap: false`, \
+                 Next.js leaves `productionBrowserSourceMaps` off), or upload them to your error tracker instead \
+                 of the web root.",
+            ));
+            (
+                format!("Stop publishing source maps on {host}"),
+                "Source maps give out the original source code, comments and internal paths of the scripts.",
+                Block::SourceMaps,
+            )
+        }
+        "disclosure.directory-listing" => (
+            format!("Turn off directory listings on {host}"),
+            "A listing shows every file in the directory, including ones that were never meant to be linked.",
+            Block::Listing,
+        ),
+        "disclosure.status-page-exposed" | "disclosure.actuator-exposed" => (
+            format!("Restrict the server's status and management pages on {host}"),
+            "Status and management pages show internal addresses, requests in flight and versions, and some can \
+             change the running application.",
+            Block::LocalOnly(paths.clone()),
+        ),
+        "disclosure.phpinfo-exposed" => {
+            steps.push(remove("the phpinfo() page"));
+            (
+                format!("Remove the phpinfo() page from {host}"),
+                "phpinfo() shows the PHP build, modules, paths and environment variables, which can include \
+                 secrets.",
+                Block::Paths(paths.clone()),
+            )
+        }
+        "disclosure.agent-files-exposed" => {
+            steps.push(remove("the AI agent instruction files"));
+            (
+                format!("Stop serving AI agent instruction files on {host}"),
+                "Instruction files for coding agents describe internal hosts, deploy steps and conventions that \
+                 help an attacker.",
+                Block::Paths(paths.clone()),
+            )
+        }
+        _ => {
+            steps.push(remove("the file"));
+            (
+                format!("Stop serving {shown} on {host}"),
+                "The path is reachable by anyone and tells more than the public site should.",
+                Block::Paths(paths.clone()),
+            )
+        }
+    };
+    let (stacks, guessed) = ctx.pick(ABLE, FALLBACK);
+    steps.extend(
+        stacks
+            .into_iter()
+            .filter_map(|s| variant(s, host, &block))
+            .map(Step::alt),
+    );
+    let verify = paths
+        .iter()
+        .map(|p| {
+            format!(
+                "curl -s -o /dev/null -w '%{{http_code}}\\n' {}{p}   # expect 404 (or 403)",
+                ctx.origin
+            )
+        })
+        .collect();
+    Recipe {
+        title,
+        why: why.to_string(),
+        guessed,
+        steps,
+        verify,
+        references: Vec::new(),
+    }
+}
+
+/// The block written for one stack.
+fn variant(stack: Stack, host: &str, block: &Block) -> Option<Step> {
+    let place_nginx = format!("in the server {{ }} block that serves https://{host}");
+    Some(match (stack, block) {
+        (Stack::Nginx, Block::DotPaths) => Step::text("nginx", "Answer 404 for dot paths except /.well-known/.")
+            .with("nginx", place_nginx, "# palisade: place=server-https\nlocation ~ /\\.(?!well-known/) {\n    return 404;\n}"),
+        (Stack::Nginx, Block::Paths(paths)) => Step::text("nginx", "Answer 404 for these paths.").with(
+            "nginx",
+            place_nginx,
+            format!(
+                "# palisade: place=server-https\n{}",
+                paths
+                    .iter()
+                    .map(|p| format!("location = {p} {{\n    return 404;\n}}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+        ),
+        (Stack::Nginx, Block::SourceMaps) => Step::text("nginx", "Answer 404 for .map files.")
+            .with("nginx", place_nginx, "# palisade: place=server-https\nlocation ~* \\.map$ {\n    return 404;\n}"),
+        (Stack::Nginx, Block::Listing) => Step::text(
+            "nginx",
+            "Delete every `autoindex on;` (in the server and its locations) and make it explicit:",
+        )
+        .with("nginx", place_nginx, "# palisade: place=server-https\nautoindex off;"),
+        (Stack::Nginx, Block::LocalOnly(paths)) => Step::text("nginx", "Allow these paths only from the server itself.").with(
+            "nginx",
+            place_nginx,
+            format!(
+                "# palisade: place=server-https\n{}",
+                paths
+                    .iter()
+                    .map(|p| format!("location = {p} {{\n    allow 127.0.0.1;\n    allow ::1;\n    deny all;\n}}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+        ),
+        (Stack::Apache, Block::DotPaths) => Step::text("Apache httpd", "mod_alias; works in .htaccess too.")
+            .with("apache", format!("in the <VirtualHost *:443> of {host}, or .htaccess"), "RedirectMatch 404 \"/\\.(?!well-known/)\""),
+        (Stack::Apache, Block::Paths(paths)) => Step::text("Apache httpd", "mod_alias; works in .htaccess too.").with(
+            "apache",
+            format!("in the <VirtualHost *:443> of {host}, or .htaccess"),
+            paths
+                .iter()
+                .map(|p| format!("RedirectMatch 404 \"^{}$\"", regex::escape(p)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        (Stack::Apache, Block::SourceMaps) => Step::text("Apache httpd", "mod_alias; works in .htaccess too.")
+            .with("apache", format!("in the <VirtualHost *:443> of {host}, or .htaccess"), "RedirectMatch 404 \"\\.map$\""),
+        (Stack::Apache, Block::Listing) => Step::text("Apache httpd", "In the <Directory> of the web root, or .htaccess.")
+            .with("apache", format!("the <Directory> of the web root of {host}"), "Options -Indexes"),
+        (Stack::Apache, Block::LocalOnly(paths)) => Step::text("Apache httpd", "Only the server itself may read them.").with(
+            "apache",
+            format!("in the server configuration of {host} (not .htaccess)"),
+            paths
+                .iter()
+                .map(|p| format!("<Location \"{p}\">\n    Require local\n</Location>"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        (Stack::Caddy, Block::DotPaths) => Step::text("Caddy", "Answer 404 for dot paths except /.well-known/.")
+            .with("caddy", format!("in the site block of {host}"), "@hidden {\n\tpath_regexp /\\.\n\tnot path /.well-known/*\n}\nrespond @hidden 404"),
+        (Stack::Caddy, Block::Paths(paths)) => Step::text("Caddy", "Answer 404 for these paths.")
+            .with("caddy", format!("in the site block of {host}"), format!("@exposed path {}\nrespond @exposed 404", paths.join(" "))),
+        (Stack::Caddy, Block::SourceMaps) => Step::text("Caddy", "Answer 404 for .map files.")
+            .with("caddy", format!("in the site block of {host}"), "@maps path *.map\nrespond @maps 404"),
+        (Stack::Caddy, Block::Listing) => Step::text("Caddy", "Remove `browse` from the file_server directive.")
+            .with("caddy", format!("in the site block of {host}"), "file_server"),
+        (Stack::Caddy, Block::LocalOnly(paths)) => Step::text("Caddy", "Answer 404 unless the request comes from the server itself.").with(
+            "caddy",
+            format!("in the site block of {host}"),
+            format!("@status {{\n\tpath {}\n\tnot remote_ip 127.0.0.1 ::1\n}}\nrespond @status 404", paths.join(" ")),
+        ),
+        (Stack::Iis, Block::DotPaths | Block::Paths(_)) => {
+            let segments: Vec<String> = match block {
+                Block::Paths(paths) => paths.iter().filter_map(|p| p.rsplit('/').find(|s| !s.is_empty())).map(str::to_string).collect(),
+                _ => vec![".git".into(), ".env".into(), ".svn".into(), ".hg".into(), ".DS_Store".into()],
+            };
+            Step::text("IIS", "Request filtering answers 404 for any path with these segments.").with(
+                "xml",
+                "web.config, inside <system.webServer>",
+                format!(
+                    "<security>\n  <requestFiltering>\n    <hiddenSegments>\n{}\n    </hiddenSegments>\n  </requestFiltering>\n</security>",
+                    segments.iter().map(|s| format!("      <add segment=\"{}\" />", super::quote::xml(s))).collect::<Vec<_>>().join("\n")
+                ),
+            )
+        }
+        (Stack::Iis, Block::SourceMaps) => Step::text("IIS", "Request filtering refuses the extension.").with(
+            "xml",
+            "web.config, inside <system.webServer>",
+            "<security>\n  <requestFiltering>\n    <fileExtensions>\n      <add fileExtension=\".map\" allowed=\"false\" />\n    </fileExtensions>\n  </requestFiltering>\n</security>",
+        ),
+        (Stack::Iis, Block::Listing) => Step::text("IIS", "Turn off directory browsing.")
+            .with("xml", "web.config, inside <system.webServer>", "<directoryBrowse enabled=\"false\" />"),
+        (Stack::Express, Block::Listing) => Step::text("Express", "Remove serve-index (or any directory-listing middleware) from the app."),
+        (Stack::Express, block) => {
+            let test = match block {
+                Block::DotPaths => "/\\/\\.(?!well-known\\/)/.test(req.path)".to_string(),
+                Block::SourceMaps => "req.path.endsWith(\".map\")".to_string(),
+                Block::Paths(paths) | Block::LocalOnly(paths) => format!(
+                    "[{}].includes(req.path)",
+                    paths.iter().map(|p| super::quote::json(p)).collect::<Vec<_>>().join(", ")
+                ),
+                Block::Listing => unreachable!("handled above"),
+            };
+            Step::text("Express", "Register it before express.static and your routes.").with(
+                "js",
+                "the file that creates the Express app",
+                format!("app.use((req, res, next) => ({test} ? res.sendStatus(404) : next()));"),
+            )
+        }
+        _ => return None,
+    })
+}
