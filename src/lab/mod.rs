@@ -6,6 +6,8 @@ mod hardened;
 pub mod serve;
 mod vulnerable;
 
+pub use vulnerable::static_files as vulnerable_files;
+
 use crate::config::{Config, Pin};
 use axum::Router;
 use certs::{CertSpec, LabCa};

@@ -69,6 +69,23 @@ const APP_JS_MAP: &str = r#"{"version":3,"file":"app.js","sources":["../src/app.
 
 const CLAUDE_MD: &str = "# CLAUDE.md\n\n## Project\nAcme shop, Django 3.2 on /srv/acme.\n\n## Deploy\n- ssh deploy@10.0.3.12 and run `make deploy`\n- database backups go to /backup.sql\n";
 
+/// The vulnerable site's files that a static web server can serve as they are (path, content): its pages,
+/// scripts, source map, exposed repository, environment file, dump and agent file; `{host}` filled in. Tests serve
+/// them from a real web server to show that a fix file's configuration removes what it claims to.
+pub fn static_files(host: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("/index.html", INDEX.replace("{host}", host)),
+        ("/.git/HEAD", "ref: refs/heads/main\n".into()),
+        ("/.git/config", GIT_CONFIG.into()),
+        ("/.env", DOTENV.into()),
+        ("/backup.sql", SQL_DUMP.into()),
+        ("/static/app.js", APP_JS.into()),
+        ("/static/app.js.map", APP_JS_MAP.into()),
+        ("/static/site.css", "body{font-family:sans-serif}".into()),
+        ("/CLAUDE.md", CLAUDE_MD.into()),
+    ]
+}
+
 /// The router of the vulnerable site (both HTTP and HTTPS).
 pub(super) fn router(state: Arc<SiteState>) -> Router {
     Router::new().fallback(handle).with_state(state)

@@ -111,6 +111,8 @@ fn rule(id: &str, worst: Severity, data: &ReportData) -> Value {
     if let Some(cwe) = finding.cwe {
         tags.push(format!("external/cwe/cwe-{cwe}"));
     }
+    // The schema wants unique tags; the category and the module are often the same word.
+    tags.dedup();
     let mut rule = json!({
         "id": id,
         "name": camel(id),
@@ -152,7 +154,11 @@ fn result(f: &Finding, rule_index: Option<usize>, data: &ReportData) -> Value {
         "level": level(f.severity),
         "message": { "text": format!("{} ({})", super::one_line(&f.title), super::one_line(&f.location)) },
         "locations": [{
-            "physicalLocation": { "artifactLocation": { "uri": artifact_uri(&f.location) } },
+            // A web finding has no line; the whole-artifact region keeps viewers and validators (SARIF2017) content.
+            "physicalLocation": {
+                "artifactLocation": { "uri": artifact_uri(&f.location) },
+                "region": { "startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1 },
+            },
         }],
         "partialFingerprints": { "palisade/v1": f.fingerprint },
         "properties": properties,

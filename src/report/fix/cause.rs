@@ -15,8 +15,8 @@ pub enum Cause {
     Certificate(String),
     /// Cookies without Secure, HttpOnly or SameSite, or with an invalid prefix.
     Cookies(String),
-    /// Software names and versions in headers and pages.
-    Banners(String),
+    /// A software version in one place (the check id): the Server header, X-Powered-By, the generator tag.
+    Banners(String, String),
     /// Pages that load or post over plain HTTP.
     InsecureContent(String),
     /// Third-party scripts and styles without Subresource Integrity.
@@ -57,7 +57,7 @@ impl Cause {
             "disclosure.server-version"
             | "disclosure.x-powered-by"
             | "disclosure.aspnet-version"
-            | "disclosure.generator-version" => Cause::Banners(t),
+            | "disclosure.generator-version" => Cause::Banners(t, id.to_string()),
             "disclosure.error-details" => Cause::ErrorPages(t),
             "disclosure.security-txt-missing" => Cause::SecurityTxt(t),
             "api.trace-enabled" => Cause::Trace(t),
@@ -81,7 +81,7 @@ impl Cause {
             | Cause::Https(t)
             | Cause::Certificate(t)
             | Cause::Cookies(t)
-            | Cause::Banners(t)
+            | Cause::Banners(t, _)
             | Cause::InsecureContent(t)
             | Cause::Sri(t)
             | Cause::ErrorPages(t)
@@ -101,7 +101,7 @@ impl Cause {
             Cause::Https(_) => "https",
             Cause::Certificate(_) => "certificate",
             Cause::Cookies(_) => "cookies",
-            Cause::Banners(_) => "banners",
+            Cause::Banners(..) => "banners",
             Cause::InsecureContent(_) => "insecure-content",
             Cause::Sri(_) => "sri",
             Cause::ErrorPages(_) => "error-pages",

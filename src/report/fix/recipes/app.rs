@@ -138,7 +138,7 @@ fn banner_product(evidence: &str) -> String {
         .to_string()
 }
 
-pub(super) fn banners(ctx: &Ctx) -> Recipe {
+pub(super) fn banners(ctx: &Ctx, check: &str) -> Recipe {
     let mut steps = Vec::new();
     let mut seen_steps: Vec<String> = Vec::new();
     for f in ctx.findings {
@@ -188,17 +188,45 @@ pub(super) fn banners(ctx: &Ctx) -> Recipe {
         };
         steps.push(step);
     }
+    let host = &ctx.host;
+    let (title, verify) = match check {
+        "disclosure.server-version" => (
+            format!("Stop announcing the web server's version on {host}"),
+            format!(
+                "curl -sI {}/ | grep -i '^server:'   # expect no version number",
+                ctx.origin
+            ),
+        ),
+        "disclosure.x-powered-by" => (
+            format!("Remove the X-Powered-By header on {host}"),
+            format!(
+                "curl -sI {}/ | grep -i '^x-powered-by:'   # expect no output",
+                ctx.origin
+            ),
+        ),
+        "disclosure.aspnet-version" => (
+            format!("Remove the ASP.NET version headers on {host}"),
+            format!(
+                "curl -sI {}/ | grep -iE '^x-aspnet(mvc)?-version:'   # expect no output",
+                ctx.origin
+            ),
+        ),
+        _ => (
+            format!("Remove the generator tag with the version from the pages of {host}"),
+            format!(
+                "curl -s {}/ | grep -io '<meta name=\"generator\"[^>]*>'   # expect no version number",
+                ctx.origin
+            ),
+        ),
+    };
     Recipe {
-        title: format!("Stop announcing software versions on {}", ctx.host),
+        title,
         why: "Exact versions let anyone look up the known vulnerabilities of what you run and aim straight at them; \
               they help no visitor."
             .to_string(),
         guessed: false,
         steps,
-        verify: vec![
-            format!("curl -sI {}/ | grep -iE '^(server|x-powered-by|x-aspnet-version|x-aspnetmvc-version):'", ctx.origin),
-            format!("curl -s {}/ | grep -io '<meta name=\"generator\"[^>]*>'", ctx.origin),
-        ],
+        verify: vec![verify],
         references: Vec::new(),
     }
 }

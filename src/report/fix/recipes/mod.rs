@@ -117,7 +117,7 @@ pub(super) fn fix(cause: Cause, findings: &[&Finding], data: &ReportData) -> Fix
         Cause::Certificate(_) => transport::certificate(&ctx),
         Cause::Exposure(_, check) => exposure::recipe(&ctx, check),
         Cause::Cookies(_) => app::cookies(&ctx),
-        Cause::Banners(_) => app::banners(&ctx),
+        Cause::Banners(_, check) => app::banners(&ctx, check),
         Cause::InsecureContent(_) => app::insecure_content(&ctx),
         Cause::Sri(_) => app::sri(&ctx),
         Cause::ErrorPages(_) => app::error_pages(&ctx),

@@ -1,0 +1,382 @@
+//! The fix file fixes: a real nginx (Debian's package, installed by scripts/test) serves the lab's misconfigured
+//! site as static files; Palisade scans it, the nginx snippets of its SECURITY-FIX.md go into the configuration
+//! where their `# palisade: place=...` line says, nginx restarts, and a second scan no longer finds what those
+//! fixes claimed to resolve.
+
+#[path = "support/fixfile.rs"]
+mod fixfile;
+mod support;
+
+use fixfile::FixFile;
+use palisade::lab::certs::{CertSpec, LabCa};
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+const HOST: &str = "nginx-lab.palisade.test";
+
+/// The configuration before any fix: the lab's files with nginx's defaults, a listing, plain HTTP served as is.
+/// `# PLACE:x` marks where snippets for `place=x` go.
+const CONF: &str = r#"worker_processes 1;
+pid {dir}/nginx.pid;
+events { worker_connections 64; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {dir}/tmp/body;
+    proxy_temp_path {dir}/tmp/proxy;
+    fastcgi_temp_path {dir}/tmp/fastcgi;
+    uwsgi_temp_path {dir}/tmp/uwsgi;
+    scgi_temp_path {dir}/tmp/scgi;
+    # PLACE:http
+    server {
+        listen 127.0.0.1:{http_port};
+        server_name {host};
+        root {dir}/www;
+        # PLACE:server-http
+        location /static/ {
+            autoindex on;
+        }
+    }
+    server {
+        listen 127.0.0.1:{https_port} ssl;
+        server_name {host};
+        ssl_certificate {dir}/cert.pem;
+        ssl_certificate_key {dir}/key.pem;
+        root {dir}/www;
+        # PLACE:server-https
+        location /static/ {
+            autoindex on;
+        }
+    }
+}
+"#;
+
+fn nginx_bin() -> PathBuf {
+    let found = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists());
+    found.expect("nginx not found: run scripts/test, which installs Debian's nginx-light")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running nginx, stopped on drop.
+struct Nginx {
+    child: Child,
+}
+
+impl Nginx {
+    fn start(dir: &Path, conf: &str, port: u16) -> Nginx {
+        let path = dir.join("nginx.conf");
+        std::fs::write(&path, conf).unwrap();
+        let args = |extra: &[&str]| {
+            let mut cmd = Command::new(nginx_bin());
+            cmd.arg("-p")
+                .arg(dir)
+                .arg("-c")
+                .arg(&path)
+                .arg("-e")
+                .arg(dir.join("error.log"));
+            cmd.args(extra);
+            cmd
+        };
+        let test = args(&["-t"]).output().unwrap();
+        assert!(
+            test.status.success(),
+            "nginx refuses the configuration:\n{}\n{conf}",
+            String::from_utf8_lossy(&test.stderr)
+        );
+        let child = args(&["-g", "daemon off;"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "nginx did not start listening on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Nginx { child }
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SIGTERM: fast shutdown of master and workers.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+}
+
+/// Writes the lab's files under `www/`, readable by nginx's unprivileged workers.
+fn write_site(dir: &Path) {
+    for (path, body) in palisade::lab::vulnerable_files(HOST) {
+        let file = dir.join("www").join(path.trim_start_matches('/'));
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, body).unwrap();
+    }
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
+    for entry in walk(dir) {
+        let mode = if entry.is_dir() { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Scans the site with the real binary; returns the JSON report.
+fn scan(dir: &TempDir, http: u16, https: u16) -> serde_json::Value {
+    let out = support::palisade(dir)
+        .args([
+            "scan",
+            &format!("https://{HOST}/"),
+            "--allow-private",
+            "--format",
+            "json",
+            "-q",
+        ])
+        .args(["--connect-to", &format!("{HOST}:443:127.0.0.1:{https}")])
+        .args(["--connect-to", &format!("{HOST}:80:127.0.0.1:{http}")])
+        .args(["--ca-cert", "ca.pem"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Puts every nginx snippet of `fixes` where its place line says, replacing the directives it sets, as the fix
+/// file's text asks: existing `add_header` lines of the same header and single-valued directives of the same name.
+fn apply(conf: &str, fixes: &[&fixfile::FixSection]) -> String {
+    let mut conf = conf.to_string();
+    for fix in fixes {
+        for (lang, code) in &fix.snippets {
+            let Some(place) = code
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("# palisade: place="))
+            else {
+                continue;
+            };
+            assert_eq!(lang, "nginx");
+            let body: Vec<&str> = code.lines().skip(1).collect();
+            if conf.contains(&body.join("\n")) {
+                // Two fixes ask for the same block (the dot-path rule serves .env and .git alike): once is enough.
+                continue;
+            }
+            for line in &body {
+                let words: Vec<&str> = line.split_whitespace().collect();
+                let replaced = match words.as_slice() {
+                    ["add_header", name, ..] => Some(format!("add_header {name} ")),
+                    [directive, _] if line.ends_with(';') && !line.starts_with(' ') => {
+                        Some(format!("{directive} "))
+                    }
+                    _ => None,
+                };
+                if let Some(prefix) = replaced {
+                    conf = conf
+                        .lines()
+                        .filter(|l| !l.trim_start().starts_with(&prefix))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                }
+            }
+            let marker = format!("# PLACE:{place}\n");
+            assert!(
+                conf.contains(&marker),
+                "unknown place {place} in FIX-{}",
+                fix.n
+            );
+            conf = conf.replace(&marker, &format!("{marker}{}\n", body.join("\n")));
+        }
+    }
+    conf
+}
+
+fn open_findings(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["fingerprint"].as_str().unwrap().to_string(),
+                f["check_id"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_nginx_snippets_of_the_fix_file_remove_the_findings_they_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_site(root);
+    let ca = LabCa::new("Palisade nginx test CA");
+    let cert = ca.issue(&CertSpec::valid(&[HOST], 90));
+    std::fs::write(root.join("cert.pem"), cert.chain_pem()).unwrap();
+    std::fs::write(root.join("key.pem"), cert.key_pem()).unwrap();
+    std::fs::write(root.join("ca.pem"), ca.cert_pem()).unwrap();
+    let (http, https) = (free_port(), free_port());
+    let conf = CONF
+        .replace("{dir}", root.to_str().unwrap())
+        .replace("{host}", HOST)
+        .replace("{http_port}", &http.to_string())
+        .replace("{https_port}", &https.to_string());
+
+    let before = {
+        let _nginx = Nginx::start(root, &conf, https);
+        scan(&dir, http, https)
+    };
+    let site = &before["scan"]["targets"][0]["site"];
+    assert_eq!(
+        site["stack"][0]["name"], "nginx",
+        "the scan saw nginx: {site}"
+    );
+    let found = open_findings(&before);
+    let ids: Vec<&str> = found.iter().map(|(_, id, _)| id.as_str()).collect();
+    for expected in [
+        "headers.csp-missing",
+        "tls.hsts-missing",
+        "tls.http-no-redirect",
+        "disclosure.server-version",
+        "disclosure.env-exposed",
+        "disclosure.repository-exposed",
+        "disclosure.directory-listing",
+    ] {
+        assert!(
+            ids.contains(&expected),
+            "the bad configuration shows {expected}: {ids:?}"
+        );
+    }
+
+    let scan_id = before["scan"]["id"].as_str().unwrap();
+    let out = support::palisade(&dir)
+        .args([
+            "report",
+            scan_id,
+            "--format",
+            "fix",
+            "-o",
+            "SECURITY-FIX.md",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = std::fs::read_to_string(root.join("SECURITY-FIX.md")).unwrap();
+    let file = FixFile::parse(&md);
+    let with_nginx: Vec<&fixfile::FixSection> = file
+        .fixes
+        .iter()
+        .filter(|f| {
+            f.snippets
+                .iter()
+                .any(|(lang, code)| lang == "nginx" && code.starts_with("# palisade: place="))
+        })
+        .collect();
+    let headers = file
+        .fixes
+        .iter()
+        .find(|f| f.title.starts_with("Send the missing security headers"))
+        .expect("a header fix");
+    let blocks: Vec<&(String, String)> = headers
+        .snippets
+        .iter()
+        .filter(|(l, _)| l == "nginx")
+        .collect();
+    assert_eq!(
+        blocks.len(),
+        1,
+        "all missing headers are one nginx block:\n{}",
+        headers.body
+    );
+    for h in [
+        "Content-Security-Policy",
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+    ] {
+        assert!(
+            blocks[0].1.contains(&format!("add_header {h} ")),
+            "{h} in\n{}",
+            blocks[0].1
+        );
+    }
+    assert!(
+        !headers.body.contains("```apache"),
+        "the stack is known, so only nginx is offered:\n{}",
+        headers.body
+    );
+
+    let claimed: Vec<&String> = with_nginx.iter().flat_map(|f| &f.fingerprints).collect();
+    let fixed_conf = apply(&conf, &with_nginx);
+    let after = {
+        let _nginx = Nginx::start(root, &fixed_conf, https);
+        scan(&dir, http, https)
+    };
+    let still = open_findings(&after);
+    for fp in &claimed {
+        let left: Vec<_> = still.iter().filter(|(f, _, _)| f == *fp).collect();
+        assert!(
+            left.is_empty(),
+            "{left:?} is still found after its fix was applied:\n{fixed_conf}"
+        );
+    }
+    let fixed: Vec<&str> = after["fixed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    for fp in &claimed {
+        assert!(fixed.contains(&fp.as_str()), "{fp} is reported fixed");
+    }
+    let introduced: Vec<_> = still
+        .iter()
+        .filter(|(fp, _, sev)| sev != "info" && !found.iter().any(|(f, _, _)| f == fp))
+        .collect();
+    assert!(
+        introduced.is_empty(),
+        "the fixes brought new findings: {introduced:?}\n{fixed_conf}"
+    );
+    assert!(
+        claimed.len() >= 10,
+        "the nginx fixes cover the headers, redirect, banner, exposures and listing: {} findings",
+        claimed.len()
+    );
+}
