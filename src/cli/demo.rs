@@ -73,7 +73,11 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<u8, CliError> {
         eprintln!("      palisade scan https://your-site.example    (your own site)");
     }
     app.shutdown().await;
-    Ok(exit_code(&report, None))
+    Ok(exit_code(
+        &report,
+        &crate::report::gate::Gate::default(),
+        global.quiet,
+    ))
 }
 
 /// Serves the lab until Ctrl-C or SIGTERM. A configuration directory it made itself (no `--config-dir`) is removed

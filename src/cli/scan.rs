@@ -1,4 +1,5 @@
-//! `palisade scan`: start a scan, show progress, print the report, and exit by the `--fail-on` gate.
+//! `palisade scan`: start a scan, show progress, print the report, and exit by the gate (`--fail-on`, `--new-only`,
+//! the baseline file).
 
 use super::output;
 use super::progress::Progress;
@@ -9,8 +10,9 @@ use super::{
 };
 use crate::app::{App, DEFAULT_ORG, ScanEvent, ScanRequest};
 use crate::model::{ScanStatus, Severity};
+use crate::report::gate::{Baseline, DEFAULT_BASELINE, Gate};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tokio::sync::broadcast::error::RecvError;
 
 #[derive(Debug, Args)]
@@ -29,6 +31,36 @@ pub struct ScanArgs {
     /// Exit with 1 if any finding is at or above this severity
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
+    /// With --fail-on: fail only on findings new since the previous scan of their target
+    #[arg(long, requires = "fail_on")]
+    pub new_only: bool,
+    /// Accepted findings (TOML: [[ignore]] fingerprint, reason, expires) [default: ./.palisade-ignore if present]
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+/// The gate of a scan command: `--fail-on`, `--new-only` and the baseline file, read before the scan starts so a
+/// malformed file costs no scan.
+pub fn gate(
+    fail_on: Option<SeverityArg>,
+    new_only: bool,
+    baseline: Option<&Path>,
+) -> Result<Gate, CliError> {
+    let baseline = match baseline {
+        Some(path) => Some(Baseline::load(path).map_err(CliError::usage)?),
+        None => {
+            let default = Path::new(DEFAULT_BASELINE);
+            match default.exists() {
+                true => Some(Baseline::load(default).map_err(CliError::usage)?),
+                false => None,
+            }
+        }
+    };
+    Ok(Gate {
+        fail_on: fail_on.map(Severity::from),
+        new_only,
+        baseline,
+    })
 }
 
 pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
@@ -36,6 +68,7 @@ pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
         Some(path) => output::check_writable(path)?,
         None => output::check_terminal(args.format)?,
     }
+    let gate = gate(args.fail_on, args.new_only, args.baseline.as_deref())?;
     let config = super::load_config(global, args.flags.layer())?;
     let app = super::build(config).await?;
     let request = ScanRequest {
@@ -57,7 +90,7 @@ pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
         eprintln!("palisade: report written to {}", path.display());
     }
     app.shutdown().await;
-    Ok(exit_code(&report, args.fail_on.map(Severity::from)))
+    Ok(exit_code(&report, &gate, global.quiet))
 }
 
 /// Runs a scan to its end and loads its report. Ctrl-C or SIGTERM (a CI job cancelled) stops the scan, keeping what
@@ -119,8 +152,9 @@ async fn next_stop(signals: &mut Option<StopSignals>) -> Option<Stop> {
     }
 }
 
-/// 3 if the scan did not complete or a target could not be scanned; 1 if a finding reaches `fail_on`; else 0.
-pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
+/// 3 if the scan did not complete or a target could not be scanned; 1 if a finding fails the gate; else 0. Says on
+/// stderr what failed the gate, which baseline entries expired, and (unless quiet) what the baseline suppressed.
+pub fn exit_code(report: &Report, gate: &Gate, quiet: bool) -> u8 {
     let scan = &report.data.scan;
     let unscanned = scan
         .targets
@@ -129,8 +163,60 @@ pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
     if scan.status != ScanStatus::Completed || unscanned {
         return EXIT_SCAN_ERROR;
     }
-    match fail_on {
-        Some(floor) if scan.counts.at_or_above(floor) > 0 => EXIT_FINDINGS,
-        _ => 0,
+    let Some(floor) = gate.fail_on else {
+        return 0;
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let verdict = gate.judge(&report.data, today);
+    let file = gate
+        .baseline
+        .as_ref()
+        .map(|b| b.path.display().to_string())
+        .unwrap_or_default();
+    for (f, e) in &verdict.expired {
+        eprintln!(
+            "palisade: {file}: the entry for {} ({}) expired on {}: it counts again ({})",
+            f.fingerprint,
+            f.check_id,
+            e.expires.map(|d| d.to_string()).unwrap_or_default(),
+            render::clean(&e.reason)
+        );
     }
+    if !quiet && !verdict.suppressed.is_empty() {
+        eprintln!(
+            "palisade: {file}: {} finding{} at or above {floor} accepted",
+            verdict.suppressed.len(),
+            if verdict.suppressed.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+    }
+    let scope = if gate.new_only { " new" } else { "" };
+    if verdict.failing.is_empty() {
+        if !quiet {
+            eprintln!("palisade: gate passed: no{scope} findings at or above {floor}");
+        }
+        return 0;
+    }
+    eprintln!(
+        "palisade: gate failed: {} {}finding{} at or above {floor}:",
+        verdict.failing.len(),
+        if gate.new_only { "new " } else { "" },
+        if verdict.failing.len() == 1 { "" } else { "s" }
+    );
+    for f in verdict.failing.iter().take(20) {
+        eprintln!(
+            "  [{}] {} {} ({})",
+            f.severity.label(),
+            f.check_id,
+            render::clean(&f.location),
+            f.fingerprint
+        );
+    }
+    if verdict.failing.len() > 20 {
+        eprintln!("  ...and {} more", verdict.failing.len() - 20);
+    }
+    EXIT_FINDINGS
 }

@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod fix;
+pub mod gate;
 pub mod html;
 pub mod json;
 pub mod line;
