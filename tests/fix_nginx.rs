@@ -4,6 +4,7 @@
 //! fixes claimed to resolve.
 
 #[path = "support/fixfile.rs"]
+#[allow(dead_code)]
 mod fixfile;
 mod support;
 

@@ -209,7 +209,8 @@ async fn cancelling_the_start_scan_request_cancels_the_scan() {
 #[allow(deprecated)]
 async fn logging_resources_subscriptions_and_prompts() {
     use rmcp::model::{
-        GetPromptRequestParams, LoggingLevel, SetLevelRequestParams, SubscribeRequestParams,
+        GetPromptRequestParams, LoggingLevel, ReadResourceRequestParams, ResourceContents,
+        SetLevelRequestParams, SubscribeRequestParams,
     };
     let lab = Lab::start(0).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -268,9 +269,51 @@ async fn logging_resources_subscriptions_and_prompts() {
         [
             "palisade://scans/{scan_id}",
             "palisade://scans/{scan_id}/findings",
-            "palisade://scans/{scan_id}/fix"
+            "palisade://scans/{scan_id}/fix",
+            "palisade://scans/{scan_id}/report.{format}"
         ]
     );
+    // Reports by URI: SARIF as text, PDF as a base64 blob, an unknown format refused with the list.
+    let sarif = client
+        .read_resource(ReadResourceRequestParams::new(format!(
+            "palisade://scans/{id}/report.sarif"
+        )))
+        .await
+        .unwrap();
+    let text = match &sarif.contents[0] {
+        ResourceContents::TextResourceContents {
+            text, mime_type, ..
+        } => {
+            assert_eq!(mime_type.as_deref(), Some("application/sarif+json"));
+            text.clone()
+        }
+        other => panic!("SARIF is text: {other:?}"),
+    };
+    let log: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let pdf = client
+        .read_resource(ReadResourceRequestParams::new(format!(
+            "palisade://scans/{id}/report.pdf"
+        )))
+        .await
+        .unwrap();
+    match &pdf.contents[0] {
+        ResourceContents::BlobResourceContents { blob, .. } => {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(blob)
+                .unwrap();
+            assert!(bytes.starts_with(b"%PDF-"));
+        }
+        other => panic!("PDF is a blob: {other:?}"),
+    }
+    let err = client
+        .read_resource(ReadResourceRequestParams::new(format!(
+            "palisade://scans/{id}/report.docx"
+        )))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("one of json, jsonl, csv"), "{err}");
     let listed = client.list_all_resources().await.unwrap();
     assert!(
         listed

@@ -3,6 +3,7 @@
 //! file by its own parser (YAML front matter, one fix per root cause); and the CLI's answers to bad input.
 
 #[path = "support/fixfile.rs"]
+#[allow(dead_code)]
 mod fixfile;
 mod support;
 

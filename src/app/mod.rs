@@ -7,12 +7,14 @@ mod owner;
 mod reports;
 mod runner;
 mod scans;
+mod stats;
 mod targets;
 mod verify;
 mod writer;
 
 pub use reports::Rendered;
 pub use scans::{ScanEvent, ScanHandle, ScanHandleParts, ScanRequest};
+pub use stats::{CategoryCounts, MAX_TREND, OrgStats, TargetPosture, TrendPoint, WORST_TARGETS};
 pub use verify::{Verdict, Verification};
 
 use crate::config::Config;

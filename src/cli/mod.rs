@@ -11,6 +11,7 @@ mod report;
 mod scan;
 mod serve;
 mod signals;
+mod stats;
 
 use crate::app::{App, AppError, BuildError};
 use crate::config::{Config, ConfigError, Layer, NetworkLayer, ScanLayer, ScopeLayer};
@@ -76,6 +77,8 @@ pub enum Command {
     Mcp(mcp::McpArgs),
     /// Serve MCP over HTTP (Streamable HTTP at /mcp, legacy SSE at /sse) on 127.0.0.1:8477
     Serve(serve::ServeArgs),
+    /// Organisation-wide numbers: findings by severity and category, mean score, worst targets, trend
+    Stats(stats::StatsArgs),
 }
 
 /// Output formats of listings.
@@ -306,5 +309,6 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Checks(args) => manage::checks(args),
         Command::Mcp(args) => mcp::run(&cli.global, args).await,
         Command::Serve(args) => serve::run(&cli.global, args).await,
+        Command::Stats(args) => stats::run(&cli.global, args).await,
     }
 }

@@ -1,9 +1,11 @@
-//! Resources: scans, their findings and fix files by URI (`palisade://scans/{id}`, `.../findings`, `.../fix`), and
+//! Resources: scans, their findings, fix files and reports by URI (`palisade://scans/{id}`, `.../findings`,
+//! `.../fix`, `.../report.{format}`), the organisation's stats (`palisade://stats`), and
 //! `notifications/resources/updated` to subscribers of a scan when it ends.
 
 use super::McpServer;
 use super::views::{FindingView, ScanView};
 use crate::app::{AppError, DEFAULT_ORG};
+use crate::report::Format;
 use crate::store::FindingFilter;
 use rmcp::model::{
     ListResourceTemplatesResult, ListResourcesResult, ReadResourceResult, Resource,
@@ -46,6 +48,12 @@ fn scan_templates() -> ListResourceTemplatesResult {
                 "The fix file of a scan",
                 "text/markdown",
             ),
+            template(
+                "palisade://scans/{scan_id}/report.{format}",
+                "Scan report",
+                "A scan's report; format is json, jsonl, csv, sarif, markdown, html or pdf (base64 blob)",
+                "application/octet-stream",
+            ),
         ],
         ..Default::default()
     }
@@ -56,6 +64,7 @@ enum Named<'a> {
     Scan(&'a str),
     Findings(&'a str),
     Fix(&'a str),
+    Report(&'a str, Format),
 }
 
 fn parse(uri: &str) -> Option<Named<'_>> {
@@ -64,25 +73,37 @@ fn parse(uri: &str) -> Option<Named<'_>> {
         None if !rest.is_empty() => Some(Named::Scan(rest)),
         Some((id, "findings")) => Some(Named::Findings(id)),
         Some((id, "fix")) => Some(Named::Fix(id)),
+        Some((id, file)) => {
+            let format = file.strip_prefix("report.")?.parse().ok()?;
+            Some(Named::Report(id, format))
+        }
         _ => None,
     }
 }
+
+/// The organisation-wide stats, with a trend over the last ten scans.
+const STATS_URI: &str = "palisade://stats";
 
 fn not_found(uri: &str, why: String) -> McpError {
     McpError::resource_not_found(why, Some(serde_json::json!({ "uri": uri })))
 }
 
 impl McpServer {
-    /// The 20 most recent scans, as resources.
+    /// The stats, then the 20 most recent scans, as resources.
     pub(super) async fn resource_list(&self) -> Result<ListResourcesResult, McpError> {
         let scans = self
             .app
             .list_scans(DEFAULT_ORG, 20)
             .await
             .map_err(|e| McpError::internal_error(e.to_string(), None))?;
-        let resources: Vec<Resource> = scans
-            .iter()
-            .map(|s| {
+        let stats = Resource::new(STATS_URI, "Organisation stats")
+            .with_description(
+                "Open findings by severity and category over each target's latest scan, mean score, worst \
+                 targets, trend over the last 10 scans",
+            )
+            .with_mime_type("application/json");
+        let resources: Vec<Resource> = std::iter::once(stats)
+            .chain(scans.iter().map(|s| {
                 let urls: Vec<&str> = s.targets.iter().map(|t| t.url.as_str()).collect();
                 Resource::new(
                     format!("palisade://scans/{}", s.id),
@@ -90,7 +111,7 @@ impl McpServer {
                 )
                 .with_description(format!("{} scan of {}", s.profile, urls.join(", ")))
                 .with_mime_type("application/json")
-            })
+            }))
             .collect();
         #[cfg(feature = "conformance")]
         let resources = super::conformance::resources()
@@ -109,10 +130,23 @@ impl McpServer {
         if let Some(fixture) = super::conformance::read(uri) {
             return Ok(fixture);
         }
+        if uri == STATS_URI {
+            let stats = self
+                .app
+                .org_stats(DEFAULT_ORG, 10)
+                .await
+                .map_err(|e| McpError::internal_error(e.to_string(), None))?;
+            return Ok(ReadResourceResult::new(vec![
+                ResourceContents::text(json(&stats), uri).with_mime_type("application/json"),
+            ]));
+        }
         let named = parse(uri).ok_or_else(|| {
             not_found(
                 uri,
-                format!("unknown resource {uri}: use palisade://scans/{{scan_id}}[/findings|/fix]"),
+                format!(
+                    "unknown resource {uri}: use palisade://stats or palisade://scans/{{scan_id}}[/findings|/fix|\
+                     /report.FORMAT] with FORMAT one of json, jsonl, csv, sarif, markdown, html, pdf"
+                ),
             )
         })?;
         let gone = |e: AppError| not_found(uri, e.to_string());
@@ -147,6 +181,24 @@ impl McpServer {
                     .map_err(gone)?,
                 "text/markdown",
             ),
+            Named::Report(id, format) => {
+                let report = self
+                    .app
+                    .report(DEFAULT_ORG, id, format, None)
+                    .await
+                    .map_err(gone)?;
+                let mime = format.media_type();
+                let contents = if format.is_text() {
+                    ResourceContents::text(String::from_utf8_lossy(&report.bytes), uri)
+                } else {
+                    use base64::Engine;
+                    ResourceContents::blob(
+                        base64::engine::general_purpose::STANDARD.encode(&report.bytes),
+                        uri,
+                    )
+                };
+                return Ok(ReadResourceResult::new(vec![contents.with_mime_type(mime)]));
+            }
         };
         Ok(ReadResourceResult::new(vec![
             ResourceContents::text(text, uri).with_mime_type(mime),
@@ -155,7 +207,9 @@ impl McpServer {
 
     /// Tells `peer` when the scan behind `uri` ends (at once if it already has).
     pub(super) fn resource_subscribe(&self, uri: String, peer: Peer<RoleServer>) {
-        let Some(Named::Scan(id) | Named::Findings(id) | Named::Fix(id)) = parse(&uri) else {
+        let Some(Named::Scan(id) | Named::Findings(id) | Named::Fix(id) | Named::Report(id, _)) =
+            parse(&uri)
+        else {
             return;
         };
         let watch = self.app.watch_scan(id);

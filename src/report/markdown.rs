@@ -49,6 +49,7 @@ pub fn render(data: &ReportData) -> String {
             c.info
         );
         if let Some(e) = &t.error {
+            let e = e.strip_prefix("not fully scanned: ").unwrap_or(e);
             let _ = writeln!(out, "|  ↳ not fully scanned: {} |||||||", escape(e));
         }
     }

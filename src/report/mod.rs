@@ -11,6 +11,8 @@ pub mod line;
 pub mod markdown;
 pub mod pdf;
 pub mod sarif;
+#[cfg(test)]
+pub(crate) mod testdata;
 
 use crate::model::{Coverage, Finding, Scan, ScanStatus, ScanTarget, Severity};
 use std::str::FromStr;

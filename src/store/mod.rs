@@ -3,10 +3,12 @@
 
 mod findings;
 mod scans;
+mod stats;
 mod targets;
 
 pub use findings::FindingFilter;
 pub use scans::{NewScan, ScanProgress};
+pub use stats::{LatestTarget, ScanMark};
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

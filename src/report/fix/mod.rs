@@ -139,3 +139,91 @@ pub fn plan(data: &ReportData) -> Plan {
     }
     Plan { fixes, notes }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Category;
+    use crate::report::testdata::{finding, sample};
+
+    /// The same live key found in three bundles.
+    fn leaked_key(path: &str) -> Finding {
+        let mut f = finding(
+            "secrets.stripe-live-key",
+            Severity::Critical,
+            "Stripe live secret key in client code",
+        );
+        f.fingerprint = format!("fp-{path}");
+        f.category = Category::Secrets;
+        f.location = format!("https://shop.test{path}");
+        f.evidence = Some("const key = \"sk_live_…9xQ2\"".into());
+        f.root_cause = Some("secret:stripe:4f1c".into());
+        f
+    }
+
+    #[test]
+    fn the_same_secret_in_three_bundles_is_one_fix_that_rotates_first() {
+        let findings = vec![
+            leaked_key("/static/app.js"),
+            leaked_key("/static/vendor.js"),
+            leaked_key("/static/admin.js"),
+            finding(
+                "headers.xcto-missing",
+                Severity::Low,
+                "X-Content-Type-Options: nosniff is missing",
+            ),
+        ];
+        let plan = plan(&sample(findings));
+        assert_eq!(plan.fixes.len(), 2, "{:#?}", plan.fixes);
+        let fix = &plan.fixes[0];
+        assert_eq!(fix.fingerprints.len(), 3);
+        assert_eq!(fix.severity, Severity::Critical);
+        assert_eq!(fix.locations.len(), 3);
+        assert_eq!(fix.steps[0].title, "Rotate first");
+        assert!(
+            fix.steps[1].title.contains("remove it everywhere"),
+            "{:?}",
+            fix.steps[1]
+        );
+        assert_eq!(fix.evidence.len(), 1, "the same redacted evidence once");
+        let md = render(&sample(vec![leaked_key("/a.js"), leaked_key("/b.js")]));
+        assert!(
+            md.contains(
+                "## FIX-1: Rotate and remove: Stripe live secret key in client code [CRITICAL]"
+            ),
+            "{md}"
+        );
+        assert!(md.find("Rotate first").unwrap() < md.find("Then remove it everywhere").unwrap());
+    }
+
+    #[test]
+    fn only_informational_causes_become_notes_and_fixes_are_ordered_by_risk() {
+        let findings = vec![
+            finding(
+                "disclosure.env-exposed",
+                Severity::Critical,
+                "Environment file exposed",
+            ),
+            finding(
+                "disclosure.security-txt-missing",
+                Severity::Info,
+                "No security.txt file",
+            ),
+            finding("headers.coop-missing", Severity::Info, "COOP missing"),
+            finding("headers.xcto-missing", Severity::Low, "XCTO missing"),
+        ];
+        let plan = plan(&sample(findings));
+        let titles: Vec<&str> = plan.fixes.iter().map(|f| f.title.as_str()).collect();
+        assert_eq!(plan.fixes.len(), 2, "{titles:?}");
+        assert!(
+            plan.fixes[0].title.contains("environment file"),
+            "{titles:?}"
+        );
+        assert_eq!(
+            plan.fixes[1].fingerprints.len(),
+            2,
+            "COOP joins the header fix of the same host"
+        );
+        assert_eq!(plan.notes, ["fp-disclosure.security-txt-missing"]);
+    }
+}
