@@ -176,7 +176,7 @@ async fn verify_fixes_refuses_unknown_fingerprints_and_unknown_scans_with_a_reas
 }
 
 #[tokio::test]
-async fn the_fix_file_lists_one_fix_per_root_cause_worst_first_with_fingerprints_and_fenced_evidence() {
+async fn the_fix_file_has_one_fix_per_root_cause_and_fenced_evidence() {
     let shop = shop().await;
     let out = shop
         .t
@@ -203,14 +203,31 @@ async fn the_fix_file_lists_one_fix_per_root_cause_worst_first_with_fingerprints
         "secrets stay redacted in the fix file"
     );
     assert!(md.contains("```text\n"), "evidence is fenced");
-    let resolves: Vec<&str> = md.lines().filter(|l| l.starts_with("- **Resolves:**")).collect();
-    for f in out.findings.iter().filter(|f| f.severity > palisade::model::Severity::Info) {
-        let claiming = resolves.iter().filter(|l| l.contains(&f.fingerprint)).count();
+    let resolves: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("- **Resolves:**"))
+        .collect();
+    for f in out
+        .findings
+        .iter()
+        .filter(|f| f.severity > palisade::model::Severity::Info)
+    {
+        let claiming = resolves
+            .iter()
+            .filter(|l| l.contains(&f.fingerprint))
+            .count();
         assert_eq!(claiming, 1, "{} is resolved by exactly one fix", f.check_id);
     }
-    let headers: Vec<&&str> = resolves.iter().filter(|l| l.contains("`tls.hsts-missing`")).collect();
+    let headers: Vec<&&str> = resolves
+        .iter()
+        .filter(|l| l.contains("`tls.hsts-missing`"))
+        .collect();
     assert_eq!(headers.len(), 1);
-    assert!(headers[0].contains("`headers.csp-missing`"), "missing headers are one fix: {}", headers[0]);
+    assert!(
+        headers[0].contains("`headers.csp-missing`"),
+        "missing headers are one fix: {}",
+        headers[0]
+    );
     let err = shop
         .t
         .app
