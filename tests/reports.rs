@@ -614,7 +614,10 @@ async fn reports_of_a_scan_still_running_say_partial_in_every_front_end() {
             .contains("still running"),
         "{fix}"
     );
-    assert!(fix.contains("> **Partial.**"), "{fix}");
+    assert!(
+        fix.contains("> **Partial report:** the scan is still running"),
+        "{fix}"
+    );
 
     let dir = t.dir.path().to_path_buf();
     let out = tokio::task::spawn_blocking(move || {
@@ -634,9 +637,103 @@ async fn reports_of_a_scan_still_running_say_partial_in_every_front_end() {
         stderr.contains("this report is partial: the scan is still running"),
         "{stderr}"
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("**Partial report.**"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("**Partial report:** the scan is still running")
+    );
     t.app
         .cancel_scan(DEFAULT_ORG, &handle.scan.id)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn fixes_for_a_plain_http_site_keep_its_scheme_and_leave_secure_off_its_cookies() {
+    let server = http(fixed(
+        200,
+        &[
+            ("x-powered-by", "Express"),
+            ("set-cookie", "connect.sid=s%3Aabc; Path=/"),
+        ],
+        "<html><head><title>x</title></head><body>hi</body></html>",
+    ))
+    .await;
+    let t =
+        TestApp::new(|c| c.network.pins = pin_site("plain.test", server.addr, closed_port())).await;
+    let out = t.scan(&["http://plain.test/"], Profile::Quick).await;
+    let md = t
+        .app
+        .fix_file(DEFAULT_ORG, &out.scan.id, None)
+        .await
+        .unwrap();
+    let file = FixFile::parse(&md);
+    let cookies = file
+        .fixes
+        .iter()
+        .find(|f| f.title.contains("cookies"))
+        .unwrap_or_else(|| panic!("a cookie fix in\n{md}"));
+    assert!(
+        cookies.body.contains("httpOnly: true") && !cookies.body.contains("secure: true"),
+        "{}",
+        cookies.body
+    );
+    // Only the fix that moves the site to HTTPS talks of HTTPS; the others work on the site as it is.
+    for fix in file
+        .fixes
+        .iter()
+        .filter(|f| !f.title.starts_with("Redirect plain HTTP"))
+    {
+        assert!(!fix.body.contains("https://plain.test"), "{}", fix.body);
+    }
+    assert!(
+        md.contains("curl -sI http://plain.test/ | grep -iE '^(content-security-policy"),
+        "{md}"
+    );
+    assert!(!md.contains("upgrade-insecure-requests"), "{md}");
+}
+
+#[tokio::test]
+async fn reports_go_to_stdout_with_a_dash_and_a_reader_that_stops_early_is_no_error() {
+    use std::io::Read;
+    let s = scanned().await;
+    let cmd = |args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_palisade"));
+        c.current_dir(s.t.dir.path())
+            .env("PALISADE_DB", s.t.dir.path().join("palisade.db"))
+            .env("PALISADE_NAMESERVERS", DEAD_DNS)
+            .args(args);
+        c
+    };
+    let id = s.id.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        let dash = cmd(&["report", &id, "--format", "sarif", "-o", "-"])
+            .output()
+            .unwrap();
+        let mut child = cmd(&["report", &id, "--format", "html"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 10];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        (dash, child.wait_with_output().unwrap(), first)
+    })
+    .await
+    .unwrap();
+    let (dash, head, first) = out;
+    assert!(dash.status.success());
+    let log: serde_json::Value = serde_json::from_slice(&dash.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0", "-o - is stdout");
+    assert!(first.eq_ignore_ascii_case(b"<!doctype "), "{first:?}");
+    assert_eq!(
+        head.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&head.stderr)
+    );
+    assert!(
+        head.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&head.stderr)
+    );
 }

@@ -375,7 +375,7 @@ async fn a_cancelled_scan_is_a_partial_report_in_html_and_pdf() {
     assert!(html.partial.is_some());
     let html = String::from_utf8(html.bytes).unwrap();
     assert!(
-        html.contains("<strong>Partial report.</strong> The scan was cancelled after"),
+        html.contains("<strong>Partial report.</strong> The scan was cancelled ("),
         "no banner"
     );
 
@@ -390,7 +390,7 @@ async fn a_cancelled_scan_is_a_partial_report_in_html_and_pdf() {
     let text = pdf_text(&file, dir.path());
     assert_has(
         &text,
-        &["Partial report: the scan was cancelled after".to_string()],
+        &["Partial report: the scan was cancelled (".to_string()],
     );
 }
 

@@ -2,7 +2,7 @@
 //! format, for every front end.
 
 use super::{App, AppError};
-use crate::model::FindingStatus;
+use crate::model::{FindingStatus, ScanTarget};
 use crate::report::{self, Format, ReportData};
 use crate::store::FindingFilter;
 
@@ -25,19 +25,31 @@ impl App {
     ) -> Result<ReportData, AppError> {
         let mut scan = self.get_scan(org, scan_id).await?;
         if let Some(wanted) = target {
-            let wanted_host = wanted.trim_end_matches('/');
-            scan.targets.retain(|t| {
-                t.url == wanted
-                    || t.target_id == wanted
-                    || t.host == wanted
-                    || t.url.trim_end_matches('/') == wanted_host
-            });
-            if scan.targets.is_empty() {
-                return Err(AppError::NotFound {
-                    kind: "target",
-                    id: wanted.to_string(),
-                    hint: "give the URL, host or target id of one of the scan's targets",
-                });
+            let trimmed = wanted.trim_end_matches('/');
+            let exact = |t: &ScanTarget| {
+                t.url == wanted || t.target_id == wanted || t.url.trim_end_matches('/') == trimmed
+            };
+            if scan.targets.iter().any(exact) {
+                scan.targets.retain(exact);
+            } else {
+                scan.targets.retain(|t| t.host == wanted);
+            }
+            match scan.targets.len() {
+                0 => {
+                    return Err(AppError::NotFound {
+                        kind: "target",
+                        id: wanted.to_string(),
+                        hint: "give the URL, host or target id of one of the scan's targets",
+                    });
+                }
+                1 => {}
+                n => {
+                    let urls: Vec<&str> = scan.targets.iter().map(|t| t.url.as_str()).collect();
+                    return Err(AppError::Invalid(format!(
+                        "target '{wanted}' matches {n} targets of the scan ({}): give the URL",
+                        urls.join(", ")
+                    )));
+                }
             }
         }
         let store = &self.inner.store;

@@ -63,12 +63,18 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<u8, CliError> {
     )?;
     if !global.quiet && args.format == super::ReportFormat::Table {
         let id = &report.data.scan.id;
-        eprintln!("\nnext: palisade findings {id} --severity high          (details)");
+        // The hints name the database when it is not the default one, so they work as printed.
+        let db = global
+            .db
+            .as_ref()
+            .map(|p| format!(" --db {}", p.display()))
+            .unwrap_or_default();
+        eprintln!("\nnext: palisade{db} findings {id} --severity high          (details)");
         eprintln!(
-            "      palisade report {id} --format fix -o SECURITY-FIX.md   (the fixes, for you or your agent)"
+            "      palisade{db} report {id} --format fix -o SECURITY-FIX.md   (the fixes, for you or your agent)"
         );
         eprintln!(
-            "      palisade report {id} --format html -o report.html      (a report to share)"
+            "      palisade{db} report {id} --format html -o report.html      (a report to share)"
         );
         eprintln!("      palisade scan https://your-site.example    (your own site)");
     }

@@ -47,23 +47,31 @@ pub fn check_writable(path: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The `--output` path, `None` for stdout (no flag, or `-`).
+pub fn path(output: Option<&Path>) -> Option<&Path> {
+    output.filter(|p| p.as_os_str() != "-")
+}
+
 /// Refuses to print a binary report (PDF) to a terminal, before any work is done.
 pub fn check_terminal(format: ReportFormat) -> Result<(), CliError> {
     match format {
         ReportFormat::Report(f) if !f.is_text() && std::io::stdout().is_terminal() => {
             Err(CliError::usage(format!(
-                "--format {f} is binary and stdout is a terminal: write it to a file with --output {}",
-                f.file_name("SCAN")
+                "--format {f} is binary and stdout is a terminal: pipe it, or write it to a file \
+                 (palisade report SCAN_ID --format {f} -o report.{f})"
             )))
         }
         _ => Ok(()),
     }
 }
 
-/// Writes a report to stdout (after [`check_terminal`]).
+/// Writes a report to stdout (after [`check_terminal`]). A reader that stops early (`| head`) is not an error.
 pub fn emit_stdout(bytes: &[u8], format: ReportFormat) -> Result<(), CliError> {
     check_terminal(format)?;
-    Ok(emit(bytes, None)?)
+    match emit(bytes, None).and_then(|_| std::io::stdout().flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 /// Writes `bytes` to `path` atomically (a temporary file renamed over it), or to stdout without a path.

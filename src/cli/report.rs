@@ -13,7 +13,7 @@ pub struct ReportArgs {
     /// table, json, jsonl, csv, sarif, markdown (md), html, pdf, or fix (the SECURITY-FIX.md fix file)
     #[arg(long, short = 'f', default_value = "table", value_parser = ReportFormat::parse)]
     pub format: ReportFormat,
-    /// Write the report to FILE instead of stdout
+    /// Write the report to FILE instead of stdout (`-` is stdout)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Only this target of the scan: its URL, host name or target id
@@ -22,14 +22,18 @@ pub struct ReportArgs {
 }
 
 pub async fn run(global: &Global, args: ReportArgs) -> Result<u8, CliError> {
-    match &args.output {
+    let out_path = output::path(args.output.as_deref());
+    match out_path {
         Some(path) => output::check_writable(path)?,
         None => output::check_terminal(args.format)?,
     }
     let app = super::build(super::load_config(global, Layer::default())?).await?;
     let report = Report::load(&app, &args.scan_id, args.target.as_deref()).await?;
     if let (Some(reason), false) = (report.data.partial(), global.quiet) {
-        eprintln!("palisade: scan {}: this report is {reason}", args.scan_id);
+        eprintln!(
+            "palisade: scan {}: this report is partial: {reason}",
+            args.scan_id
+        );
     }
     let style = if args.output.is_some() {
         Style::plain()
@@ -37,7 +41,7 @@ pub async fn run(global: &Global, args: ReportArgs) -> Result<u8, CliError> {
         Style::stdout()
     };
     let bytes = render::render(&report, args.format, &style);
-    match &args.output {
+    match out_path {
         Some(path) => {
             output::emit(&bytes, Some(path))?;
             if !global.quiet {

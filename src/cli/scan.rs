@@ -9,7 +9,7 @@ use super::{
     CliError, EXIT_FINDINGS, EXIT_SCAN_ERROR, Global, ReportFormat, ScanFlags, SeverityArg,
 };
 use crate::app::{App, DEFAULT_ORG, ScanEvent, ScanRequest};
-use crate::model::{ScanStatus, Severity};
+use crate::model::ScanStatus;
 use crate::report::gate::{Baseline, DEFAULT_BASELINE, Gate};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -40,31 +40,31 @@ pub struct ScanArgs {
 }
 
 /// The gate of a scan command: `--fail-on`, `--new-only` and the baseline file, read before the scan starts so a
-/// malformed file costs no scan.
+/// malformed file costs no scan. The baseline only matters to the gate, so without `--fail-on` no file is read;
+/// `--baseline FILE` replaces `./.palisade-ignore`.
 pub fn gate(
     fail_on: Option<SeverityArg>,
     new_only: bool,
     baseline: Option<&Path>,
 ) -> Result<Gate, CliError> {
-    let baseline = match baseline {
+    let Some(fail_on) = fail_on else {
+        return Ok(Gate::default());
+    };
+    let path = baseline.or(Some(Path::new(DEFAULT_BASELINE)).filter(|p| p.exists()));
+    let baseline = match path {
         Some(path) => Some(Baseline::load(path).map_err(CliError::usage)?),
-        None => {
-            let default = Path::new(DEFAULT_BASELINE);
-            match default.exists() {
-                true => Some(Baseline::load(default).map_err(CliError::usage)?),
-                false => None,
-            }
-        }
+        None => None,
     };
     Ok(Gate {
-        fail_on: fail_on.map(Severity::from),
+        fail_on: Some(fail_on.into()),
         new_only,
         baseline,
     })
 }
 
 pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
-    match &args.output {
+    let out_path = output::path(args.output.as_deref());
+    match out_path {
         Some(path) => output::check_writable(path)?,
         None => output::check_terminal(args.format)?,
     }
@@ -76,17 +76,17 @@ pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
         ..Default::default()
     };
     let report = scan_and_report(&app, request, global.quiet).await?;
-    let style = if args.output.is_some() {
+    let style = if out_path.is_some() {
         Style::plain()
     } else {
         Style::stdout()
     };
     let bytes = render::render(&report, args.format, &style);
-    match &args.output {
+    match out_path {
         Some(path) => output::emit(&bytes, Some(path))?,
         None => output::emit_stdout(&bytes, args.format)?,
     }
-    if let (Some(path), false) = (&args.output, global.quiet) {
+    if let (Some(path), false) = (out_path, global.quiet) {
         eprintln!("palisade: report written to {}", path.display());
     }
     app.shutdown().await;
@@ -180,6 +180,19 @@ pub fn exit_code(report: &Report, gate: &Gate, quiet: bool) -> u8 {
             f.check_id,
             e.expires.map(|d| d.to_string()).unwrap_or_default(),
             render::clean(&e.reason)
+        );
+    }
+    if !quiet && !verdict.unused.is_empty() {
+        let fps: Vec<&str> = verdict
+            .unused
+            .iter()
+            .map(|e| e.fingerprint.as_str())
+            .collect();
+        eprintln!(
+            "palisade: {file}: {} entr{} match no open finding (fixed, or a typo?): {}",
+            fps.len(),
+            if fps.len() == 1 { "y" } else { "ies" },
+            fps.join(", ")
         );
     }
     if !quiet && !verdict.suppressed.is_empty() {

@@ -43,11 +43,13 @@ fn table(s: &OrgStats, last: u32, style: &Style) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} · {} targets · mean score {} · {} completed scans in the trend (last {last})",
+        "{} · {} target{} · mean score {} · {} completed scan{} in the trend (last {last})",
         style.bold(&format!("organisation {}", s.org)),
         s.targets,
+        if s.targets == 1 { "" } else { "s" },
         score(s.mean_score),
         s.scans,
+        if s.scans == 1 { "" } else { "s" },
     );
     let _ = writeln!(out, "\nopen findings: {}", summary(&s.counts));
     if !s.by_category.is_empty() {

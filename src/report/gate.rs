@@ -6,7 +6,7 @@
 //! [[ignore]]
 //! fingerprint = "7c769d9088fba335"
 //! reason = "staging-only file, removed in PR #412"
-//! expires = "2027-01-31"   # optional: from this day on the finding fails the build again
+//! expires = 2027-01-31     # optional (quoted or not): from this day on the finding fails the build again
 //! ```
 
 use super::ReportData;
@@ -46,7 +46,7 @@ struct File {
 struct RawEntry {
     fingerprint: String,
     reason: String,
-    expires: Option<toml::value::Datetime>,
+    expires: Option<toml::Value>,
 }
 
 impl Baseline {
@@ -91,22 +91,11 @@ impl Baseline {
             }
             let expires = match raw.expires {
                 None => None,
-                Some(dt) => match (dt.date, dt.time) {
-                    (Some(d), None) => Some(
-                        Date::from_calendar_date(
-                            i32::from(d.year),
-                            time::Month::try_from(d.month)
-                                .map_err(|_| bad(format!("expires {dt} is not a date")))?,
-                            d.day,
-                        )
-                        .map_err(|_| bad(format!("expires {dt} is not a date")))?,
-                    ),
-                    _ => {
-                        return Err(bad(format!(
-                            "expires {dt} must be a plain date, like 2027-01-31"
-                        )));
-                    }
-                },
+                Some(value) => Some(date(&value).ok_or_else(|| {
+                    bad(format!(
+                        "expires {value} is not a date: write it as 2027-01-31"
+                    ))
+                })?),
             };
             entries.push(Entry {
                 fingerprint: fp,
@@ -120,10 +109,24 @@ impl Baseline {
         })
     }
 
-    /// The entry for a fingerprint that still applies on `today`, or the expired one.
+    /// The entry for a fingerprint.
     fn find(&self, fingerprint: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.fingerprint == fingerprint)
     }
+}
+
+/// A plain date, as a TOML date (`2027-01-31`) or a string (`"2027-01-31"`).
+fn date(value: &toml::Value) -> Option<Date> {
+    let text = match value {
+        toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+        toml::Value::String(s) => s.trim().to_string(),
+        _ => return None,
+    };
+    Date::parse(
+        &text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
 }
 
 /// What fails the build.
@@ -147,6 +150,8 @@ pub struct Verdict<'a> {
     pub expired: Vec<(&'a Finding, &'a Entry)>,
     /// Findings at or above the level that are not new, when only new ones count.
     pub not_new: usize,
+    /// Baseline entries that match no open finding of the report (fixed, or a typo).
+    pub unused: Vec<&'a Entry>,
 }
 
 impl Gate {
@@ -169,6 +174,13 @@ impl Gate {
                 }
                 None => v.failing.push(f),
             }
+        }
+        if let Some(b) = &self.baseline {
+            v.unused = b
+                .entries
+                .iter()
+                .filter(|e| !data.findings.iter().any(|f| f.fingerprint == e.fingerprint))
+                .collect();
         }
         v
     }
@@ -210,9 +222,23 @@ mod tests {
         let err =
             parse("[[ignore]]\nfingerprint = \"7c769d9088fba335\"\nreason = \" \"\n").unwrap_err();
         assert!(err.contains("the reason is empty"), "{err}");
-        let err = parse("[[ignore]]\nfingerprint = \"7c769d9088fba335\"\nreason = \"x\"\nexpires = 2027-01-31T10:00:00Z\n")
+        let quoted = parse(
+            "[[ignore]]\nfingerprint = \"7c769d9088fba335\"\nreason = \"x\"\nexpires = \"2027-01-31\"\n",
+        );
+        assert_eq!(
+            quoted.unwrap().entries[0].expires,
+            Some(time::macros::date!(2027 - 01 - 31))
+        );
+        for bad in ["2027-01-31T10:00:00Z", "\"next year\"", "20270131"] {
+            let err = parse(&format!(
+                "[[ignore]]\nfingerprint = \"7c769d9088fba335\"\nreason = \"x\"\nexpires = {bad}\n"
+            ))
             .unwrap_err();
-        assert!(err.contains("must be a plain date"), "{err}");
+            assert!(
+                err.contains("is not a date: write it as 2027-01-31"),
+                "{err}"
+            );
+        }
         let err = parse("[[ignore]\nfingerprint = 1").unwrap_err();
         assert!(err.starts_with(".palisade-ignore line 1:"), "{err}");
         assert_eq!(err.lines().count(), 1, "{err}");

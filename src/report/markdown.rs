@@ -16,22 +16,30 @@ pub fn render(data: &ReportData) -> String {
     let names: Vec<&str> = scan.targets.iter().map(ReportData::target_name).collect();
     let _ = writeln!(out, "## Palisade scan of {}\n", escape(&names.join(", ")));
     if let Some(reason) = data.partial() {
-        let _ = writeln!(out, "> **Partial report.** {}\n", escape(&reason));
+        let _ = writeln!(out, "> **Partial report:** {}.\n", escape(&reason));
     }
     let new = data
         .findings
         .iter()
         .filter(|f| f.status == FindingStatus::New)
         .count();
+    let compared = scan.targets.iter().any(|t| t.previous_scan_id.is_some());
+    let since = if compared {
+        format!(
+            " ({new} new), {} fixed since the previous scan",
+            data.fixed.len()
+        )
+    } else {
+        " (first scan: nothing to compare with)".to_string()
+    };
     let _ = writeln!(
         out,
-        "Scan `{}` ({} profile, {}): **{} open finding{}** ({new} new), {} fixed since the previous scan.\n",
+        "Scan `{}` ({} profile, {}): **{} open finding{}**{since}.\n",
         scan.id,
         scan.profile,
         crate::time::date(scan.finished_at.as_deref().unwrap_or(&scan.created_at)),
         data.findings.len(),
         if data.findings.len() == 1 { "" } else { "s" },
-        data.fixed.len(),
     );
     out.push_str("| Target | Grade | Score | Critical | High | Medium | Low | Info |\n|---|---|---|---|---|---|---|---|\n");
     for t in &scan.targets {
@@ -70,7 +78,7 @@ pub fn render(data: &ReportData) -> String {
         if data.findings.len() > MAX_ROWS {
             let _ = writeln!(
                 out,
-                "\n…and {} more: run `palisade report {} --format html` for the full report.",
+                "\n…and {} more: run `palisade report {} --format html -o report.html` for the full report.",
                 data.findings.len() - MAX_ROWS,
                 scan.id
             );

@@ -31,23 +31,19 @@ pub struct ReportData {
 }
 
 impl ReportData {
-    /// Why the report may be missing findings, when the scan did not complete: still running, cancelled or failed.
+    /// Why the report may be missing findings, when the scan did not complete (still running, cancelled or
+    /// failed), as a sentence fragment: "the scan is still running (3 of 15 checks done)".
     pub fn partial(&self) -> Option<String> {
         let s = &self.scan;
+        let progress = format!("{} of {} checks done", s.checks_done, s.checks_total);
         match s.status {
             ScanStatus::Completed => None,
             ScanStatus::Queued | ScanStatus::Running => Some(format!(
-                "partial: the scan is still running ({} of {} checks done); findings may still be added",
-                s.checks_done, s.checks_total
+                "the scan is still running ({progress}); findings may still be added"
             )),
-            ScanStatus::Cancelled => Some(format!(
-                "partial: the scan was cancelled after {} of {} checks",
-                s.checks_done, s.checks_total
-            )),
+            ScanStatus::Cancelled => Some(format!("the scan was cancelled ({progress})")),
             ScanStatus::Failed => Some(format!(
-                "partial: the scan failed after {} of {} checks: {}",
-                s.checks_done,
-                s.checks_total,
+                "the scan failed ({progress}): {}",
                 s.error.as_deref().unwrap_or("unknown error")
             )),
         }

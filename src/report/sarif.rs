@@ -64,8 +64,7 @@ pub fn log(data: &ReportData) -> Value {
         invocation["endTimeUtc"] = json!(end);
     }
     if let Some(reason) = data.partial() {
-        invocation["toolExecutionNotifications"] =
-            json!([{ "level": "warning", "message": { "text": reason } }]);
+        invocation["toolExecutionNotifications"] = json!([{ "level": "warning", "message": { "text": format!("Partial report: {reason}.") } }]);
     }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

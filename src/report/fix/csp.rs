@@ -3,6 +3,16 @@
 
 use crate::model::ContentSources;
 
+/// Public CDNs that serve anyone's files: allowing the whole host lets an attacker load their own script from it.
+const SHARED_CDNS: &[&str] = &[
+    "cdn.jsdelivr.net",
+    "unpkg.com",
+    "cdnjs.cloudflare.com",
+    "raw.githubusercontent.com",
+    "esm.sh",
+    "cdn.skypack.dev",
+];
+
 /// A proposed policy, and what the site must change for it to work.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
@@ -12,7 +22,7 @@ pub struct Proposal {
 }
 
 /// The policy for a site served from `own` (scheme://host[:port]) that loads from `sources`.
-pub fn propose(own: &str, sources: Option<&ContentSources>) -> Proposal {
+pub fn propose(own: &str, sources: Option<&ContentSources>, https: bool) -> Proposal {
     let empty = ContentSources::default();
     let s = sources.unwrap_or(&empty);
     let own_host = host_of(own);
@@ -58,8 +68,11 @@ pub fn propose(own: &str, sources: Option<&ContentSources>) -> Proposal {
         "base-uri 'self'".to_string(),
         format!("form-action {}", list(&s.form_action, &[])),
         "frame-ancestors 'self'".to_string(),
-        "upgrade-insecure-requests".to_string(),
     ]);
+    if https {
+        // Only where HTTPS exists: on a plain-HTTP site it would send every request to a port that is not there.
+        directives.push("upgrade-insecure-requests".to_string());
+    }
     let mut caveats = Vec::new();
     if s.inline_scripts || s.inline_handlers {
         caveats.push(
@@ -68,6 +81,21 @@ pub fn propose(own: &str, sources: Option<&ContentSources>) -> Proposal {
              Until then you can send the same value as Content-Security-Policy-Report-Only to see what breaks."
                 .to_string(),
         );
+    }
+    let shared: Vec<&str> = s
+        .script
+        .iter()
+        .filter_map(|o| SHARED_CDNS.iter().find(|cdn| host_of(o) == **cdn))
+        .copied()
+        .collect();
+    if !shared.is_empty() {
+        caveats.push(format!(
+            "{} serve{} any package, including an attacker's: list the exact file URLs you load in script-src \
+             (a source may be a full URL, e.g. https://cdn.jsdelivr.net/npm/jquery@3.7.1/dist/jquery.min.js) \
+             instead of the whole host.",
+            shared.join(", "),
+            if shared.len() == 1 { "s" } else { "" }
+        ));
     }
     if sources.is_none_or(|s| s.pages == 0) {
         caveats.push(
@@ -103,7 +131,7 @@ mod tests {
             pages: 3,
             ..Default::default()
         };
-        let p = propose("https://shop.test", Some(&sources));
+        let p = propose("https://shop.test", Some(&sources), true);
         assert!(
             p.policy
                 .starts_with("default-src 'self'; script-src 'self' https://cdn.jsdelivr.net;"),
@@ -120,9 +148,25 @@ mod tests {
         assert!(!p.policy.contains("unsafe"), "{}", p.policy);
         assert_eq!(
             p.caveats.len(),
-            1,
-            "inline scripts need a change: {:?}",
+            2,
+            "inline scripts and a shared CDN: {:?}",
             p.caveats
+        );
+        assert!(
+            p.caveats[1].starts_with("cdn.jsdelivr.net serves any package"),
+            "{:?}",
+            p.caveats
+        );
+        assert!(
+            p.policy.ends_with("upgrade-insecure-requests"),
+            "{}",
+            p.policy
+        );
+        let plain = propose("http://shop.test", Some(&sources), false);
+        assert!(
+            !plain.policy.contains("upgrade-insecure-requests"),
+            "not without HTTPS: {}",
+            plain.policy
         );
     }
 }

@@ -16,7 +16,7 @@ pub fn render(data: &ReportData) -> String {
     if let Some(reason) = data.partial() {
         let _ = writeln!(
             out,
-            "> **Partial.** This {reason}. The fixes below cover what was found so far.\n"
+            "> **Partial report:** {reason}. The fixes below cover what was found so far.\n"
         );
     }
     out.push_str(
@@ -141,20 +141,22 @@ fn section(out: &mut String, fix: &Fix, scan_id: &str) {
     if fix.kev {
         out.push_str("- **Known exploited:** listed in CISA's KEV catalog; fix it first.\n");
     }
-    match (&fix.stack_seen, fix.guessed) {
+    let variants = fix.steps.iter().any(|s| s.variant);
+    match (&fix.stack_seen, fix.guessed && variants) {
         (Some(seen), false) => {
             let _ = writeln!(out, "- **Stack seen:** {}", one_line(seen));
         }
         (Some(seen), true) => {
             let _ = writeln!(
                 out,
-                "- **Stack seen:** {} (none of it serves this change, so the variants below are the likeliest servers)",
+                "- **Stack seen:** {} (none of it makes this change, so the variants below are the likeliest ones)",
                 one_line(seen)
             );
         }
-        (None, _) => out.push_str(
-            "- **Stack seen:** not identified; the variants below are for the likeliest servers\n",
+        (None, true) => out.push_str(
+            "- **Stack seen:** not identified; the variants below are the likeliest ones\n",
         ),
+        (None, false) => out.push_str("- **Stack seen:** not identified\n"),
     }
     out.push_str("\n### How to fix\n\n");
     let mut n = 0;

@@ -94,11 +94,9 @@ fn a_partial_scan_gets_a_banner_and_no_findings_still_renders() {
     data.scan.targets[0].risk_grade = None;
     data.scan.targets[0].security_score = None;
     let html = render(&data);
-    assert!(
-        html.contains(
-            "<strong>Partial report.</strong> The scan was cancelled after 3 of 10 checks."
-        )
-    );
+    assert!(html.contains(
+        "<strong>Partial report.</strong> The scan was cancelled (3 of 10 checks done)."
+    ));
     assert!(html.contains("No open findings."));
     assert!(html.contains("class=\"badge grade-none\""));
 }

@@ -62,7 +62,6 @@ fn header(l: &mut Layout, data: &ReportData) {
     l.text(&meta, SMALL, 0.0, 2);
     if let Some(reason) = data.partial() {
         l.gap(4.0);
-        let reason = reason.strip_prefix("partial: ").unwrap_or(&reason);
         l.text(&format!("Partial report: {reason}."), ALERT, 0.0, 4);
         l.text(
             "Findings and grades cover only the checks that finished.",

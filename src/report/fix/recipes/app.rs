@@ -75,6 +75,16 @@ pub(super) fn cookies(ctx: &Ctx) -> Recipe {
         &[Stack::Express, Stack::Django, Stack::Php],
         &hints,
     );
+    // Browsers drop Secure cookies on plain HTTP, so on a site without HTTPS the snippets leave Secure out until it
+    // moves to HTTPS (the finding for that is separate).
+    let secure = ctx.https;
+    let on = |flag: &str| {
+        if secure {
+            flag.to_string()
+        } else {
+            String::new()
+        }
+    };
     let wanted: Vec<String> = lacking
         .iter()
         .map(|(name, flags)| format!("Set-Cookie: {name}=...; Path=/; {}", flags.join("; ")))
@@ -89,28 +99,38 @@ pub(super) fn cookies(ctx: &Ctx) -> Recipe {
     for s in stacks {
         let step = match s {
             Stack::Php | Stack::WordPress => Step::text("PHP", "For the session cookie in php.ini (restart PHP-FPM or Apache); for cookies the code sets, the options array of setcookie().")
-                .with("ini", "php.ini", "session.cookie_secure = 1\nsession.cookie_httponly = 1\nsession.cookie_samesite = \"Lax\"")
-                .with("php", "where the code sets a cookie", "setcookie($name, $value, [\n    'path' => '/',\n    'secure' => true,\n    'httponly' => true,\n    'samesite' => 'Lax',\n]);"),
+                .with("ini", "php.ini", format!("{}session.cookie_httponly = 1\nsession.cookie_samesite = \"Lax\"", on("session.cookie_secure = 1\n")))
+                .with("php", "the code that sets a cookie", format!("setcookie($name, $value, [\n    'path' => '/',\n{}    'httponly' => true,\n    'samesite' => 'Lax',\n]);", on("    'secure' => true,\n"))),
             Stack::Laravel => Step::text("Laravel", "config/session.php reads these from .env.")
-                .with("ini", ".env", "SESSION_SECURE_COOKIE=true\nSESSION_HTTP_ONLY=true\nSESSION_SAME_SITE=lax"),
+                .with("ini", ".env", format!("{}SESSION_HTTP_ONLY=true\nSESSION_SAME_SITE=lax", on("SESSION_SECURE_COOKIE=true\n"))),
             Stack::Django => Step::text("Django", "Session and CSRF cookies.")
-                .with("python", "settings.py", "SESSION_COOKIE_SECURE = True\nSESSION_COOKIE_HTTPONLY = True\nSESSION_COOKIE_SAMESITE = \"Lax\"\nCSRF_COOKIE_SECURE = True"),
+                .with("python", "settings.py", format!("{}SESSION_COOKIE_HTTPONLY = True\nSESSION_COOKIE_SAMESITE = \"Lax\"{}", on("SESSION_COOKIE_SECURE = True\n"), on("\nCSRF_COOKIE_SECURE = True"))),
             Stack::Rails => Step::text("Rails", "The session cookie.")
-                .with("ruby", "config/initializers/session_store.rb", "Rails.application.config.session_store :cookie_store,\n  key: \"_app_session\", secure: true, httponly: true, same_site: :lax"),
+                .with("ruby", "config/initializers/session_store.rb", format!("Rails.application.config.session_store :cookie_store,\n  key: \"_app_session\", {}httponly: true, same_site: :lax", on("secure: true, "))),
             Stack::Express => Step::text("Express", "express-session, and every res.cookie call.")
-                .with("js", "where the app sets up sessions and cookies", "app.set(\"trust proxy\", 1); // behind a TLS-terminating proxy\napp.use(session({ /* ... */ cookie: { secure: true, httpOnly: true, sameSite: \"lax\" } }));\nres.cookie(name, value, { secure: true, httpOnly: true, sameSite: \"lax\" });"),
+                .with("js", "the code that sets up sessions and cookies", format!("app.set(\"trust proxy\", 1); // behind a TLS-terminating proxy\napp.use(session({{ /* ... */ cookie: {{ {s}httpOnly: true, sameSite: \"lax\" }} }}));\nres.cookie(name, value, {{ {s}httpOnly: true, sameSite: \"lax\" }});", s = on("secure: true, "))),
             Stack::NextJs => Step::text("Next.js", "In route handlers and server actions.")
-                .with("js", "where the cookie is set", "cookies().set(name, value, { secure: true, httpOnly: true, sameSite: \"lax\", path: \"/\" });"),
+                .with("js", "the route handler or server action that sets the cookie", format!("cookies().set(name, value, {{ {}httpOnly: true, sameSite: \"lax\", path: \"/\" }});", on("secure: true, "))),
             Stack::AspNet => Step::text("ASP.NET", "Every cookie the application sets.")
-                .with("xml", "web.config, inside <system.web>", "<httpCookies requireSSL=\"true\" httpOnlyCookies=\"true\" sameSite=\"Lax\" />"),
+                .with("xml", "web.config, inside <system.web>", format!("<httpCookies requireSSL=\"{secure}\" httpOnlyCookies=\"true\" sameSite=\"Lax\" />")),
             Stack::Nginx => Step::text("nginx", "For cookies set by an application behind nginx 1.19.3 or later (proxy_pass).")
-                .with("nginx", "in each location { } with proxy_pass", "proxy_cookie_flags ~ secure httponly samesite=lax;"),
+                .with("nginx", "in each location { } with proxy_pass", format!("proxy_cookie_flags ~ {}httponly samesite=lax;", on("secure "))),
             _ => continue,
         };
         if !titles.contains(&step.title) {
             titles.push(step.title.clone());
             steps.push(step.alt());
         }
+    }
+    if !secure {
+        steps.insert(
+            1,
+            Step::text(
+                "Plain HTTP",
+                "The site has no HTTPS, so these snippets leave out Secure (browsers would drop the cookies); add it \
+                 when the site moves to HTTPS.",
+            ),
+        );
     }
     Recipe {
         title: format!("Set Secure, HttpOnly and SameSite on the cookies of {}", ctx.host),
@@ -136,6 +156,24 @@ fn banner_product(evidence: &str) -> String {
         .next()
         .unwrap_or_default()
         .to_string()
+}
+
+/// `Product version` from a banner's evidence, when it names a version (`Apache/2.4.49` -> `Apache 2.4.49`).
+fn banner_version(evidence: &str) -> Option<String> {
+    let product = banner_product(evidence);
+    let after = evidence
+        .split_once(&format!("{product}/"))
+        .map(|(_, v)| v)
+        .or_else(|| evidence.split_once(&format!("{product} ")).map(|(_, v)| v))?;
+    let version: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect();
+    version
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit())
+        .then(|| format!("{product} {version}"))
 }
 
 pub(super) fn banners(ctx: &Ctx, check: &str) -> Recipe {
@@ -178,8 +216,8 @@ pub(super) fn banners(ctx: &Ctx, check: &str) -> Recipe {
             ),
             ("disclosure.aspnet-version", _) => Step::text("ASP.NET: version headers", "X-AspNet-Version comes from httpRuntime; X-AspNetMvc-Version from MVC (set `MvcHandler.DisableMvcResponseHeader = true;` in Application_Start).")
                 .with("xml", "web.config, inside <system.web>", "<httpRuntime enableVersionHeader=\"false\" />"),
-            ("disclosure.generator-version", Some(Stack::WordPress)) => Step::text("WordPress: generator tag", "In the theme's functions.php or a must-use plugin.")
-                .with("php", "functions.php or wp-content/mu-plugins/no-generator.php", "<?php\nremove_action('wp_head', 'wp_generator');\nadd_filter('the_generator', '__return_empty_string');"),
+            ("disclosure.generator-version", Some(Stack::WordPress)) => Step::text("WordPress: generator tag", "As a must-use plugin, which no theme change can drop.")
+                .with("php", "a new file wp-content/mu-plugins/no-generator.php (in the theme's functions.php, leave out the first line)", "<?php\nremove_action('wp_head', 'wp_generator');\nadd_filter('the_generator', '__return_empty_string');"),
             ("disclosure.generator-version", _) => Step::text(
                 format!("{product}: generator tag"),
                 format!("Remove the <meta name=\"generator\"> tag from the page template, or turn it off in {product}'s settings."),
@@ -189,6 +227,26 @@ pub(super) fn banners(ctx: &Ctx, check: &str) -> Recipe {
         steps.push(step);
     }
     let host = &ctx.host;
+    // Hiding a version is defence in depth; running an old one is the problem.
+    let versions: Vec<String> = ctx
+        .findings
+        .iter()
+        .filter_map(|f| f.evidence.as_deref())
+        .filter_map(banner_version)
+        .collect();
+    if !versions.is_empty() {
+        steps.insert(
+            0,
+            Step::text(
+                "Upgrade first",
+                format!(
+                    "Hiding the version does not remove its vulnerabilities. Check that {} is the newest release of \
+                     a supported branch and upgrade if not; then hide the version.",
+                    crate::report::one_line(&versions.join(", "))
+                ),
+            ),
+        );
+    }
     let (title, verify) = match check {
         "disclosure.server-version" => (
             format!("Stop announcing the web server's version on {host}"),
@@ -305,7 +363,11 @@ pub(super) fn sri(ctx: &Ctx) -> Recipe {
             .to_string(),
         guessed: false,
         steps: vec![
-            Step::text("Hash each file", "Compute the SHA-384 hash of the exact version you use.")
+            Step::text(
+                "Hash each file",
+                "Compute the SHA-384 hash of the exact version you use (if it is an old release, upgrade first: a \
+                 pinned hash keeps a vulnerable version as surely as a safe one).",
+            )
                 .with("sh", "your terminal", hash.join("\n")),
             Step::text(
                 "Add integrity",
@@ -368,7 +430,7 @@ pub(super) fn error_pages(ctx: &Ctx) -> Recipe {
         .filter_map(|s| {
             Some(match s {
                 Stack::Django => Step::text("Django", "Never run production with DEBUG on; list the host names it serves.")
-                    .with("python", "settings.py (production)", format!("DEBUG = False\nALLOWED_HOSTS = [{}]", quote::json(&ctx.host))),
+                    .with("python", "settings.py (production)", format!("DEBUG = False\nALLOWED_HOSTS = [{}]", quote::json(&ctx.name))),
                 Stack::Laravel => Step::text("Laravel", "Then clear the config cache: php artisan config:cache.")
                     .with("ini", ".env", "APP_ENV=production\nAPP_DEBUG=false"),
                 Stack::Rails => Step::text("Rails", "Production shows the generic error pages.")
@@ -432,6 +494,16 @@ pub(super) fn cors(ctx: &Ctx) -> Recipe {
                     .with("python", "settings.py", format!("CORS_ALLOWED_ORIGINS = [{}]\nCORS_ALLOW_CREDENTIALS = True", quote::json(own))),
                 Stack::Rails => Step::text("Rails", "rack-cors with an allow list.")
                     .with("ruby", "config/initializers/cors.rb", format!("Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins {}\n    resource \"*\", headers: :any, methods: [:get, :post], credentials: true\n  end\nend", quote::json(own))),
+                Stack::Apache => Step::text("Apache httpd", "mod_headers: drop what the application sends, answer only listed origins.")
+                    .with("apache", format!("in the <VirtualHost *:443> of {}, or .htaccess", ctx.name), format!(
+                        "SetEnvIf Origin \"^{}$\" CORS_ORIGIN=$0\nHeader unset Access-Control-Allow-Origin\nHeader unset Access-Control-Allow-Credentials\nHeader always set Access-Control-Allow-Origin \"%{{CORS_ORIGIN}}e\" env=CORS_ORIGIN\nHeader always set Access-Control-Allow-Credentials \"true\" env=CORS_ORIGIN\nHeader always merge Vary Origin",
+                        regex::escape(own)
+                    )),
+                Stack::Php | Stack::WordPress => Step::text("PHP", "Replace the code that echoes the Origin header with a fixed list.")
+                    .with("php", "where the CORS headers are sent", format!(
+                        "$allowed = [{}];\n$origin = $_SERVER['HTTP_ORIGIN'] ?? '';\nif (in_array($origin, $allowed, true)) {{\n    header('Access-Control-Allow-Origin: ' . $origin);\n    header('Access-Control-Allow-Credentials: true');\n}}\nheader('Vary: Origin', false);",
+                        quote::php(own)
+                    )),
                 Stack::Laravel => Step::text("Laravel", "List the origins; never `*` with credentials.")
                     .with("php", "config/cors.php", format!("'allowed_origins' => [{}],\n'supports_credentials' => true,", quote::php(own))),
                 _ => return None,
@@ -468,7 +540,7 @@ pub(super) fn trace(ctx: &Ctx) -> Recipe {
         .map(|s| match s {
             Stack::Apache => Step::text("Apache httpd", "Server configuration (not .htaccess).").with("apache", "the main server configuration", "TraceEnable Off"),
             Stack::Nginx => Step::text("nginx", "nginx refuses TRACE itself; this stops it reaching an application behind it.")
-                .with("nginx", format!("in the server {{ }} block that serves https://{}", ctx.host), "# palisade: place=server-https\nif ($request_method = TRACE) {\n    return 405;\n}"),
+                .with("nginx", format!("in the server {{ }} block that serves {}", ctx.origin), "# palisade: place=server-https\nif ($request_method = TRACE) {\n    return 405;\n}"),
             Stack::Iis => Step::text("IIS", "Request filtering.").with("xml", "web.config, inside <system.webServer>", "<security>\n  <requestFiltering>\n    <verbs>\n      <add verb=\"TRACE\" allowed=\"false\" />\n    </verbs>\n  </requestFiltering>\n</security>"),
             Stack::Caddy => Step::text("Caddy", "In the site block.").with("caddy", "the Caddyfile", "@trace method TRACE\nrespond @trace 405"),
             _ => Step::text("Express", "Before your routes.").with("js", "the file that creates the app", "app.use((req, res, next) => (req.method === \"TRACE\" ? res.sendStatus(405) : next()));"),
@@ -508,7 +580,7 @@ pub(super) fn security_txt(ctx: &Ctx) -> Recipe {
             "/.well-known/security.txt",
             format!(
                 "Contact: mailto:security@{host}\nExpires: {expires}\nPreferred-Languages: en\nCanonical: {origin}/.well-known/security.txt",
-                host = ctx.host,
+                host = ctx.name,
                 origin = ctx.origin
             ),
         )],

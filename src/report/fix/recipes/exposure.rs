@@ -29,6 +29,7 @@ const FALLBACK: &[Stack] = &[Stack::Nginx, Stack::Apache, Stack::Caddy];
 
 pub(super) fn recipe(ctx: &Ctx, check: &str) -> Recipe {
     let host = &ctx.host;
+    let origin = &ctx.origin;
     let paths = ctx.paths();
     let shown = paths.join(", ");
     let mut steps = Vec::new();
@@ -171,7 +172,7 @@ pub(super) fn recipe(ctx: &Ctx, check: &str) -> Recipe {
     steps.extend(
         stacks
             .into_iter()
-            .filter_map(|s| variant(s, host, &block))
+            .filter_map(|s| variant(s, host, origin, &block))
             .map(Step::alt),
     );
     let verify = paths
@@ -194,8 +195,8 @@ pub(super) fn recipe(ctx: &Ctx, check: &str) -> Recipe {
 }
 
 /// The block written for one stack.
-fn variant(stack: Stack, host: &str, block: &Block) -> Option<Step> {
-    let place_nginx = format!("in the server {{ }} block that serves https://{host}");
+fn variant(stack: Stack, host: &str, origin: &str, block: &Block) -> Option<Step> {
+    let place_nginx = format!("in the server {{ }} block that serves {origin}");
     Some(match (stack, block) {
         (Stack::Nginx, Block::DotPaths) => Step::text("nginx", "Answer 404 for dot paths except /.well-known/.")
             .with("nginx", place_nginx, "# palisade: place=server-https\nlocation ~ /\\.(?!well-known/) {\n    return 404;\n}"),

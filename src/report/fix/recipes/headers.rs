@@ -29,7 +29,7 @@ pub(super) fn wanted(ctx: &Ctx) -> (Vec<(&'static str, String)>, Vec<String>) {
     let mut headers = Vec::new();
     let mut caveats = Vec::new();
     if has("headers.csp-") {
-        let p = csp::propose(&ctx.origin, ctx.sources());
+        let p = csp::propose(&ctx.https_origin, ctx.sources(), ctx.https);
         headers.push(("Content-Security-Policy", p.policy));
         caveats = p.caveats;
     }
@@ -106,6 +106,7 @@ pub(super) fn recipe(ctx: &Ctx) -> Recipe {
 
 fn step(stack: Stack, ctx: &Ctx, headers: &[(&'static str, String)]) -> Step {
     let host = &ctx.host;
+    let origin = &ctx.origin;
     let lines = |f: &dyn Fn(&str, &str) -> String| -> String {
         headers
             .iter()
@@ -121,7 +122,7 @@ fn step(stack: Stack, ctx: &Ctx, headers: &[(&'static str, String)]) -> Step {
         )
         .with(
             "nginx",
-            format!("in the server {{ }} block that serves https://{host}"),
+            format!("in the server {{ }} block that serves {origin}"),
             format!(
                 "# palisade: place=server-https\n{}",
                 lines(&|n, v| format!("add_header {n} {} always;", quote::nginx(v)))
@@ -214,11 +215,11 @@ fn step(stack: Stack, ctx: &Ctx, headers: &[(&'static str, String)]) -> Step {
         ),
         Stack::WordPress => Step::text(
             "WordPress",
-            "In the theme's functions.php or a must-use plugin (wp-content/mu-plugins/security-headers.php).",
+            "As a must-use plugin, which no theme change can drop.",
         )
         .with(
             "php",
-            "functions.php or wp-content/mu-plugins/security-headers.php",
+            "a new file wp-content/mu-plugins/security-headers.php (in the theme's functions.php, leave out the first line)",
             format!(
                 "<?php\nadd_action('send_headers', function () {{\n{}\n}});",
                 lines(&|n, v| format!("    header({});", quote::php(&format!("{n}: {v}"))))

@@ -9,6 +9,7 @@ use super::stack::Seen;
 use super::{Cause, Fix, Stack, Step};
 use crate::engine::redaction;
 use crate::model::{ContentSources, Finding, ScanTarget, Severity};
+
 use crate::report::ReportData;
 
 /// Most variants a fix offers.
@@ -23,10 +24,16 @@ pub(super) struct Ctx<'a> {
     pub findings: &'a [&'a Finding],
     pub target: Option<&'a ScanTarget>,
     pub seen: Seen,
-    /// `https://host[:port]` of the target.
+    /// The origin the scan reached the target at: `https://host[:port]` (or `http://...` for a plain-HTTP target).
     pub origin: String,
-    /// The target's host name.
+    /// Where the site should be served over HTTPS: the origin, or `https://name` for a plain-HTTP target.
+    pub https_origin: String,
+    /// True when the target is served over HTTPS.
+    pub https: bool,
+    /// The target as people name it: the host, with the port when it is not the scheme's default.
     pub host: String,
+    /// The bare host name (for certificates, DNS names, e-mail addresses).
+    pub name: String,
     /// The target's port for HTTPS.
     pub port: u16,
     /// When the scan ran (RFC 3339).
@@ -75,9 +82,9 @@ impl Ctx<'_> {
         self.findings.iter().any(|f| f.check_id.starts_with(prefix))
     }
 
-    /// `host:port` for openssl and the like.
+    /// `name:port` of the HTTPS server, for openssl and the like.
     pub fn authority(&self) -> String {
-        format!("{}:{}", self.host, self.port)
+        format!("{}:{}", self.name, self.port)
     }
 }
 
@@ -95,20 +102,30 @@ pub(super) struct Recipe {
 /// The fix for one cause.
 pub(super) fn fix(cause: Cause, findings: &[&Finding], data: &ReportData) -> Fix {
     let target = findings.first().and_then(|f| data.target_of(f));
-    let (origin, host, port) = target.map_or_else(
+    let url = target.map_or_else(
         || {
-            let host = crate::report::line::host_of(&findings[0].location);
-            (format!("https://{host}"), host, 443)
+            format!(
+                "https://{}/",
+                crate::report::line::host_of(&findings[0].location)
+            )
         },
-        origin_of,
+        |t| t.url.clone(),
     );
+    let at = Origin::of(&url);
     let ctx = Ctx {
         findings,
         target,
         seen: Seen::of(target.and_then(|t| t.site.as_ref())),
-        origin,
-        host,
-        port,
+        https_origin: if at.https {
+            at.origin.clone()
+        } else {
+            format!("https://{}", at.name)
+        },
+        origin: at.origin,
+        https: at.https,
+        host: at.label,
+        name: at.name,
+        port: at.port,
         scan_date: &data.scan.created_at,
     };
     let recipe = match &cause {
@@ -189,26 +206,37 @@ pub(super) fn fix(cause: Cause, findings: &[&Finding], data: &ReportData) -> Fix
     }
 }
 
-/// `https://host[:port]`, the host and the HTTPS port of a target.
-fn origin_of(t: &ScanTarget) -> (String, String, u16) {
-    match url::Url::parse(&t.url) {
-        Ok(u) if u.host_str().is_some() => {
-            let host = u.host_str().unwrap_or_default().to_string();
-            let port = if u.scheme() == "https" {
-                u.port().unwrap_or(443)
-            } else {
-                443
-            };
-            let origin = if port == 443 {
-                format!("https://{host}")
-            } else {
-                format!("https://{host}:{port}")
-            };
-            (origin, host, port)
-        }
-        _ => {
-            let host = ReportData::target_name(t).to_string();
-            (format!("https://{host}"), host, 443)
+/// Where a target URL points.
+struct Origin {
+    /// `scheme://host[:port]`.
+    origin: String,
+    https: bool,
+    /// Host, with the port when not the default.
+    label: String,
+    name: String,
+    /// The HTTPS port (443 for a plain-HTTP target).
+    port: u16,
+}
+
+impl Origin {
+    fn of(url: &str) -> Origin {
+        let parsed = url::Url::parse(url).ok();
+        let name = parsed
+            .as_ref()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| url.to_string());
+        let https = parsed.as_ref().is_none_or(|u| u.scheme() == "https");
+        let explicit = parsed.as_ref().and_then(url::Url::port);
+        let label = match explicit {
+            Some(p) => format!("{name}:{p}"),
+            None => name.clone(),
+        };
+        Origin {
+            origin: format!("{}://{label}", if https { "https" } else { "http" }),
+            https,
+            label,
+            port: if https { explicit.unwrap_or(443) } else { 443 },
+            name,
         }
     }
 }

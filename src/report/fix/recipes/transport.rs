@@ -17,7 +17,17 @@ const SERVERS: &[Stack] = &[Stack::Nginx, Stack::Apache, Stack::Caddy];
 
 pub(super) fn https(ctx: &Ctx) -> Recipe {
     let host = &ctx.host;
-    let origin = &ctx.origin;
+    let name = &ctx.name;
+    let origin = &ctx.https_origin;
+    let plain: Vec<&str> = ctx
+        .findings
+        .iter()
+        .filter_map(|f| f.location.split(' ').next())
+        .filter(|l| l.starts_with("http://"))
+        .collect();
+    let plain = plain
+        .first()
+        .map_or_else(|| format!("http://{name}/"), |u| u.to_string());
     let (stacks, guessed) = ctx.pick(REDIRECT_ABLE, SERVERS);
     let mut steps = Vec::new();
     if ctx.has("tls.no-https") {
@@ -38,12 +48,12 @@ pub(super) fn https(ctx: &Ctx) -> Recipe {
             )
             .with(
                 "nginx",
-                format!("in the server {{ }} block that listens on port 80 for {host}"),
+                format!("in the server {{ }} block that listens on port 80 for {name}"),
                 format!("# palisade: place=server-http\nreturn 301 {target};"),
             ),
             Stack::Apache => Step::text("Apache httpd", "In the plain-HTTP virtual host (mod_alias).").with(
                 "apache",
-                format!("in the <VirtualHost *:80> of {host}"),
+                format!("in the <VirtualHost *:80> of {name}"),
                 format!("Redirect permanent / {origin}/"),
             ),
             Stack::Caddy => Step::text(
@@ -51,7 +61,7 @@ pub(super) fn https(ctx: &Ctx) -> Recipe {
                 "Caddy redirects HTTP to HTTPS by itself when the site address is the host name: drop `http://` \
                  from the address and any `auto_https off`.",
             )
-            .with("caddy", "the Caddyfile", format!("{host} {{\n\t# your directives\n}}")),
+            .with("caddy", "the Caddyfile", format!("{name} {{\n\t# your directives\n}}")),
             Stack::Iis => Step::text("IIS", "Needs the URL Rewrite module.").with(
                 "xml",
                 "web.config, inside <system.webServer>",
@@ -101,7 +111,7 @@ pub(super) fn https(ctx: &Ctx) -> Recipe {
         guessed,
         steps,
         verify: vec![format!(
-            "curl -sI http://{host}/ | grep -iE '^(HTTP|location)'   # expect 301 and Location: {origin}/"
+            "curl -sI {plain} | grep -iE '^(HTTP|location)'   # expect 301 and Location: {origin}/"
         )],
         references: vec![
             "https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/Redirections".to_string(),
@@ -111,6 +121,7 @@ pub(super) fn https(ctx: &Ctx) -> Recipe {
 
 pub(super) fn certificate(ctx: &Ctx) -> Recipe {
     let host = &ctx.host;
+    let name = &ctx.name;
     let weak = ctx.has("tls.cert-weak-key") || ctx.has("tls.cert-sha1");
     let key = if weak { " --key-type ecdsa" } else { "" };
     let able = [
@@ -130,18 +141,18 @@ pub(super) fn certificate(ctx: &Ctx) -> Recipe {
                 "nginx",
                 "Let's Encrypt through certbot installs the certificate into the server block and renews it.",
             )
-            .with("sh", "on the server", format!("sudo certbot --nginx -d {host}{key}")),
+            .with("sh", "on the server", format!("sudo certbot --nginx -d {name}{key}")),
             Stack::Apache => Step::text(
                 "Apache httpd",
                 "Let's Encrypt through certbot installs the certificate into the virtual host and renews it.",
             )
-            .with("sh", "on the server", format!("sudo certbot --apache -d {host}{key}")),
+            .with("sh", "on the server", format!("sudo certbot --apache -d {name}{key}")),
             Stack::Caddy => Step::text(
                 "Caddy",
                 "Caddy gets and renews a public certificate by itself when the site address is the host name; \
                  remove `tls internal` or a manual `tls` line with an old certificate.",
             )
-            .with("caddy", "the Caddyfile", format!("{host} {{\n\t# no tls line needed\n}}")),
+            .with("caddy", "the Caddyfile", format!("{name} {{\n\t# no tls line needed\n}}")),
             Stack::Iis => Step::text(
                 "IIS",
                 "Use win-acme (wacs.exe) to get a Let's Encrypt certificate, bind it to the site on port 443 and \
@@ -167,7 +178,7 @@ pub(super) fn certificate(ctx: &Ctx) -> Recipe {
         guessed,
         steps,
         verify: vec![format!(
-            "openssl s_client -connect {} -servername {host} -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -dates -ext subjectAltName",
+            "openssl s_client -connect {} -servername {name} -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -dates -ext subjectAltName",
             ctx.authority()
         )],
         references: vec!["https://letsencrypt.org/getting-started/".to_string()],

@@ -25,7 +25,7 @@ rule!(
     Some(538),
     "Environment (.env) file is served",
     "The .env file holds the application's configuration, usually database passwords, API keys and signing secrets. Anyone can download it.",
-    "Keep .env outside the web root (serve from a public/ subdirectory), or deny dotfiles: nginx `location ~ /\\. { deny all; }`, Apache `<FilesMatch \"^\\.\"> Require all denied </FilesMatch>`. Rotate every secret the file held: it must be treated as leaked.",
+    "Keep .env outside the web root (serve from a public/ subdirectory), or deny dot paths except /.well-known/ (Let's Encrypt and security.txt live there): nginx `location ~ /\\.(?!well-known/) { return 404; }`, Apache `RedirectMatch 404 \"/\\.(?!well-known/)\"`. Rotate every secret the file held: it must be treated as leaked.",
     [
         WSTG_BACKUPS,
         "https://cwe.mitre.org/data/definitions/538.html"
@@ -39,7 +39,7 @@ rule!(
     Some(538),
     "Credentials file is served",
     "A file holding credentials (.htpasswd hashes, .git-credentials, an .npmrc auth token) can be downloaded; the hashes can be cracked offline and tokens used directly.",
-    "Remove the file from the web root or deny dotfiles at the server (nginx `location ~ /\\. { deny all; }`), then rotate the credentials it held.",
+    "Remove the file from the web root or deny dot paths at the server except /.well-known/ (nginx `location ~ /\\.(?!well-known/) { return 404; }`), then rotate the credentials it held.",
     [
         WSTG_BACKUPS,
         "https://cwe.mitre.org/data/definitions/538.html"
@@ -153,7 +153,7 @@ rule!(
     Some(538),
     "AI coding-agent instructions or configuration are served",
     "Files written for coding agents (CLAUDE.md, AGENTS.md, .cursorrules, copilot-instructions.md, .mcp.json...) describe the project's internals: architecture, internal hosts, deploy steps, sometimes tokens. Being served also shows the repository root is the web root. An instruction file that says nothing worth hiding is low; one naming internal hosts, addresses, server paths or deploy commands is medium; credentials make any of them high or critical.",
-    "Do not deploy the repository root: serve only the build output or a public/ directory, or deny these files at the server (nginx `location ~ /(\\.|CLAUDE\\.md|AGENTS\\.md|GEMINI\\.md) { deny all; }`). Rotate any token found in them.",
+    "Do not deploy the repository root: serve only the build output or a public/ directory, or deny these files at the server (nginx `location ~ ^/(CLAUDE|AGENTS|GEMINI)\\.md$ { return 404; }`, and `location ~ /\\.(?!well-known/) { return 404; }` for dot files). Rotate any token found in them.",
     [
         "https://docs.claude.com/en/docs/claude-code/memory",
         "https://cwe.mitre.org/data/definitions/538.html"
