@@ -437,6 +437,33 @@ async fn the_fix_file_has_yaml_front_matter_and_one_fix_per_root_cause_covering_
     for secret in ["lab-not-a-real-password", "lab-session-secret-0000000000"] {
         assert!(!md.contains(secret), "{secret} is printed in the fix file");
     }
+    // CORS for the stack seen (Apache with PHP), not the likeliest others.
+    let cors = data
+        .findings
+        .iter()
+        .find(|f| f.check_id == "api.cors-reflects-origin")
+        .unwrap();
+    let cors_fix = file.fix_of(&cors.fingerprint).unwrap();
+    let langs: Vec<&str> = cors_fix
+        .snippets
+        .iter()
+        .map(|(l, _)| l.as_str())
+        .filter(|l| *l != "sh" && *l != "text")
+        .collect();
+    assert_eq!(langs, ["apache", "php"], "{}", cors_fix.body);
+    // The server banner fix says to upgrade before hiding the version.
+    let banner = data
+        .findings
+        .iter()
+        .find(|f| f.check_id == "disclosure.server-version")
+        .unwrap();
+    let banner_fix = file.fix_of(&banner.fingerprint).unwrap();
+    assert!(
+        banner_fix.body.contains("**1. Upgrade first.**")
+            && banner_fix.body.contains("Apache 2.4.49"),
+        "{}",
+        banner_fix.body
+    );
     // The hardened host has nothing to fix.
     let hardened = data
         .scan

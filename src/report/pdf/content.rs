@@ -323,21 +323,35 @@ fn one_fix(l: &mut Layout, fix: &Fix) {
                 names.join(", ")
             );
             l.text(&text, BODY, 8.0, 3);
+            for variant in &fix.steps[i..i + run] {
+                l.text(
+                    &format!("{}: {}", variant.title, variant.text),
+                    BODY,
+                    16.0,
+                    4,
+                );
+                snippets(l, variant);
+            }
         } else {
             l.text(&format!("{n}. {}. {}", step.title, step.text), BODY, 8.0, 5);
-            for s in &step.snippets {
-                let lines = l.code(&s.code, CODE, WIDTH - 30.0, 14, 2);
-                l.gap(1.0);
-                l.shaded(&lines, CODE, 18.0);
-                l.gap(2.0);
-            }
+            snippets(l, step);
         }
         i += run;
     }
     if !fix.verify.is_empty() {
         l.text("Verify:", SMALL, 8.0, 1);
-        let lines = l.code(&fix.verify.join("\n"), CODE, WIDTH - 30.0, 4, 2);
+        let lines = l.code(&fix.verify.join("\n"), CODE, WIDTH - 30.0, 8, 4);
         l.shaded(&lines, CODE, 18.0);
+    }
+}
+
+/// A step's snippets, shaded, at most 14 source lines each.
+fn snippets(l: &mut Layout, step: &crate::report::fix::Step) {
+    for s in &step.snippets {
+        let lines = l.code(&s.code, CODE, WIDTH - 30.0, 14, 2);
+        l.gap(1.0);
+        l.shaded(&lines, CODE, 18.0);
+        l.gap(2.0);
     }
 }
 

@@ -476,9 +476,12 @@ pub(super) fn cors(ctx: &Ctx) -> Recipe {
     let able = [
         Stack::Express,
         Stack::Nginx,
+        Stack::Apache,
         Stack::Django,
         Stack::Rails,
         Stack::Laravel,
+        Stack::Php,
+        Stack::WordPress,
     ];
     let (stacks, guessed) = ctx.pick(&able, &[Stack::Express, Stack::Nginx, Stack::Django]);
     let steps = stacks
@@ -511,6 +514,7 @@ pub(super) fn cors(ctx: &Ctx) -> Recipe {
         })
         .map(|s| s.alt())
         .collect();
+    let steps = super::unique(steps);
     Recipe {
         title: format!("Allow only your own origins in CORS on {}", ctx.host),
         why: "Echoing any Origin with credentials lets every website read your users' data from this API in their \

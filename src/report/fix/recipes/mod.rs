@@ -88,6 +88,17 @@ impl Ctx<'_> {
     }
 }
 
+/// Steps without repeats: two seen stacks can share one variant (PHP under WordPress).
+pub(super) fn unique(steps: Vec<Step>) -> Vec<Step> {
+    let mut out: Vec<Step> = Vec::new();
+    for s in steps {
+        if !out.iter().any(|o| o.title == s.title) {
+            out.push(s);
+        }
+    }
+    out
+}
+
 /// A recipe's part of a fix.
 pub(super) struct Recipe {
     pub title: String,
