@@ -2,7 +2,7 @@
 //! finding first), each with its severity, title, check, location, status, evidence, remediation and the fix that
 //! resolves it.
 
-use super::{escape, line, plural};
+use super::{escape, line, plural, prose};
 use crate::model::{Finding, Module};
 use crate::report::ReportData;
 use crate::report::fix::Plan;
@@ -102,7 +102,7 @@ fn finding(out: &mut String, f: &Finding, fix: Option<usize>) {
     }
     out.push_str("</dl>\n");
     if !f.description.is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", line(&f.description));
+        let _ = writeln!(out, "<div class=\"advice\">{}</div>", prose(&f.description));
     }
     if let Some(e) = f.evidence.as_deref().filter(|e| !e.is_empty()) {
         let _ = writeln!(
@@ -112,7 +112,11 @@ fn finding(out: &mut String, f: &Finding, fix: Option<usize>) {
         );
     }
     if !f.remediation.is_empty() {
-        let _ = writeln!(out, "<p><b>Remediation:</b> {}</p>", line(&f.remediation));
+        let _ = writeln!(
+            out,
+            "<div class=\"advice\"><b>Remediation:</b> {}</div>",
+            prose(&f.remediation)
+        );
     }
     references(out, &f.references);
     out.push_str("</article>\n");

@@ -1,7 +1,7 @@
 //! The fix plan in the HTML report: one `FIX-n` per root cause, worst first, with what it resolves, where, why, the
 //! steps and their ready snippets, and the commands that verify it; the same plan as `SECURITY-FIX.md`.
 
-use super::{escape, line, plural};
+use super::{escape, line, plural, prose};
 use crate::report::ReportData;
 use crate::report::fix::{Fix, Plan, Snippet, Step};
 use std::fmt::Write;
@@ -113,7 +113,7 @@ fn steps(out: &mut String, fix: &Fix) {
 }
 
 fn step_body(out: &mut String, step: &Step) {
-    let _ = write!(out, "<b>{}.</b> {}", line(&step.title), line(&step.text));
+    let _ = write!(out, "<b>{}.</b> {}", line(&step.title), prose(&step.text));
     for s in &step.snippets {
         snippet(out, s);
     }

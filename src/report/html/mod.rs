@@ -62,6 +62,32 @@ fn line(s: &str) -> String {
     escape(&unbidi(&super::one_line(s)))
 }
 
+/// Palisade's advice (descriptions, remediation): escaped, with `code` spans and fenced blocks shown as code.
+fn prose(s: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in s.split("```").enumerate() {
+        if i % 2 == 1 {
+            // A fence's first line may name a language; the rest is the code.
+            let code = part.split_once('\n').map_or(part, |(_, rest)| rest);
+            out.push_str("<pre><code>");
+            out.push_str(&block(code.trim_end_matches('\n')));
+            out.push_str("</code></pre>");
+            continue;
+        }
+        for (j, text) in part.split('`').enumerate() {
+            let text = line(text);
+            if j % 2 == 1 {
+                out.push_str("<code>");
+                out.push_str(&text);
+                out.push_str("</code>");
+            } else {
+                out.push_str(&text);
+            }
+        }
+    }
+    out
+}
+
 /// Site text for a `<pre>` block: line breaks kept, other control characters blanked, escaped.
 fn block(s: &str) -> String {
     let clean: String = s
@@ -345,3 +371,18 @@ fn plural(n: usize) -> &'static str {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod prose_tests {
+    #[test]
+    fn advice_shows_code_spans_and_fences_as_code_and_escapes_the_rest() {
+        assert_eq!(
+            super::prose("Send `X-Frame-Options: <x>` now"),
+            "Send <code>X-Frame-Options: &lt;x&gt;</code> now"
+        );
+        assert_eq!(
+            super::prose("e.g.\n```\nContact: a@b\n```\nDone"),
+            "e.g. <pre><code>Contact: a@b</code></pre> Done"
+        );
+    }
+}
