@@ -302,6 +302,10 @@ async fn markdown_summary_lists_grades_findings_and_fixes() {
     }
     assert!(md.contains("| **CRITICAL** |"), "{md}");
     assert!(md.contains("### How to fix"), "{md}");
+    assert!(
+        md.contains("(first scan: nothing to compare with)"),
+        "no claim of fixes on a first scan: {md}"
+    );
     assert!(md.contains("--format fix"), "{md}");
 }
 

@@ -67,6 +67,20 @@ impl ReportData {
         fix::plan(self)
     }
 
+    /// "N fixed since the previous scan", or that there was none to compare with (a first scan).
+    pub fn fixed_text(&self) -> String {
+        if self
+            .scan
+            .targets
+            .iter()
+            .any(|t| t.previous_scan_id.is_some())
+        {
+            format!("{} fixed since the previous scan", self.fixed.len())
+        } else {
+            "first scan: nothing to compare with".to_string()
+        }
+    }
+
     /// The worst severity among open findings.
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()

@@ -165,14 +165,13 @@ fn header(out: &mut String, data: &ReportData) {
         .count();
     let _ = writeln!(
         out,
-        "<p class=\"summary\"><b>{} open finding{}</b> ({new} new) on {} target{}: {}. {} fixed since the previous \
-         scan.</p>\n</header>",
+        "<p class=\"summary\"><b>{} open finding{}</b> ({new} new) on {} target{}: {}. {}.</p>\n</header>",
         data.findings.len(),
         plural(data.findings.len()),
         scan.targets.len(),
         plural(scan.targets.len()),
         counts_text(&scan.counts),
-        data.fixed.len()
+        data.fixed_text()
     );
 }
 

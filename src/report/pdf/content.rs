@@ -79,8 +79,7 @@ fn header(l: &mut Layout, data: &ReportData) {
     l.gap(4.0);
     l.text(
         &format!(
-            "{} open finding{} ({new} new) on {} target{}: {} critical, {} high, {} medium, {} low, {} info. {} fixed \
-             since the previous scan.",
+            "{} open finding{} ({new} new) on {} target{}: {} critical, {} high, {} medium, {} low, {} info. {}.",
             data.findings.len(),
             plural(data.findings.len()),
             scan.targets.len(),
@@ -90,7 +89,7 @@ fn header(l: &mut Layout, data: &ReportData) {
             c.medium,
             c.low,
             c.info,
-            data.fixed.len()
+            data.fixed_text()
         ),
         BODY,
         0.0,
