@@ -3,6 +3,7 @@
 
 mod baseline;
 mod collector;
+mod keys;
 mod owner;
 mod reports;
 mod runner;
@@ -12,6 +13,7 @@ mod targets;
 mod verify;
 mod writer;
 
+pub use keys::{KEY_PREFIX, NewKey};
 pub use reports::Rendered;
 pub use scans::{ScanEvent, ScanHandle, ScanHandleParts, ScanRequest};
 pub use stats::{CategoryCounts, MAX_TREND, OrgStats, TargetPosture, TrendPoint, WORST_TARGETS};
@@ -48,6 +50,9 @@ pub enum AppError {
     /// An argument is out of range or malformed.
     #[error("{0}")]
     Invalid(String),
+    /// A configured limit was reached; the message names it and its value.
+    #[error("{0}")]
+    Limit(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -2,6 +2,7 @@
 //! (0 clean, 1 findings at or above `--fail-on`, 2 usage error, 3 scan error).
 
 mod demo;
+mod keys;
 mod manage;
 mod mcp;
 mod output;
@@ -75,6 +76,9 @@ pub enum Command {
     Checks(manage::ChecksArgs),
     /// Serve the MCP tools on stdin/stdout (for Claude Desktop, Claude Code, Cursor, Cline, VS Code)
     Mcp(mcp::McpArgs),
+    /// API keys of `palisade serve`: create (shown once), list, revoke
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
     /// Serve MCP over HTTP (Streamable HTTP at /mcp, legacy SSE at /sse) on 127.0.0.1:8477
     Serve(serve::ServeArgs),
     /// Organisation-wide numbers: findings by severity and category, mean score, worst targets, trend
@@ -309,6 +313,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Checks(args) => manage::checks(args),
         Command::Mcp(args) => mcp::run(&cli.global, args).await,
         Command::Serve(args) => serve::run(&cli.global, args).await,
+        Command::Keys(cmd) => keys::run(&cli.global, cmd).await,
         Command::Stats(args) => stats::run(&cli.global, args).await,
     }
 }

@@ -142,6 +142,7 @@ impl Layer {
                 allowed_hosts: list("PALISADE_ALLOWED_HOSTS"),
                 allowed_origins: list("PALISADE_ALLOWED_ORIGINS"),
                 api_keys: list("PALISADE_API_KEY"),
+                max_keys_per_org: num("PALISADE_MAX_KEYS_PER_ORG")?.map(|n| n as u32),
             },
         })
     }

@@ -9,6 +9,9 @@ use std::net::SocketAddr;
 /// The default address of `palisade serve`: loopback only.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8477";
 
+/// Active API keys an org may have unless configured otherwise.
+pub const DEFAULT_MAX_KEYS: u32 = 5;
+
 /// Validated server settings.
 #[derive(Clone)]
 pub struct ServerSettings {
@@ -19,6 +22,8 @@ pub struct ServerSettings {
     pub allowed_origins: Vec<String>,
     /// SHA-256 digests of the accepted bearer keys.
     pub api_key_digests: Vec<[u8; 32]>,
+    /// Most active API keys an org may have (stored keys, `palisade keys create`).
+    pub max_keys_per_org: u32,
 }
 
 impl std::fmt::Debug for ServerSettings {
@@ -28,6 +33,7 @@ impl std::fmt::Debug for ServerSettings {
             .field("allowed_hosts", &self.allowed_hosts)
             .field("allowed_origins", &self.allowed_origins)
             .field("api_keys", &self.api_key_digests.len())
+            .field("max_keys_per_org", &self.max_keys_per_org)
             .finish()
     }
 }
@@ -39,6 +45,7 @@ impl Default for ServerSettings {
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             api_key_digests: Vec::new(),
+            max_keys_per_org: DEFAULT_MAX_KEYS,
         }
     }
 }
@@ -51,6 +58,7 @@ pub struct ServerLayer {
     pub allowed_hosts: Option<Vec<String>>,
     pub allowed_origins: Option<Vec<String>>,
     pub api_keys: Option<Vec<String>>,
+    pub max_keys_per_org: Option<u32>,
 }
 
 /// The digest a key is compared by.
@@ -110,6 +118,19 @@ impl ServerSettings {
                 ));
             }
             self.api_key_digests = keys.iter().map(|k| key_digest(k)).collect();
+        }
+        if let Some(max) = layer.max_keys_per_org {
+            if !(1..=1000).contains(&max) {
+                return Err(err(
+                    origin.name(
+                        "server.max_keys_per_org",
+                        "PALISADE_MAX_KEYS_PER_ORG",
+                        "--max-keys-per-org",
+                    ),
+                    format!("{max} is out of range: give 1 to 1000"),
+                ));
+            }
+            self.max_keys_per_org = max;
         }
         Ok(())
     }

@@ -37,7 +37,9 @@ macro_rules! string_enum {
     };
 }
 
+mod key;
 mod site;
+pub use key::{ApiKey, Scope};
 pub use site::{ContentSources, SiteProfile, TechKind, Technology};
 
 string_enum!(

@@ -1,7 +1,11 @@
 //! The checks every HTTP request passes before any route: a `Host` and an `Origin` this server answers to (so a web
-//! page cannot reach it through DNS rebinding or a cross-site request), and a bearer key when one is required.
+//! page cannot reach it through DNS rebinding or a cross-site request), and a bearer key when one is required: a key
+//! from the configuration, or a stored key (`palisade keys create`) of the default org with `scans:write`, since the
+//! MCP tools start scans in the default org. Keys are required once any exists.
 
+use crate::app::{App, DEFAULT_ORG};
 use crate::config::{ServerSettings, key_digest};
+use crate::model::Scope;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -10,11 +14,13 @@ use http::{HeaderMap, StatusCode, header};
 use std::sync::Arc;
 
 /// What the guard accepts.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Guard {
     hosts: Vec<String>,
     origins: Vec<String>,
     keys: Vec<[u8; 32]>,
+    /// For stored keys; `None` in unit tests of the static checks.
+    app: Option<App>,
 }
 
 impl Guard {
@@ -29,6 +35,15 @@ impl Guard {
             hosts,
             origins: settings.allowed_origins.clone(),
             keys: settings.api_key_digests.clone(),
+            app: None,
+        }
+    }
+
+    /// The guard of `app`'s server, checking stored keys too.
+    pub fn for_app(app: &App) -> Guard {
+        Guard {
+            app: Some(app.clone()),
+            ..Guard::new(&app.config().server)
         }
     }
 
@@ -62,18 +77,76 @@ impl Guard {
         matches!(strip_port(rest), "localhost" | "127.0.0.1" | "::1")
     }
 
-    fn key_ok(&self, headers: &HeaderMap) -> bool {
-        if self.keys.is_empty() {
-            return true;
-        }
-        let given = headers
+    fn bearer(headers: &HeaderMap) -> Option<&str> {
+        headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| {
                 v.strip_prefix("Bearer ")
                     .or_else(|| v.strip_prefix("bearer "))
-            });
-        given.is_some_and(|k| self.keys.contains(&key_digest(k)))
+            })
+    }
+
+    /// True when a configured key is given, or none is configured.
+    fn key_ok(&self, headers: &HeaderMap) -> bool {
+        if self.keys.is_empty() {
+            return true;
+        }
+        Self::bearer(headers).is_some_and(|k| self.keys.contains(&key_digest(k)))
+    }
+
+    /// Whether the request may pass: `Ok`, or the refusal to answer with.
+    async fn key_verdict(&self, headers: &HeaderMap) -> Result<(), Response> {
+        let unauthorized = || {
+            refuse(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "missing or wrong API key: send Authorization: Bearer <key>",
+            )
+        };
+        let given = Self::bearer(headers);
+        if given.is_some_and(|k| self.keys.contains(&key_digest(k))) {
+            return Ok(());
+        }
+        let Some(app) = &self.app else {
+            return if self.key_ok(headers) {
+                Ok(())
+            } else {
+                Err(unauthorized())
+            };
+        };
+        let internal = |_| {
+            refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the key store could not be read",
+            )
+        };
+        if let Some(secret) = given
+            && let Some(key) = app.authenticate(secret).await.map_err(internal)?
+        {
+            if key.org_id != DEFAULT_ORG {
+                return Err(refuse(
+                    StatusCode::FORBIDDEN,
+                    "wrong_org",
+                    "this key belongs to another org: MCP over HTTP serves the default org",
+                ));
+            }
+            if !key.allows(Scope::ScansWrite) {
+                return Err(refuse(
+                    StatusCode::FORBIDDEN,
+                    "missing_scope",
+                    "this key lacks the scans:write scope the MCP tools need",
+                ));
+            }
+            return Ok(());
+        }
+        let keys_exist = !self.keys.is_empty() || app.has_active_keys().await.map_err(internal)?;
+        if keys_exist {
+            Err(unauthorized())
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -116,12 +189,10 @@ pub async fn check(
             "requests from that Origin are refused; add it to server.allowed_origins if it is yours",
         );
     }
-    if uri.path() != "/healthz" && !guard.key_ok(headers) {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "missing or wrong API key: send Authorization: Bearer <key>",
-        );
+    if uri.path() != "/healthz"
+        && let Err(refusal) = guard.key_verdict(headers).await
+    {
+        return refusal;
     }
     next.run(request).await
 }

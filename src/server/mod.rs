@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 pub enum ServeError {
     #[error(
         "{0} is not a loopback address, so anyone who can reach it could drive this scanner: set an API key first \
-         (PALISADE_API_KEY or server.api_keys), or bind 127.0.0.1"
+         (palisade keys create, PALISADE_API_KEY or server.api_keys), or bind 127.0.0.1"
     )]
     OpenWithoutKey(std::net::SocketAddr),
     #[error("cannot listen on {addr}: {reason}")]
@@ -33,7 +33,7 @@ pub enum ServeError {
 
 /// The HTTP application over `app`.
 pub fn router(app: App, shutdown: CancellationToken) -> Router {
-    let guard = Arc::new(Guard::new(&app.config().server));
+    let guard = Arc::new(Guard::for_app(&app));
     let mcp_app = app.clone();
     let mcp = StreamableHttpService::new(
         move || Ok(McpServer::new(mcp_app.clone())),
@@ -62,7 +62,8 @@ pub fn router(app: App, shutdown: CancellationToken) -> Router {
 pub async fn bind(app: &App) -> Result<TcpListener, ServeError> {
     let settings = &app.config().server;
     let addr = settings.bind;
-    if !addr.ip().is_loopback() && settings.api_key_digests.is_empty() {
+    let stored = app.has_active_keys().await.unwrap_or(false);
+    if !addr.ip().is_loopback() && settings.api_key_digests.is_empty() && !stored {
         return Err(ServeError::OpenWithoutKey(addr));
     }
     TcpListener::bind(addr).await.map_err(|e| ServeError::Bind {

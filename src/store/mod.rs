@@ -2,6 +2,7 @@
 //! migrations from `migrations/` applied at open). Callers never see SQL, so a second backend can replace this one.
 
 mod findings;
+mod keys;
 mod scans;
 mod stats;
 mod targets;
