@@ -6,14 +6,16 @@ use super::net::{HttpRequest, HttpResponse, Net, NetError};
 use super::registry::{Check, Rule};
 use super::site::Site;
 use crate::config::ScanSettings;
-use crate::model::{Confidence, Finding, FindingStatus, ObservatoryTest, Profile, Severity};
+use crate::model::{ObservatoryTest, Profile};
 use crate::target::TargetUrl;
-use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
+
+pub use super::draft::{Draft, fingerprint, truncate};
+pub use super::redaction::redact;
 
 /// Redirects followed at most for one fetch.
 pub const MAX_REDIRECTS: usize = 10;
@@ -244,16 +246,7 @@ impl CheckCtx {
 
     /// Starts a finding of `rule` at `location`.
     pub fn finding(&self, rule: &'static Rule, location: impl Into<String>) -> Draft {
-        Draft {
-            rule,
-            location: location.into(),
-            title: None,
-            description: None,
-            evidence: None,
-            severity: None,
-            confidence: Confidence::High,
-            root_cause: None,
-        }
+        Draft::new(rule, location.into())
     }
 
     /// Reports a finding now: it goes to the store and every listener while the scan runs on.
@@ -270,163 +263,5 @@ impl CheckCtx {
             .events
             .send(EngineEvent::Finding(self.index, Box::new(finding)))
             .await;
-    }
-}
-
-/// A finding being built by a check.
-#[derive(Debug)]
-pub struct Draft {
-    rule: &'static Rule,
-    location: String,
-    title: Option<String>,
-    description: Option<String>,
-    evidence: Option<String>,
-    severity: Option<Severity>,
-    confidence: Confidence,
-    root_cause: Option<String>,
-}
-
-impl Draft {
-    /// What this finding shares with others that one change fixes (the same secret in several files).
-    pub fn root_cause(mut self, key: impl Into<String>) -> Draft {
-        self.root_cause = Some(key.into());
-        self
-    }
-
-    /// A title more specific than the rule's.
-    pub fn title(mut self, title: impl Into<String>) -> Draft {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// A description more specific than the rule's.
-    pub fn description(mut self, text: impl Into<String>) -> Draft {
-        self.description = Some(text.into());
-        self
-    }
-
-    /// What was seen (cut to 500 bytes).
-    ///
-    /// Every evidence passes through here, so this is where secrets are taken out whatever the check: credentials
-    /// in URLs, tokens of well-known formats, and values assigned to secret-looking names.
-    pub fn evidence(mut self, text: impl AsRef<str>) -> Draft {
-        self.evidence = Some(truncate(&super::redaction::scrub(text.as_ref()), 500));
-        self
-    }
-
-    /// A severity other than the rule's default for this instance.
-    pub fn severity(mut self, severity: Severity) -> Draft {
-        self.severity = Some(severity);
-        self
-    }
-
-    /// How sure the check is.
-    pub fn confidence(mut self, confidence: Confidence) -> Draft {
-        self.confidence = confidence;
-        self
-    }
-
-    fn build(self, host: &HostCtx) -> Finding {
-        let rule = self.rule;
-        let module = super::registry::check_for_rule(rule.id)
-            .map(|c| c.module)
-            .expect("rule is registered");
-        Finding {
-            fingerprint: fingerprint(rule.id, &host.target.authority(), &self.location),
-            scan_id: host.scan.scan_id.clone(),
-            target_id: host.target_id.clone(),
-            check_id: rule.id.to_string(),
-            module,
-            category: rule.category,
-            severity: self.severity.unwrap_or(rule.severity),
-            confidence: self.confidence,
-            title: self.title.unwrap_or_else(|| rule.title.to_string()),
-            description: self
-                .description
-                .unwrap_or_else(|| rule.description.to_string()),
-            location: self.location,
-            evidence: self.evidence,
-            remediation: rule.remediation.to_string(),
-            references: rule.references.iter().map(|r| r.to_string()).collect(),
-            cwe: rule.cwe,
-            cve: Vec::new(),
-            kev: false,
-            cvss: None,
-            status: FindingStatus::New,
-            found_at: crate::time::now(),
-            root_cause: self.root_cause,
-        }
-    }
-}
-
-/// The stable identity of a finding: the same problem at the same place gives the same value in every scan.
-pub fn fingerprint(check_id: &str, authority: &str, location: &str) -> String {
-    let mut h = Sha256::new();
-    for part in [check_id, authority, location] {
-        h.update(part.as_bytes());
-        h.update([0]);
-    }
-    hex::encode(&h.finalize()[..8])
-}
-
-/// Cuts text to at most `max` bytes on a character boundary, marking the cut.
-pub fn truncate(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max.saturating_sub(3);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}...", &text[..end])
-}
-
-/// Shows a secret without giving it away: its vendor prefix if it has one (`sk_live_`, `ghp_`, `xoxb-`, `AKIA`),
-/// `…`, then its last four characters only when at least 16 characters follow the prefix, so never more than a
-/// quarter of what is secret: `sk_live_…1234`, `ghp_…`, `…`.
-pub fn redact(secret: &str) -> String {
-    let chars: Vec<char> = secret.chars().collect();
-    let prefix = super::redaction::vendor_prefix(&chars);
-    let body = chars.len() - prefix;
-    let shown: String = chars[..prefix].iter().collect();
-    let last: String = if chars.len() >= 16 && body >= 16 {
-        chars[chars.len() - 4..].iter().collect()
-    } else {
-        String::new()
-    };
-    format!("{shown}…{last}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fingerprints_are_stable_and_distinct() {
-        let a = fingerprint("tls.cert-expired", "example.com", "example.com:443");
-        assert_eq!(
-            a,
-            fingerprint("tls.cert-expired", "example.com", "example.com:443")
-        );
-        assert_eq!(a.len(), 16);
-        assert_ne!(
-            a,
-            fingerprint("tls.cert-expired", "example.org", "example.com:443")
-        );
-        assert_ne!(fingerprint("a", "bc", "d"), fingerprint("ab", "c", "d"));
-    }
-
-    #[test]
-    fn truncate_and_redact() {
-        assert_eq!(truncate("héllo", 500), "héllo");
-        let long = "é".repeat(400);
-        let cut = truncate(&long, 500);
-        assert!(cut.len() <= 500 && cut.ends_with("..."));
-        assert_eq!(
-            redact("sk_live_51HxYzAbCdEfGhIjKlMnOp1234"),
-            "sk_live_…1234"
-        );
-        assert_eq!(redact("short"), "…");
-        assert!(!redact("AKIAIOSFODNN7EXAMPLE").contains("IOSFODNN7"));
     }
 }

@@ -3,10 +3,12 @@
 
 pub mod checks;
 pub mod context;
+pub mod draft;
 pub mod grade;
 pub mod html;
 pub mod limits;
 pub mod net;
+pub mod not_found;
 pub mod pattern;
 pub mod redaction;
 pub mod registry;

@@ -1,7 +1,6 @@
 //! Keeping secrets out of evidence: credentials in URLs, tokens of well-known formats and secret-named
 //! assignments in text read from a site are replaced by their [`redact`]ed form before a finding stores them.
 
-use super::context::redact;
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
 
@@ -155,6 +154,22 @@ pub fn scrub(text: &str) -> String {
         .into_owned()
 }
 
+/// Shows a secret without giving it away: its vendor prefix if it has one (`sk_live_`, `ghp_`, `xoxb-`, `AKIA`),
+/// `…`, then its last four characters only when at least 16 characters follow the prefix, so never more than a
+/// quarter of what is secret: `sk_live_…1234`, `ghp_…`, `…`.
+pub fn redact(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    let prefix = vendor_prefix(&chars);
+    let body = chars.len() - prefix;
+    let shown: String = chars[..prefix].iter().collect();
+    let last: String = if chars.len() >= 16 && body >= 16 {
+        chars[chars.len() - 4..].iter().collect()
+    } else {
+        String::new()
+    };
+    format!("{shown}…{last}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +277,15 @@ mod tests {
             assert!(tail * 4 <= body, "{secret} -> {shown}");
             assert!(secret.starts_with(shown.split('…').next().unwrap()));
         }
+    }
+
+    #[test]
+    fn redact_shows_at_most_the_vendor_prefix_and_four_last_characters() {
+        assert_eq!(
+            redact("sk_live_51HxYzAbCdEfGhIjKlMnOp1234"),
+            "sk_live_…1234"
+        );
+        assert_eq!(redact("short"), "…");
+        assert!(!redact("AKIAIOSFODNN7EXAMPLE").contains("IOSFODNN7"));
     }
 }

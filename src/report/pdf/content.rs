@@ -1,21 +1,21 @@
 //! What the PDF report says, laid out page by page: the scan and a "Partial report" line, a coloured grade box and
 //! the severity counts per target, the findings by target and module (severity, title, check, location, a short
-//! evidence line), the fixes (`FIX-n` with severity, why and the steps), what was fixed and the coverage.
+//! evidence line), then the fixes (in `fixes.rs`), what was fixed and the coverage.
 
 use super::layout::{Face, INK, LEFT, Layout, MUTED, Rgb, Style, WHITE, WIDTH};
 use crate::model::{CoverageState, Finding, FindingStatus, Module, ScanTarget, Severity};
 use crate::report::ReportData;
-use crate::report::fix::{Fix, Plan};
+use crate::report::fix::Plan;
 use std::collections::HashMap;
 
 const TITLE: Style = Style::new(Face::Bold, 20.0, INK);
-const H1: Style = Style::new(Face::Bold, 15.0, INK);
-const H2: Style = Style::new(Face::Bold, 12.0, INK);
+pub(super) const H1: Style = Style::new(Face::Bold, 15.0, INK);
+pub(super) const H2: Style = Style::new(Face::Bold, 12.0, INK);
 const H3: Style = Style::new(Face::Bold, 8.5, MUTED);
-const BODY: Style = Style::new(Face::Regular, 9.5, INK);
+pub(super) const BODY: Style = Style::new(Face::Regular, 9.5, INK);
 const STRONG: Style = Style::new(Face::Bold, 9.5, INK);
-const SMALL: Style = Style::new(Face::Regular, 8.5, MUTED);
-const CODE: Style = Style::new(Face::Mono, 7.5, INK);
+pub(super) const SMALL: Style = Style::new(Face::Regular, 8.5, MUTED);
+pub(super) const CODE: Style = Style::new(Face::Mono, 7.5, INK);
 const ALERT: Style = Style::new(Face::Bold, 11.0, Rgb(0xb9, 0x1c, 0x1c));
 
 /// Fixed findings listed; the rest are counted.
@@ -31,11 +31,11 @@ pub fn report(l: &mut Layout, data: &ReportData) {
         target(l, t);
     }
     findings(l, data, &plan);
-    fixes(l, data, &plan);
+    super::fixes::fixes(l, data, &plan);
     fixed_and_coverage(l, data);
 }
 
-fn heading(l: &mut Layout, text: &str, style: Style) {
+pub(super) fn heading(l: &mut Layout, text: &str, style: Style) {
     // Keep a heading with the start of what follows it.
     l.ensure(style.line_height() * 2.0 + 48.0);
     l.gap(style.size * 0.6);
@@ -98,7 +98,7 @@ fn header(l: &mut Layout, data: &ReportData) {
 }
 
 /// The colour of a severity (as in the HTML report).
-fn colour(s: Severity) -> Rgb {
+pub(super) fn colour(s: Severity) -> Rgb {
     match s {
         Severity::Critical => Rgb(0xb9, 0x1c, 0x1c),
         Severity::High => Rgb(0xc2, 0x41, 0x0c),
@@ -258,102 +258,6 @@ fn finding(l: &mut Layout, f: &Finding, fix: Option<usize>) {
     l.gap(7.0);
 }
 
-fn fixes(l: &mut Layout, data: &ReportData, plan: &Plan) {
-    heading(l, "How to fix", H1);
-    l.text(
-        &format!(
-            "Apply the fixes in order. Every change, written for the stack the scan saw: palisade report {} \
-             --format fix -o SECURITY-FIX.md",
-            data.scan.id
-        ),
-        BODY,
-        0.0,
-        3,
-    );
-    if plan.fixes.is_empty() {
-        l.text("No open findings above info: nothing to fix.", BODY, 0.0, 1);
-    }
-    for fix in &plan.fixes {
-        one_fix(l, fix);
-    }
-}
-
-fn one_fix(l: &mut Layout, fix: &Fix) {
-    l.ensure(60.0);
-    l.gap(6.0);
-    let title = format!("FIX-{}: {} [{}]", fix.n, fix.title, fix.severity.label());
-    l.rect(LEFT, l.y, 3.0, H2.line_height(), colour(fix.severity));
-    l.text(&title, H2, 8.0, 3);
-    let n = fix.fingerprints.len();
-    l.text(
-        &format!(
-            "Resolves {n} finding{} on {} ({}){}",
-            plural(n),
-            fix.hosts.join(", "),
-            fix.check_ids.join(", "),
-            if fix.kev {
-                " · known exploited: fix it first"
-            } else {
-                ""
-            }
-        ),
-        SMALL,
-        8.0,
-        3,
-    );
-    l.text(&format!("Why: {}", fix.why), BODY, 8.0, 6);
-    let mut i = 0;
-    let mut n = 0;
-    while i < fix.steps.len() {
-        n += 1;
-        let step = &fix.steps[i];
-        let run = if step.variant {
-            fix.steps[i..].iter().take_while(|s| s.variant).count()
-        } else {
-            1
-        };
-        if run > 1 {
-            let names: Vec<&str> = fix.steps[i..i + run]
-                .iter()
-                .map(|s| s.title.as_str())
-                .collect();
-            let text = format!(
-                "{n}. Apply the variant for the layer that serves the site: {}.",
-                names.join(", ")
-            );
-            l.text(&text, BODY, 8.0, 3);
-            for variant in &fix.steps[i..i + run] {
-                l.text(
-                    &format!("{}: {}", variant.title, variant.text),
-                    BODY,
-                    16.0,
-                    4,
-                );
-                snippets(l, variant);
-            }
-        } else {
-            l.text(&format!("{n}. {}. {}", step.title, step.text), BODY, 8.0, 5);
-            snippets(l, step);
-        }
-        i += run;
-    }
-    if !fix.verify.is_empty() {
-        l.text("Verify:", SMALL, 8.0, 1);
-        let lines = l.code(&fix.verify.join("\n"), CODE, WIDTH - 30.0, 8, 4);
-        l.shaded(&lines, CODE, 18.0);
-    }
-}
-
-/// A step's snippets, shaded, at most 14 source lines each.
-fn snippets(l: &mut Layout, step: &crate::report::fix::Step) {
-    for s in &step.snippets {
-        let lines = l.code(&s.code, CODE, WIDTH - 30.0, 14, 2);
-        l.gap(1.0);
-        l.shaded(&lines, CODE, 18.0);
-        l.gap(2.0);
-    }
-}
-
 fn fixed_and_coverage(l: &mut Layout, data: &ReportData) {
     heading(l, "Fixed since the previous scan", H1);
     if data.fixed.is_empty() {
@@ -403,6 +307,6 @@ fn fixed_and_coverage(l: &mut Layout, data: &ReportData) {
     );
 }
 
-fn plural(n: usize) -> &'static str {
+pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

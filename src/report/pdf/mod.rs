@@ -4,6 +4,7 @@
 //! saying it could not be drawn.
 
 mod content;
+mod fixes;
 mod layout;
 mod metrics;
 
