@@ -194,53 +194,60 @@ pub(super) fn recipe(ctx: &Ctx, check: &str) -> Recipe {
     }
 }
 
+/// An nginx snippet for the server block that serves HTTPS, with the line that says so.
+fn in_https_server(body: &str) -> String {
+    format!("# palisade: place=server-https\n{body}")
+}
+
+/// One line (or block) per path.
+fn each(paths: &[String], line: impl Fn(&str) -> String) -> String {
+    paths.iter().map(|p| line(p)).collect::<Vec<_>>().join("\n")
+}
+
+/// Express middleware answering 404 when `test` holds.
+fn express_404(test: &str) -> Step {
+    Step::text(
+        "Express",
+        "Register it before express.static and your routes.",
+    )
+    .with(
+        "js",
+        "the file that creates the Express app",
+        format!("app.use((req, res, next) => ({test} ? res.sendStatus(404) : next()));"),
+    )
+}
+
 /// The block written for one stack.
 fn variant(stack: Stack, host: &str, origin: &str, block: &Block) -> Option<Step> {
     let place_nginx = format!("in the server {{ }} block that serves {origin}");
     Some(match (stack, block) {
         (Stack::Nginx, Block::DotPaths) => Step::text("nginx", "Answer 404 for dot paths except /.well-known/.")
-            .with("nginx", place_nginx, "# palisade: place=server-https\nlocation ~ /\\.(?!well-known/) {\n    return 404;\n}"),
+            .with("nginx", place_nginx, in_https_server("location ~ /\\.(?!well-known/) {\n    return 404;\n}")),
         (Stack::Nginx, Block::Paths(paths)) => Step::text("nginx", "Answer 404 for these paths.").with(
             "nginx",
             place_nginx,
-            format!(
-                "# palisade: place=server-https\n{}",
-                paths
-                    .iter()
-                    .map(|p| format!("location = {p} {{\n    return 404;\n}}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ),
+            in_https_server(&each(paths, |p| format!("location = {p} {{\n    return 404;\n}}"))),
         ),
         (Stack::Nginx, Block::SourceMaps) => Step::text("nginx", "Answer 404 for .map files.")
-            .with("nginx", place_nginx, "# palisade: place=server-https\nlocation ~* \\.map$ {\n    return 404;\n}"),
+            .with("nginx", place_nginx, in_https_server("location ~* \\.map$ {\n    return 404;\n}")),
         (Stack::Nginx, Block::Listing) => Step::text(
             "nginx",
             "Delete every `autoindex on;` (in the server and its locations) and make it explicit:",
         )
-        .with("nginx", place_nginx, "# palisade: place=server-https\nautoindex off;"),
+        .with("nginx", place_nginx, in_https_server("autoindex off;")),
         (Stack::Nginx, Block::LocalOnly(paths)) => Step::text("nginx", "Allow these paths only from the server itself.").with(
             "nginx",
             place_nginx,
-            format!(
-                "# palisade: place=server-https\n{}",
-                paths
-                    .iter()
-                    .map(|p| format!("location = {p} {{\n    allow 127.0.0.1;\n    allow ::1;\n    deny all;\n}}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ),
+            in_https_server(&each(paths, |p| {
+                format!("location = {p} {{\n    allow 127.0.0.1;\n    allow ::1;\n    deny all;\n}}")
+            })),
         ),
         (Stack::Apache, Block::DotPaths) => Step::text("Apache httpd", "mod_alias; works in .htaccess too.")
             .with("apache", format!("in the <VirtualHost *:443> of {host}, or .htaccess"), "RedirectMatch 404 \"/\\.(?!well-known/)\""),
         (Stack::Apache, Block::Paths(paths)) => Step::text("Apache httpd", "mod_alias; works in .htaccess too.").with(
             "apache",
             format!("in the <VirtualHost *:443> of {host}, or .htaccess"),
-            paths
-                .iter()
-                .map(|p| format!("RedirectMatch 404 \"^{}$\"", regex::escape(p)))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            each(paths, |p| format!("RedirectMatch 404 \"^{}$\"", regex::escape(p))),
         ),
         (Stack::Apache, Block::SourceMaps) => Step::text("Apache httpd", "mod_alias; works in .htaccess too.")
             .with("apache", format!("in the <VirtualHost *:443> of {host}, or .htaccess"), "RedirectMatch 404 \"\\.map$\""),
@@ -249,11 +256,7 @@ fn variant(stack: Stack, host: &str, origin: &str, block: &Block) -> Option<Step
         (Stack::Apache, Block::LocalOnly(paths)) => Step::text("Apache httpd", "Only the server itself may read them.").with(
             "apache",
             format!("in the server configuration of {host} (not .htaccess)"),
-            paths
-                .iter()
-                .map(|p| format!("<Location \"{p}\">\n    Require local\n</Location>"))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            each(paths, |p| format!("<Location \"{p}\">\n    Require local\n</Location>")),
         ),
         (Stack::Caddy, Block::DotPaths) => Step::text("Caddy", "Answer 404 for dot paths except /.well-known/.")
             .with("caddy", format!("in the site block of {host}"), "@hidden {\n\tpath_regexp /\\.\n\tnot path /.well-known/*\n}\nrespond @hidden 404"),
@@ -290,22 +293,12 @@ fn variant(stack: Stack, host: &str, origin: &str, block: &Block) -> Option<Step
         (Stack::Iis, Block::Listing) => Step::text("IIS", "Turn off directory browsing.")
             .with("xml", "web.config, inside <system.webServer>", "<directoryBrowse enabled=\"false\" />"),
         (Stack::Express, Block::Listing) => Step::text("Express", "Remove serve-index (or any directory-listing middleware) from the app."),
-        (Stack::Express, block) => {
-            let test = match block {
-                Block::DotPaths => "/\\/\\.(?!well-known\\/)/.test(req.path)".to_string(),
-                Block::SourceMaps => "req.path.endsWith(\".map\")".to_string(),
-                Block::Paths(paths) | Block::LocalOnly(paths) => format!(
-                    "[{}].includes(req.path)",
-                    paths.iter().map(|p| super::quote::json(p)).collect::<Vec<_>>().join(", ")
-                ),
-                Block::Listing => unreachable!("handled above"),
-            };
-            Step::text("Express", "Register it before express.static and your routes.").with(
-                "js",
-                "the file that creates the Express app",
-                format!("app.use((req, res, next) => ({test} ? res.sendStatus(404) : next()));"),
-            )
-        }
+        (Stack::Express, Block::DotPaths) => express_404("/\\/\\.(?!well-known\\/)/.test(req.path)"),
+        (Stack::Express, Block::SourceMaps) => express_404("req.path.endsWith(\".map\")"),
+        (Stack::Express, Block::Paths(paths) | Block::LocalOnly(paths)) => express_404(&format!(
+            "[{}].includes(req.path)",
+            paths.iter().map(|p| super::quote::json(p)).collect::<Vec<_>>().join(", ")
+        )),
         _ => return None,
     })
 }

@@ -1,6 +1,9 @@
 //! Recipes: for each root cause, the title, why it matters, the change for each stack and how to verify it.
 
 mod app;
+mod banners;
+mod content;
+mod cookies;
 mod exposure;
 mod headers;
 mod transport;
@@ -88,6 +91,27 @@ impl Ctx<'_> {
     }
 }
 
+/// The variants of `able` for the stacks seen, or for `fallback`, plus stacks that `hints` (from evidence) name.
+pub(super) fn variants(
+    ctx: &Ctx,
+    able: &[Stack],
+    fallback: &[Stack],
+    hints: &[Stack],
+) -> (Vec<Stack>, bool) {
+    let (mut picked, guessed) = ctx.pick(able, fallback);
+    let hinted: Vec<Stack> = hints.iter().copied().filter(|h| able.contains(h)).collect();
+    if guessed && !hinted.is_empty() {
+        return (hinted, false);
+    }
+    for h in hinted {
+        if !picked.contains(&h) {
+            picked.insert(0, h);
+        }
+    }
+    picked.truncate(MAX_VARIANTS);
+    (picked, guessed)
+}
+
 /// Steps without repeats: two seen stacks can share one variant (PHP under WordPress).
 pub(super) fn unique(steps: Vec<Step>) -> Vec<Step> {
     let mut out: Vec<Step> = Vec::new();
@@ -144,10 +168,10 @@ pub(super) fn fix(cause: Cause, findings: &[&Finding], data: &ReportData) -> Fix
         Cause::Https(_) => transport::https(&ctx),
         Cause::Certificate(_) => transport::certificate(&ctx),
         Cause::Exposure(_, check) => exposure::recipe(&ctx, check),
-        Cause::Cookies(_) => app::cookies(&ctx),
-        Cause::Banners(_, check) => app::banners(&ctx, check),
-        Cause::InsecureContent(_) => app::insecure_content(&ctx),
-        Cause::Sri(_) => app::sri(&ctx),
+        Cause::Cookies(_) => cookies::cookies(&ctx),
+        Cause::Banners(_, check) => banners::banners(&ctx, check),
+        Cause::InsecureContent(_) => content::insecure_content(&ctx),
+        Cause::Sri(_) => content::sri(&ctx),
         Cause::ErrorPages(_) => app::error_pages(&ctx),
         Cause::Cors(_) => app::cors(&ctx),
         Cause::Trace(_) => app::trace(&ctx),
