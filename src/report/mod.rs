@@ -14,7 +14,7 @@ pub mod sarif;
 #[cfg(test)]
 pub(crate) mod testdata;
 
-use crate::model::{Coverage, Finding, Scan, ScanStatus, ScanTarget, Severity};
+use crate::model::{Coverage, Finding, Scan, ScanStatus, ScanTarget};
 use std::str::FromStr;
 
 /// A scan with everything a report shows.
@@ -80,11 +80,6 @@ impl ReportData {
             "first scan: nothing to compare with".to_string()
         }
     }
-
-    /// The worst severity among open findings.
-    pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
-    }
 }
 
 /// A report format.
@@ -138,15 +133,6 @@ impl Format {
             Format::Markdown | Format::Fix => "text/markdown; charset=utf-8",
             Format::Html => "text/html; charset=utf-8",
             Format::Pdf => "application/pdf",
-        }
-    }
-
-    /// The file name a report of scan `scan_id` is saved as.
-    pub fn file_name(self, scan_id: &str) -> String {
-        match self {
-            Format::Fix => "SECURITY-FIX.md".to_string(),
-            Format::Markdown => format!("palisade-{scan_id}.md"),
-            other => format!("palisade-{scan_id}.{}", other.name()),
         }
     }
 

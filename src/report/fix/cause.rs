@@ -73,44 +73,4 @@ impl Cause {
             _ => Cause::Other(t, id.to_string()),
         }
     }
-
-    /// The scan target it belongs to; `None` for a shared cause.
-    pub fn target(&self) -> Option<&str> {
-        match self {
-            Cause::Headers(t)
-            | Cause::Https(t)
-            | Cause::Certificate(t)
-            | Cause::Cookies(t)
-            | Cause::Banners(t, _)
-            | Cause::InsecureContent(t)
-            | Cause::Sri(t)
-            | Cause::ErrorPages(t)
-            | Cause::Cors(t)
-            | Cause::Trace(t)
-            | Cause::SecurityTxt(t)
-            | Cause::Exposure(t, _)
-            | Cause::Other(t, _) => Some(t),
-            Cause::Shared(_) => None,
-        }
-    }
-
-    /// A short name of the kind of cause, as the fix file's machine-readable `kind` shows it.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Cause::Headers(_) => "headers",
-            Cause::Https(_) => "https",
-            Cause::Certificate(_) => "certificate",
-            Cause::Cookies(_) => "cookies",
-            Cause::Banners(..) => "banners",
-            Cause::InsecureContent(_) => "insecure-content",
-            Cause::Sri(_) => "sri",
-            Cause::ErrorPages(_) => "error-pages",
-            Cause::Cors(_) => "cors",
-            Cause::Trace(_) => "trace",
-            Cause::SecurityTxt(_) => "security-txt",
-            Cause::Exposure(..) => "exposure",
-            Cause::Shared(_) => "shared",
-            Cause::Other(..) => "other",
-        }
-    }
 }

@@ -111,10 +111,7 @@ pub fn propose(own: &str, sources: Option<&ContentSources>, https: bool) -> Prop
 }
 
 fn host_of(origin: &str) -> String {
-    url::Url::parse(origin)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-        .unwrap_or_default()
+    crate::report::line::host_of(origin).to_ascii_lowercase()
 }
 
 #[cfg(test)]

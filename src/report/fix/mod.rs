@@ -33,7 +33,6 @@ pub struct Fix {
     pub severity: Severity,
     /// True when a finding it resolves is in CISA's Known Exploited Vulnerabilities catalog.
     pub kev: bool,
-    pub cause: Cause,
     /// The hosts it applies to.
     pub hosts: Vec<String>,
     /// The findings it resolves.

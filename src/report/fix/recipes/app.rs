@@ -112,7 +112,7 @@ pub(super) fn cors(ctx: &Ctx) -> Recipe {
                 Stack::Express => Step::text("Express", "The cors package with a fixed list of origins.")
                     .with("js", "before your routes", format!("const cors = require(\"cors\");\napp.use(cors({{ origin: [{}], credentials: true }}));", quote::json(own))),
                 Stack::Nginx => Step::text("nginx", "Answer only listed origins; stop the application's own CORS headers from passing through.")
-                    .with("nginx", "in the http { } block", format!("# palisade: place=http\nmap $http_origin $cors_origin {{\n    default \"\";\n    {} $http_origin;\n}}", quote::nginx(own)))
+                    .with("nginx", "in the http { } block", format!("# palisade: place=http\nmap $http_origin $cors_origin {{\n    default \"\";\n    {} $http_origin;\n}}", quote::double(own)))
                     .with("nginx", "in the server { } block that serves the API", "# palisade: place=server-https\nproxy_hide_header Access-Control-Allow-Origin;\nproxy_hide_header Access-Control-Allow-Credentials;\nadd_header Access-Control-Allow-Origin $cors_origin always;\nadd_header Access-Control-Allow-Credentials true always;\nadd_header Vary Origin always;"),
                 Stack::Django => Step::text("Django", "django-cors-headers with an allow list.")
                     .with("python", "settings.py", format!("CORS_ALLOWED_ORIGINS = [{}]\nCORS_ALLOW_CREDENTIALS = True", quote::json(own))),

@@ -125,7 +125,7 @@ fn step(stack: Stack, ctx: &Ctx, headers: &[(&'static str, String)]) -> Step {
             format!("in the server {{ }} block that serves {origin}"),
             format!(
                 "# palisade: place=server-https\n{}",
-                lines(&|n, v| format!("add_header {n} {} always;", quote::nginx(v)))
+                lines(&|n, v| format!("add_header {n} {} always;", quote::double(v)))
             ),
         ),
         Stack::Apache => Step::text(

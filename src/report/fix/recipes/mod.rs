@@ -226,7 +226,6 @@ pub(super) fn fix(cause: Cause, findings: &[&Finding], data: &ReportData) -> Fix
             .max()
             .unwrap_or(Severity::Info),
         kev: findings.iter().any(|f| f.kev),
-        cause,
         hosts,
         fingerprints: findings.iter().map(|f| f.fingerprint.clone()).collect(),
         check_ids,
@@ -283,14 +282,10 @@ pub(super) mod quote {
         serde_json::to_string(s).expect("a string serialises")
     }
 
-    /// A double-quoted string for Apache and Caddy configuration.
+    /// A double-quoted string for nginx, Apache and Caddy configuration (the values Palisade writes never contain
+    /// `$`, which nginx would read as a variable).
     pub fn double(s: &str) -> String {
         format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-    }
-
-    /// A double-quoted nginx string (the values Palisade writes never contain `$`, which would start a variable).
-    pub fn nginx(s: &str) -> String {
-        double(s)
     }
 
     /// A single-quoted PHP string.
