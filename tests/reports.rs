@@ -145,6 +145,40 @@ async fn csv_has_a_header_and_one_row_per_open_finding() {
     assert_eq!(header, palisade::report::csv::COLUMNS);
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), data.findings.len());
+    // One target of the scan: its findings only, and its counts.
+    let s = scanned().await;
+    let vulnerable = data
+        .scan
+        .targets
+        .iter()
+        .find(|t| t.host.starts_with("vulnerable"))
+        .unwrap();
+    let one =
+        s.t.app
+            .report_data(DEFAULT_ORG, &s.id, Some(&vulnerable.host))
+            .await
+            .unwrap();
+    assert_eq!(one.scan.targets.len(), 1);
+    assert!(
+        !one.findings.is_empty()
+            && one
+                .findings
+                .iter()
+                .all(|f| f.target_id == vulnerable.target_id)
+    );
+    assert_eq!(
+        one.findings.len(),
+        data.findings
+            .iter()
+            .filter(|f| f.target_id == vulnerable.target_id)
+            .count()
+    );
+    assert_eq!(one.scan.counts, vulnerable.counts);
+    assert!(
+        one.coverage
+            .iter()
+            .all(|c| c.target_id == vulnerable.target_id)
+    );
     let fp = header.iter().position(|h| h == "fingerprint").unwrap();
     let sev = header.iter().position(|h| h == "severity").unwrap();
     for (row, f) in rows.iter().zip(&data.findings) {

@@ -10,7 +10,6 @@ use crate::store::FindingFilter;
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub bytes: Vec<u8>,
-    pub format: Format,
     /// Why the report may be missing findings (the scan is still running, was cancelled or failed).
     pub partial: Option<String>,
 }
@@ -52,29 +51,24 @@ impl App {
                 }
             }
         }
-        let store = &self.inner.store;
-        let (mut findings, _) = store
-            .list_findings(scan_id, &FindingFilter::default(), u32::MAX, 0)
-            .await?;
-        let fixed_filter = FindingFilter {
+        // One target: let the store filter; the whole scan: everything.
+        let target_id = target.map(|_| scan.targets[0].target_id.clone());
+        let open = FindingFilter {
+            target_id: target_id.clone(),
+            ..Default::default()
+        };
+        let fixed = FindingFilter {
+            target_id: target_id.clone(),
             status: Some(FindingStatus::Fixed),
             ..Default::default()
         };
-        let (mut fixed, _) = store
-            .list_findings(scan_id, &fixed_filter, u32::MAX, 0)
-            .await?;
+        let store = &self.inner.store;
+        let (findings, _) = store.list_findings(scan_id, &open, u32::MAX, 0).await?;
+        let (fixed, _) = store.list_findings(scan_id, &fixed, u32::MAX, 0).await?;
         let mut coverage = store.list_coverage(scan_id).await?;
-        let mine = |id: &str| scan.targets.iter().any(|t| t.target_id == id);
-        findings.retain(|f| mine(&f.target_id));
-        fixed.retain(|f| mine(&f.target_id));
-        coverage.retain(|c| mine(&c.target_id));
-        if target.is_some() {
-            scan.counts = Default::default();
-            for t in &scan.targets {
-                for &s in crate::model::Severity::ALL.iter() {
-                    scan.counts.add_n(s, t.counts.get(s));
-                }
-            }
+        if let Some(id) = &target_id {
+            coverage.retain(|c| &c.target_id == id);
+            scan.counts = scan.targets[0].counts;
         }
         Ok(ReportData {
             scan,
@@ -96,7 +90,6 @@ impl App {
         let data = self.report_data(org, scan_id, target).await?;
         Ok(Rendered {
             bytes: report::render(format, &data),
-            format,
             partial: data.partial(),
         })
     }
