@@ -1,6 +1,5 @@
 //! `palisade demo` (start the lab and scan it) and `palisade lab` (serve the lab until interrupted).
 
-use super::render::{self, Style};
 use super::scan::{exit_code, scan_and_report};
 use super::signals::StopSignals;
 use super::{CliError, Global, ProfileArg};
@@ -31,6 +30,7 @@ pub struct LabArgs {
 }
 
 pub async fn demo(global: &Global, args: DemoArgs) -> Result<u8, CliError> {
+    let dest = super::output::Dest::check(None, args.format)?;
     let lab = Lab::start(0)
         .await
         .map_err(|e| CliError::scan(format!("cannot start the lab on 127.0.0.1: {e}")))?;
@@ -57,10 +57,7 @@ pub async fn demo(global: &Global, args: DemoArgs) -> Result<u8, CliError> {
         ..Default::default()
     };
     let report = scan_and_report(&app, request, global.quiet).await?;
-    super::output::emit_stdout(
-        &render::render(&report, args.format, &Style::stdout()),
-        args.format,
-    )?;
+    dest.write(&report, global.quiet)?;
     if !global.quiet && args.format == super::ReportFormat::Table {
         let id = &report.data.scan.id;
         // The hints name the database when it is not the default one, so they work as printed.

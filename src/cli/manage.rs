@@ -1,6 +1,6 @@
 //! `palisade targets`, `scans`, `findings` and `checks`: read and manage what is stored.
 
-use super::render::{self, Report, Style, clean};
+use super::render::{Report, Style, clean};
 use super::{CliError, Format, Global, ProfileArg, SeverityArg, StatusArg};
 use crate::app::DEFAULT_ORG;
 use crate::config::Layer;
@@ -126,9 +126,8 @@ pub async fn scans(global: &Global, cmd: ScansCommand) -> Result<u8, CliError> {
             print!("{}", list_output(&list, format, scans_table));
         }
         ScansCommand::Show { id, format } => {
-            super::output::check_terminal(format)?;
-            let report = Report::load(&app, &id, None).await?;
-            super::output::emit_stdout(&render::render(&report, format, &Style::stdout()), format)?;
+            let dest = super::output::Dest::check(None, format)?;
+            dest.write(&Report::load(&app, &id, None).await?, true)?;
         }
     }
     Ok(0)

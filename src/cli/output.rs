@@ -1,5 +1,6 @@
 //! Where a report goes: stdout, or a file that is checked before the scan starts and replaced atomically after it.
 
+use super::render::{self, Report, Style};
 use super::{CliError, ReportFormat};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -47,13 +48,46 @@ pub fn check_writable(path: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The `--output` path, `None` for stdout (no flag, or `-`).
-pub fn path(output: Option<&Path>) -> Option<&Path> {
-    output.filter(|p| p.as_os_str() != "-")
+/// Where a report goes: `--output FILE`, or stdout (no flag, or `-`); checked before any work is done.
+pub struct Dest<'a> {
+    path: Option<&'a Path>,
+    format: ReportFormat,
+}
+
+impl<'a> Dest<'a> {
+    /// Refuses, before a scan or a read, an output that could not be written: an unwritable path, or a binary
+    /// format for a terminal.
+    pub fn check(output: Option<&'a Path>, format: ReportFormat) -> Result<Dest<'a>, CliError> {
+        let path = output.filter(|p| p.as_os_str() != "-");
+        match path {
+            Some(p) => check_writable(p)?,
+            None => check_terminal(format)?,
+        }
+        Ok(Dest { path, format })
+    }
+
+    /// Renders `report` (coloured only for a terminal) and writes it; says where on stderr unless `quiet`.
+    pub fn write(&self, report: &Report, quiet: bool) -> Result<(), CliError> {
+        let style = match self.path {
+            Some(_) => Style::plain(),
+            None => Style::stdout(),
+        };
+        let bytes = render::render(report, self.format, &style);
+        match self.path {
+            Some(path) => {
+                emit(&bytes, Some(path))?;
+                if !quiet {
+                    eprintln!("palisade: report written to {}", path.display());
+                }
+            }
+            None => emit_stdout(&bytes, self.format)?,
+        }
+        Ok(())
+    }
 }
 
 /// Refuses to print a binary report (PDF) to a terminal, before any work is done.
-pub fn check_terminal(format: ReportFormat) -> Result<(), CliError> {
+fn check_terminal(format: ReportFormat) -> Result<(), CliError> {
     match format {
         ReportFormat::Report(f) if !f.is_text() && std::io::stdout().is_terminal() => {
             Err(CliError::usage(format!(
@@ -66,7 +100,7 @@ pub fn check_terminal(format: ReportFormat) -> Result<(), CliError> {
 }
 
 /// Writes a report to stdout (after [`check_terminal`]). A reader that stops early (`| head`) is not an error.
-pub fn emit_stdout(bytes: &[u8], format: ReportFormat) -> Result<(), CliError> {
+fn emit_stdout(bytes: &[u8], format: ReportFormat) -> Result<(), CliError> {
     check_terminal(format)?;
     match emit(bytes, None).and_then(|_| std::io::stdout().flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -1,6 +1,6 @@
 //! `palisade report`: a stored scan's report in any format, to stdout or a file.
 
-use super::render::{self, Report, Style};
+use super::render::Report;
 use super::{CliError, Global, ReportFormat, output};
 use crate::config::Layer;
 use clap::Args;
@@ -22,11 +22,7 @@ pub struct ReportArgs {
 }
 
 pub async fn run(global: &Global, args: ReportArgs) -> Result<u8, CliError> {
-    let out_path = output::path(args.output.as_deref());
-    match out_path {
-        Some(path) => output::check_writable(path)?,
-        None => output::check_terminal(args.format)?,
-    }
+    let dest = output::Dest::check(args.output.as_deref(), args.format)?;
     let app = super::build(super::load_config(global, Layer::default())?).await?;
     let report = Report::load(&app, &args.scan_id, args.target.as_deref()).await?;
     if let (Some(reason), false) = (report.data.partial(), global.quiet) {
@@ -35,20 +31,6 @@ pub async fn run(global: &Global, args: ReportArgs) -> Result<u8, CliError> {
             args.scan_id
         );
     }
-    let style = if args.output.is_some() {
-        Style::plain()
-    } else {
-        Style::stdout()
-    };
-    let bytes = render::render(&report, args.format, &style);
-    match out_path {
-        Some(path) => {
-            output::emit(&bytes, Some(path))?;
-            if !global.quiet {
-                eprintln!("palisade: report written to {}", path.display());
-            }
-        }
-        None => output::emit_stdout(&bytes, args.format)?,
-    }
+    dest.write(&report, global.quiet)?;
     Ok(0)
 }

@@ -3,7 +3,7 @@
 
 use super::output;
 use super::progress::Progress;
-use super::render::{self, Report, Style};
+use super::render::{self, Report};
 use super::signals::{Stop, StopSignals};
 use super::{
     CliError, EXIT_FINDINGS, EXIT_SCAN_ERROR, Global, ReportFormat, ScanFlags, SeverityArg,
@@ -63,11 +63,7 @@ pub fn gate(
 }
 
 pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
-    let out_path = output::path(args.output.as_deref());
-    match out_path {
-        Some(path) => output::check_writable(path)?,
-        None => output::check_terminal(args.format)?,
-    }
+    let dest = output::Dest::check(args.output.as_deref(), args.format)?;
     let gate = gate(args.fail_on, args.new_only, args.baseline.as_deref())?;
     let config = super::load_config(global, args.flags.layer())?;
     let app = super::build(config).await?;
@@ -76,19 +72,7 @@ pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
         ..Default::default()
     };
     let report = scan_and_report(&app, request, global.quiet).await?;
-    let style = if out_path.is_some() {
-        Style::plain()
-    } else {
-        Style::stdout()
-    };
-    let bytes = render::render(&report, args.format, &style);
-    match out_path {
-        Some(path) => output::emit(&bytes, Some(path))?,
-        None => output::emit_stdout(&bytes, args.format)?,
-    }
-    if let (Some(path), false) = (out_path, global.quiet) {
-        eprintln!("palisade: report written to {}", path.display());
-    }
+    dest.write(&report, global.quiet)?;
     app.shutdown().await;
     Ok(exit_code(&report, &gate, global.quiet))
 }
