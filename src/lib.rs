@@ -17,6 +17,7 @@ pub mod lab;
 pub mod mcp;
 pub mod model;
 pub mod report;
+pub mod rest;
 pub mod scope;
 pub mod server;
 pub mod store;

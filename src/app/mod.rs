@@ -53,6 +53,14 @@ pub enum AppError {
     /// A configured limit was reached; the message names it and its value.
     #[error("{0}")]
     Limit(String),
+    /// An org's scan quota is used up; the message names the quota, its value and when it frees up.
+    #[error("{0}")]
+    Quota(String),
+    /// A scan of the same targets is already running (and the caller asked not to start a second one).
+    #[error(
+        "scan {scan_id} of the same targets is still running: follow it, or start another anyway with force"
+    )]
+    AlreadyRunning { scan_id: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -78,6 +86,9 @@ struct Inner {
     net: Arc<Net>,
     running: Mutex<HashMap<String, Arc<scans::Running>>>,
     owner: String,
+    /// Held while a scan is checked against the org's quotas and recorded, so two starts cannot both take the
+    /// last slot.
+    starting: tokio::sync::Mutex<()>,
 }
 
 impl App {
@@ -97,6 +108,7 @@ impl App {
                 net: Arc::new(net),
                 running: Mutex::new(HashMap::new()),
                 owner: owner::current(),
+                starting: tokio::sync::Mutex::new(()),
             }),
         })
     }

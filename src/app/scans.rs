@@ -6,7 +6,7 @@ use super::{App, AppError, runner};
 use crate::engine::registry::{self, Check};
 use crate::engine::{PlanTarget, ScanPlan};
 use crate::model::{Coverage, Finding, Profile, Scan, ScanStatus};
-use crate::store::{FindingFilter, NewScan};
+use crate::store::{FindingFilter, NewScan, PagePos};
 use crate::target::TargetUrl;
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,6 +49,8 @@ pub struct ScanRequest {
     pub checks: Option<Vec<String>>,
     /// The scan this one re-checks (verification scans).
     pub verify_of: Option<String>,
+    /// Refuse with [`AppError::AlreadyRunning`] when a scan of the same targets is running in the org.
+    pub exclusive: bool,
 }
 
 /// A scan running in this process.
@@ -105,6 +107,8 @@ impl App {
         let scope_checks =
             futures::future::join_all(urls.iter().map(|u| self.check_scope(u))).await;
         scope_checks.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let starting = self.inner.starting.lock().await;
+        self.admit(org, &urls, req.exclusive).await?;
         let mut targets = Vec::with_capacity(urls.len());
         let mut baselines = Vec::with_capacity(urls.len());
         let mut seen = std::collections::HashSet::new();
@@ -129,6 +133,7 @@ impl App {
             verify_of: req.verify_of.clone(),
         };
         self.inner.store.create_scan(&new).await?;
+        drop(starting);
         let plan = ScanPlan {
             scan_id: scan_id.clone(),
             profile,
@@ -164,6 +169,48 @@ impl App {
             events: receiver,
             done,
         })
+    }
+
+    /// Checks a new scan of `urls` against the org's quotas (`server.max_concurrent_scans`,
+    /// `server.max_daily_scans`) and, when `exclusive`, against its running scans.
+    async fn admit(&self, org: &str, urls: &[TargetUrl], exclusive: bool) -> Result<(), AppError> {
+        let settings = &self.inner.config.server;
+        let now = time::OffsetDateTime::now_utc();
+        let midnight = now.replace_time(time::Time::MIDNIGHT);
+        let load = self
+            .inner
+            .store
+            .org_load(org, &crate::time::format(midnight))
+            .await?;
+        if exclusive {
+            let mut wanted: Vec<String> = urls.iter().map(|u| u.to_string()).collect();
+            wanted.sort();
+            wanted.dedup();
+            for (id, running) in &load.running {
+                let mut running = running.clone();
+                running.sort();
+                if running == wanted {
+                    return Err(AppError::AlreadyRunning {
+                        scan_id: id.clone(),
+                    });
+                }
+            }
+        }
+        let limit = settings.max_concurrent_scans;
+        if load.running.len() as u32 >= limit {
+            return Err(AppError::Quota(format!(
+                "org '{org}' already runs {} scans, its limit (server.max_concurrent_scans = {limit}): wait for                  one to finish or cancel one",
+                load.running.len()
+            )));
+        }
+        let limit = settings.max_daily_scans;
+        if load.started_since >= limit {
+            return Err(AppError::Quota(format!(
+                "org '{org}' started {} scans today, its daily limit (server.max_daily_scans = {limit}): the                  count starts again at 00:00 UTC",
+                load.started_since
+            )));
+        }
+        Ok(())
     }
 
     /// A subscription to a scan running in this process (`None` if it is not running here).
@@ -252,6 +299,34 @@ impl App {
             .store
             .list_findings(scan_id, filter, limit, offset)
             .await?)
+    }
+
+    /// Up to `limit` findings of a scan after position `after`, worst first, each with its position.
+    pub async fn page_findings(
+        &self,
+        org: &str,
+        scan_id: &str,
+        filter: &FindingFilter,
+        limit: u32,
+        after: Option<PagePos>,
+    ) -> Result<Vec<(PagePos, Finding)>, AppError> {
+        self.get_scan(org, scan_id).await?;
+        Ok(self
+            .inner
+            .store
+            .page_findings(scan_id, filter, limit, after)
+            .await?)
+    }
+
+    /// How many of a scan's findings match `filter`.
+    pub async fn count_findings(
+        &self,
+        org: &str,
+        scan_id: &str,
+        filter: &FindingFilter,
+    ) -> Result<u64, AppError> {
+        self.get_scan(org, scan_id).await?;
+        Ok(self.inner.store.count_findings(scan_id, filter).await?)
     }
 
     /// What ran, passed, found, errored or was skipped in a scan.

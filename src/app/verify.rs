@@ -69,6 +69,7 @@ impl App {
             profile: Some(scan.profile),
             checks: Some(checks),
             verify_of: Some(scan.id.clone()),
+            exclusive: false,
         };
         self.start_scan(org, request).await
     }

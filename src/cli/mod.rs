@@ -79,7 +79,7 @@ pub enum Command {
     /// API keys of `palisade serve`: create (shown once), list, revoke
     #[command(subcommand)]
     Keys(keys::KeysCommand),
-    /// Serve MCP over HTTP (Streamable HTTP at /mcp, legacy SSE at /sse) on 127.0.0.1:8477
+    /// Serve MCP over HTTP (/mcp, legacy SSE at /sse) and the REST API (/v1) on 127.0.0.1:8477
     Serve(serve::ServeArgs),
     /// Organisation-wide numbers: findings by severity and category, mean score, worst targets, trend
     Stats(stats::StatsArgs),

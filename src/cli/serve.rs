@@ -1,4 +1,4 @@
-//! `palisade serve`: the HTTP server (MCP over Streamable HTTP and legacy SSE; the REST API joins it later).
+//! `palisade serve`: the HTTP server (MCP over Streamable HTTP and legacy SSE, and the REST API).
 
 use super::{CliError, Global, ScanFlags};
 use clap::Args;
@@ -24,7 +24,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<u8, CliError> {
     let addr = listener.local_addr()?;
     if !global.quiet {
         eprintln!(
-            "palisade: serving on http://{addr} (MCP: http://{addr}/mcp, legacy SSE: http://{addr}/sse)"
+            "palisade: serving on http://{addr} (MCP: http://{addr}/mcp, legacy SSE: http://{addr}/sse, REST: http://{addr}/v1, OpenAPI: http://{addr}/v1/openapi.json)"
         );
         eprintln!("palisade: database {}", app.store().path().display());
     }

@@ -143,6 +143,12 @@ impl Layer {
                 allowed_origins: list("PALISADE_ALLOWED_ORIGINS"),
                 api_keys: list("PALISADE_API_KEY"),
                 max_keys_per_org: num("PALISADE_MAX_KEYS_PER_ORG")?.map(|n| n as u32),
+                public_url: get("PALISADE_PUBLIC_URL"),
+                rate_limit: int("PALISADE_RATE_LIMIT")?.map(|n| n as u64),
+                max_concurrent_scans: int("PALISADE_MAX_CONCURRENT_SCANS")?.map(|n| n as u64),
+                max_daily_scans: int("PALISADE_MAX_DAILY_SCANS")?.map(|n| n as u64),
+                max_request_body: int("PALISADE_MAX_REQUEST_BODY")?,
+                request_timeout: num("PALISADE_REQUEST_TIMEOUT")?,
             },
         })
     }

@@ -11,6 +11,16 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8477";
 
 /// Active API keys an org may have unless configured otherwise.
 pub const DEFAULT_MAX_KEYS: u32 = 5;
+/// Requests a key may make per minute unless configured otherwise (bursts of a tenth of it).
+pub const DEFAULT_RATE_LIMIT: u32 = 600;
+/// Scans an org may run at once unless configured otherwise.
+pub const DEFAULT_MAX_CONCURRENT_SCANS: u32 = 5;
+/// Scans an org may start per UTC day unless configured otherwise.
+pub const DEFAULT_MAX_DAILY_SCANS: u32 = 500;
+/// Largest request body the REST API reads.
+pub const DEFAULT_MAX_REQUEST_BODY: usize = 64 * 1024;
+/// Longest a REST request may take (event streams excepted).
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 /// Validated server settings.
 #[derive(Clone)]
@@ -24,6 +34,18 @@ pub struct ServerSettings {
     pub api_key_digests: Vec<[u8; 32]>,
     /// Most active API keys an org may have (stored keys, `palisade keys create`).
     pub max_keys_per_org: u32,
+    /// The URL clients reach this server at (`https://palisade.example.com`), for the OpenAPI `servers` entry.
+    pub public_url: Option<String>,
+    /// Requests per minute per key; 0 turns the limit off.
+    pub rate_limit: u32,
+    /// Scans an org may have running at once.
+    pub max_concurrent_scans: u32,
+    /// Scans an org may start per UTC day.
+    pub max_daily_scans: u32,
+    /// Largest request body, in bytes.
+    pub max_request_body: usize,
+    /// Longest a request may take.
+    pub request_timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for ServerSettings {
@@ -34,6 +56,12 @@ impl std::fmt::Debug for ServerSettings {
             .field("allowed_origins", &self.allowed_origins)
             .field("api_keys", &self.api_key_digests.len())
             .field("max_keys_per_org", &self.max_keys_per_org)
+            .field("public_url", &self.public_url)
+            .field("rate_limit", &self.rate_limit)
+            .field("max_concurrent_scans", &self.max_concurrent_scans)
+            .field("max_daily_scans", &self.max_daily_scans)
+            .field("max_request_body", &self.max_request_body)
+            .field("request_timeout", &self.request_timeout)
             .finish()
     }
 }
@@ -46,6 +74,12 @@ impl Default for ServerSettings {
             allowed_origins: Vec::new(),
             api_key_digests: Vec::new(),
             max_keys_per_org: DEFAULT_MAX_KEYS,
+            public_url: None,
+            rate_limit: DEFAULT_RATE_LIMIT,
+            max_concurrent_scans: DEFAULT_MAX_CONCURRENT_SCANS,
+            max_daily_scans: DEFAULT_MAX_DAILY_SCANS,
+            max_request_body: DEFAULT_MAX_REQUEST_BODY,
+            request_timeout: std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
         }
     }
 }
@@ -59,6 +93,12 @@ pub struct ServerLayer {
     pub allowed_origins: Option<Vec<String>>,
     pub api_keys: Option<Vec<String>>,
     pub max_keys_per_org: Option<u32>,
+    pub public_url: Option<String>,
+    pub rate_limit: Option<u64>,
+    pub max_concurrent_scans: Option<u64>,
+    pub max_daily_scans: Option<u64>,
+    pub max_request_body: Option<usize>,
+    pub request_timeout: Option<f64>,
 }
 
 /// The digest a key is compared by.
@@ -131,6 +171,89 @@ impl ServerSettings {
                 ));
             }
             self.max_keys_per_org = max;
+        }
+        if let Some(url) = layer.public_url {
+            let name = origin.name("server.public_url", "PALISADE_PUBLIC_URL", "--public-url");
+            let url = url.trim().trim_end_matches('/').to_string();
+            let parsed = url::Url::parse(&url).ok().filter(|u| {
+                matches!(u.scheme(), "http" | "https") && u.host().is_some() && u.query().is_none()
+            });
+            if parsed.is_none() {
+                return Err(err(
+                    name,
+                    format!("'{url}' is not a base URL such as https://palisade.example.com"),
+                ));
+            }
+            self.public_url = Some(url);
+        }
+        let ranged = |value: Option<u64>, (file, env, flag): (&str, &str, &str), max: u64| {
+            value
+                .map(|v| {
+                    if v <= max {
+                        Ok(v)
+                    } else {
+                        Err(err(
+                            origin.name(file, env, flag),
+                            format!("{v} is out of range: give 0 to {max}"),
+                        ))
+                    }
+                })
+                .transpose()
+        };
+        if let Some(v) = ranged(
+            layer.rate_limit,
+            ("server.rate_limit", "PALISADE_RATE_LIMIT", "--rate-limit"),
+            1_000_000,
+        )? {
+            self.rate_limit = v as u32;
+        }
+        if let Some(v) = ranged(
+            layer.max_concurrent_scans,
+            (
+                "server.max_concurrent_scans",
+                "PALISADE_MAX_CONCURRENT_SCANS",
+                "--max-concurrent-scans",
+            ),
+            10_000,
+        )? {
+            self.max_concurrent_scans = v as u32;
+        }
+        if let Some(v) = ranged(
+            layer.max_daily_scans,
+            (
+                "server.max_daily_scans",
+                "PALISADE_MAX_DAILY_SCANS",
+                "--max-daily-scans",
+            ),
+            1_000_000,
+        )? {
+            self.max_daily_scans = v as u32;
+        }
+        if let Some(v) = layer.max_request_body {
+            if !(1024..=64 * 1024 * 1024).contains(&v) {
+                return Err(err(
+                    origin.name(
+                        "server.max_request_body",
+                        "PALISADE_MAX_REQUEST_BODY",
+                        "--max-request-body",
+                    ),
+                    format!("{v} bytes is out of range: give 1024 to 67108864"),
+                ));
+            }
+            self.max_request_body = v;
+        }
+        if let Some(v) = layer.request_timeout {
+            if !(v.is_finite() && (1.0..=3600.0).contains(&v)) {
+                return Err(err(
+                    origin.name(
+                        "server.request_timeout",
+                        "PALISADE_REQUEST_TIMEOUT",
+                        "--request-timeout",
+                    ),
+                    format!("{v} is out of range: give 1 to 3600 seconds"),
+                ));
+            }
+            self.request_timeout = std::time::Duration::from_secs_f64(v);
         }
         Ok(())
     }

@@ -1,11 +1,13 @@
 //! The checks every HTTP request passes before any route: a `Host` and an `Origin` this server answers to (so a web
-//! page cannot reach it through DNS rebinding or a cross-site request), and a bearer key when one is required: a key
-//! from the configuration, or a stored key (`palisade keys create`) of the default org with `scans:write`, since the
-//! MCP tools start scans in the default org. Keys are required once any exists.
+//! page cannot reach it through DNS rebinding or a cross-site request), a bearer key when one is required (a key
+//! from the configuration, or a stored key from `palisade keys create`; required once any exists), and the key's
+//! request rate. The caller (org and scopes) goes into the request's extensions for the routes. The MCP endpoints
+//! take only default-org keys with `scans:write`, since the MCP tools start scans in the default org.
 
 use crate::app::{App, DEFAULT_ORG};
 use crate::config::{ServerSettings, key_digest};
 use crate::model::Scope;
+use crate::rest::{Caller, RateLimiter};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -21,7 +23,12 @@ pub struct Guard {
     keys: Vec<[u8; 32]>,
     /// For stored keys; `None` in unit tests of the static checks.
     app: Option<App>,
+    rate: Arc<RateLimiter>,
+    per_minute: u32,
 }
+
+/// Paths anyone who passes the Host and Origin checks may read.
+const PUBLIC: [&str; 2] = ["/healthz", "/v1/openapi.json"];
 
 impl Guard {
     /// The guard of a server bound as `settings` say. Keys are required when any is configured.
@@ -36,6 +43,8 @@ impl Guard {
             origins: settings.allowed_origins.clone(),
             keys: settings.api_key_digests.clone(),
             app: None,
+            rate: Arc::new(RateLimiter::new(settings.rate_limit)),
+            per_minute: settings.rate_limit,
         }
     }
 
@@ -95,22 +104,28 @@ impl Guard {
         Self::bearer(headers).is_some_and(|k| self.keys.contains(&key_digest(k)))
     }
 
-    /// Whether the request may pass: `Ok`, or the refusal to answer with.
-    async fn key_verdict(&self, headers: &HeaderMap) -> Result<(), Response> {
+    /// Who the request comes from, or the refusal to answer with.
+    async fn caller(&self, headers: &HeaderMap) -> Result<Caller, Response> {
         let unauthorized = || {
             refuse(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
-                "missing or wrong API key: send Authorization: Bearer <key>",
+                "missing, wrong or revoked API key: send Authorization: Bearer <key>",
             )
         };
         let given = Self::bearer(headers);
-        if given.is_some_and(|k| self.keys.contains(&key_digest(k))) {
-            return Ok(());
+        if let Some(k) = given {
+            let digest = key_digest(k);
+            if self.keys.contains(&digest) {
+                return Ok(Caller::configured(format!(
+                    "config-{}",
+                    hex::encode(&digest[..4])
+                )));
+            }
         }
         let Some(app) = &self.app else {
             return if self.key_ok(headers) {
-                Ok(())
+                Ok(Caller::local())
             } else {
                 Err(unauthorized())
             };
@@ -125,27 +140,13 @@ impl Guard {
         if let Some(secret) = given
             && let Some(key) = app.authenticate(secret).await.map_err(internal)?
         {
-            if key.org_id != DEFAULT_ORG {
-                return Err(refuse(
-                    StatusCode::FORBIDDEN,
-                    "wrong_org",
-                    "this key belongs to another org: MCP over HTTP serves the default org",
-                ));
-            }
-            if !key.allows(Scope::ScansWrite) {
-                return Err(refuse(
-                    StatusCode::FORBIDDEN,
-                    "missing_scope",
-                    "this key lacks the scans:write scope the MCP tools need",
-                ));
-            }
-            return Ok(());
+            return Ok(Caller::key(&key));
         }
         let keys_exist = !self.keys.is_empty() || app.has_active_keys().await.map_err(internal)?;
         if keys_exist {
             Err(unauthorized())
         } else {
-            Ok(())
+            Ok(Caller::local())
         }
     }
 }
@@ -168,10 +169,11 @@ fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
     resp
 }
 
-/// The middleware: refuses with 403 (Host, Origin) or 401 (key) before any route runs. `/healthz` needs no key.
+/// The middleware: refuses with 403 (Host, Origin), 401 (key) or 429 (rate) before any route runs, and hands
+/// the caller to the routes. `/healthz` and `/v1/openapi.json` need no key.
 pub async fn check(
     State(guard): State<Arc<Guard>>,
-    request: Request<Body>,
+    mut request: Request<Body>,
     next: Next,
 ) -> Response {
     let (headers, uri) = (request.headers(), request.uri());
@@ -189,10 +191,40 @@ pub async fn check(
             "requests from that Origin are refused; add it to server.allowed_origins if it is yours",
         );
     }
-    if uri.path() != "/healthz"
-        && let Err(refusal) = guard.key_verdict(headers).await
+    if PUBLIC.contains(&uri.path()) {
+        return next.run(request).await;
+    }
+    let caller = match guard.caller(headers).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    if let Some(key) = &caller.key_id
+        && let Err(wait) = guard.rate.take(key)
     {
-        return refusal;
+        return crate::rest::too_many(wait, guard.per_minute);
+    }
+    request.extensions_mut().insert(caller);
+    next.run(request).await
+}
+
+/// The MCP endpoints' extra rule: the default org's keys with `scans:write` only.
+pub async fn mcp_only(request: Request<Body>, next: Next) -> Response {
+    let Some(caller) = request.extensions().get::<Caller>() else {
+        return refuse(StatusCode::UNAUTHORIZED, "unauthorized", "no caller");
+    };
+    if caller.org != DEFAULT_ORG {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "wrong_org",
+            "this key belongs to another org: MCP over HTTP serves the default org",
+        );
+    }
+    if !caller.allows(Scope::ScansWrite) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "missing_scope",
+            "this key lacks the scans:write scope the MCP tools need",
+        );
     }
     next.run(request).await
 }

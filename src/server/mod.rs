@@ -1,6 +1,7 @@
 //! `palisade serve`: one HTTP server for every remote client, on one port. It mounts the MCP server as Streamable
 //! HTTP at `/mcp` (stateful sessions, and stateless requests from 2026-07-28 clients), the older HTTP+SSE transport
-//! at `/sse` + `/message`, and `/healthz`; every route is behind the Host, Origin and key guard.
+//! at `/sse` + `/message`, the REST API at `/v1` and `/healthz`; every route is behind the Host, Origin, key and
+//! rate guard.
 
 mod guard;
 mod legacy_sse;
@@ -31,8 +32,8 @@ pub enum ServeError {
     },
 }
 
-/// The HTTP application over `app`.
-pub fn router(app: App, shutdown: CancellationToken) -> Router {
+/// The HTTP application over `app`, reached at `base` (links and the OpenAPI `servers` use it).
+pub fn router(app: App, shutdown: CancellationToken, base: &str) -> Router {
     let guard = Arc::new(Guard::for_app(&app));
     let mcp_app = app.clone();
     let mcp = StreamableHttpService::new(
@@ -43,18 +44,16 @@ pub fn router(app: App, shutdown: CancellationToken) -> Router {
             .disable_allowed_hosts()
             .with_cancellation_token(shutdown),
     );
-    let sessions = legacy_sse::Sessions::new(app);
+    let sessions = legacy_sse::Sessions::new(app.clone());
     let legacy = Router::new()
         .route("/sse", get(legacy_sse::open))
         .route("/message", post(legacy_sse::post))
         .with_state(sessions);
-    Router::new()
-        .route(
-            "/healthz",
-            get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }),
-        )
+    let mcp = Router::new()
         .nest_service("/mcp", mcp)
         .merge(legacy)
+        .layer(axum::middleware::from_fn(guard::mcp_only));
+    mcp.merge(crate::rest::router(app, base))
         .layer(axum::middleware::from_fn_with_state(guard, guard::check))
 }
 
@@ -78,7 +77,11 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
-    let router = router(app.clone(), shutdown.child_token());
+    let base = match &app.config().server.public_url {
+        Some(url) => url.clone(),
+        None => format!("http://{}", listener.local_addr()?),
+    };
+    let router = router(app.clone(), shutdown.child_token(), &base);
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown.cancelled_owned())
         .await?;

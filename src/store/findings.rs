@@ -18,6 +18,20 @@ pub struct FindingFilter {
     pub fingerprints: Option<Vec<String>>,
 }
 
+/// Where a finding sits in a scan's worst-first order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PagePos {
+    pub rank: i64,
+    pub seq: i64,
+}
+
+fn position(row: &SqliteRow) -> Result<PagePos, StoreError> {
+    Ok(PagePos {
+        rank: row.try_get("severity_rank")?,
+        seq: row.try_get("seq")?,
+    })
+}
+
 fn finding(row: &SqliteRow) -> Result<Finding, StoreError> {
     let json_list = |col: &str| -> Result<Vec<String>, StoreError> {
         serde_json::from_str(&row.try_get::<String, _>(col)?).map_err(corrupt)
@@ -100,11 +114,7 @@ impl Store {
         limit: u32,
         offset: u32,
     ) -> Result<(Vec<Finding>, u64), StoreError> {
-        let mut count =
-            QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM findings WHERE scan_id = ");
-        count.push_bind(scan_id);
-        push_filter(&mut count, filter);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total = self.count_findings(scan_id, filter).await?;
         let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM findings WHERE scan_id = ");
         q.push_bind(scan_id);
         push_filter(&mut q, filter);
@@ -113,10 +123,66 @@ impl Store {
             .push(" OFFSET ")
             .push_bind(offset as i64);
         let rows = q.build().fetch_all(&self.pool).await?;
-        Ok((
-            rows.iter().map(finding).collect::<Result<_, _>>()?,
-            total as u64,
-        ))
+        Ok((rows.iter().map(finding).collect::<Result<_, _>>()?, total))
+    }
+
+    /// How many of a scan's findings match `filter`.
+    pub async fn count_findings(
+        &self,
+        scan_id: &str,
+        filter: &FindingFilter,
+    ) -> Result<u64, StoreError> {
+        let mut count =
+            QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM findings WHERE scan_id = ");
+        count.push_bind(scan_id);
+        push_filter(&mut count, filter);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        Ok(total as u64)
+    }
+
+    /// Up to `limit` findings of a scan, worst first, after position `after` (keyset paging: each page costs the
+    /// same however deep it is), each with its position.
+    pub async fn page_findings(
+        &self,
+        scan_id: &str,
+        filter: &FindingFilter,
+        limit: u32,
+        after: Option<PagePos>,
+    ) -> Result<Vec<(PagePos, Finding)>, StoreError> {
+        // Two index range scans instead of one OR the planner cannot use: the rest of the cursor's severity,
+        // then the lower severities.
+        let mut out = Vec::with_capacity(limit as usize);
+        let fetch = |q: &mut QueryBuilder<Sqlite>, n: usize| {
+            q.push(" ORDER BY severity_rank DESC, seq LIMIT ")
+                .push_bind(n as i64);
+        };
+        if let Some(pos) = after {
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM findings WHERE scan_id = ");
+            q.push_bind(scan_id)
+                .push(" AND severity_rank = ")
+                .push_bind(pos.rank)
+                .push(" AND seq > ")
+                .push_bind(pos.seq);
+            push_filter(&mut q, filter);
+            fetch(&mut q, limit as usize);
+            for row in q.build().fetch_all(&self.pool).await? {
+                out.push((position(&row)?, finding(&row)?));
+            }
+        }
+        let left = limit as usize - out.len();
+        if left > 0 {
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM findings WHERE scan_id = ");
+            q.push_bind(scan_id);
+            if let Some(pos) = after {
+                q.push(" AND severity_rank < ").push_bind(pos.rank);
+            }
+            push_filter(&mut q, filter);
+            fetch(&mut q, left);
+            for row in q.build().fetch_all(&self.pool).await? {
+                out.push((position(&row)?, finding(&row)?));
+            }
+        }
+        Ok(out)
     }
 
     /// Writes coverage rows (replacing rows of the same check and target).

@@ -3,11 +3,13 @@
 
 mod findings;
 mod keys;
+mod quota;
 mod scans;
 mod stats;
 mod targets;
 
-pub use findings::FindingFilter;
+pub use findings::{FindingFilter, PagePos};
+pub use quota::OrgLoad;
 pub use scans::{NewScan, ScanProgress};
 pub use stats::{LatestTarget, ScanMark};
 
