@@ -54,6 +54,42 @@ struct Finished<'a> {
     note: Option<&'a str>,
 }
 
+/// Sends the stored findings not sent yet; false when the client is gone.
+async fn replay(
+    rest: &Rest,
+    caller: &Caller,
+    scan_id: &str,
+    seen: &mut HashSet<(String, String)>,
+    tx: &mpsc::Sender<Event>,
+) -> bool {
+    let mut after = None;
+    loop {
+        let page = rest
+            .app
+            .page_findings(
+                &caller.org,
+                scan_id,
+                &FindingFilter::default(),
+                REPLAY_PAGE,
+                after,
+            )
+            .await
+            .unwrap_or_default();
+        let full = page.len() == REPLAY_PAGE as usize;
+        for (pos, f) in page {
+            after = Some(pos);
+            if seen.insert((f.target_id.clone(), f.fingerprint.clone()))
+                && tx.send(event("finding", &f)).await.is_err()
+            {
+                return false;
+            }
+        }
+        if !full {
+            return true;
+        }
+    }
+}
+
 fn event(name: &str, data: &impl Serialize) -> Event {
     Event::default()
         .event(name)
@@ -87,30 +123,8 @@ pub async fn stream(
             return;
         }
         let mut seen = HashSet::new();
-        let mut after = None;
-        loop {
-            let page = rest
-                .app
-                .page_findings(
-                    &caller.org,
-                    &scan.id,
-                    &FindingFilter::default(),
-                    REPLAY_PAGE,
-                    after,
-                )
-                .await
-                .unwrap_or_default();
-            let full = page.len() == REPLAY_PAGE as usize;
-            for (pos, f) in page {
-                after = Some(pos);
-                seen.insert((f.target_id.clone(), f.fingerprint.clone()));
-                if tx.send(event("finding", &f)).await.is_err() {
-                    return;
-                }
-            }
-            if !full {
-                break;
-            }
+        if !replay(&rest, &caller, &scan.id, &mut seen, &tx).await {
+            return;
         }
         let Some(mut parts) = live else {
             let note = (!scan.status.is_terminal())
@@ -132,6 +146,9 @@ pub async fn stream(
                 Ok(e) => e,
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => {
+                    if !replay(&rest, &caller, &scan.id, &mut seen, &tx).await {
+                        return;
+                    }
                     let status = rest
                         .app
                         .get_scan(&caller.org, &scan.id)
@@ -185,6 +202,10 @@ pub async fn stream(
                     tx.send(event("target_done", &t)).await
                 }
                 ScanEvent::Finished { status } => {
+                    // Findings made before this stream subscribed and stored after it first read the store.
+                    if !replay(&rest, &caller, &scan.id, &mut seen, &tx).await {
+                        return;
+                    }
                     let _ = tx
                         .send(event(
                             "finished",
