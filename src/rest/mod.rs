@@ -87,7 +87,8 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
                      server allows them). Registering a URL twice returns the target already registered.",
                 )
                 .body::<AddTarget>()
-                .reply::<TargetOne>(201, "The target."),
+                .reply::<TargetOne>(201, "The target.")
+                .links("id", "$response.body#/target/id", &["removeTarget"]),
             targets::add,
         ),
         mount(
@@ -111,6 +112,11 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
                 )
                 .body::<StartScan>()
                 .reply::<ScanStarted>(202, "The scan started.")
+                .links(
+                    "id",
+                    "$response.body#/scan_id",
+                    &["getScan", "getFindings", "getFixFile", "getReport", "streamScanEvents", "cancelScan"],
+                )
                 .conflict("A scan of the same targets is running; its id is in scan_id. Send force: true to start another.")
                 .consequential(),
             scans::start,
@@ -204,7 +210,16 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
                     "Events: scan (first), finding (each, stored ones first), progress, target_done, finished (last).",
                 )
                 .path_param("id", scan_id)
-                .reply_media(200, "The event stream.", vec![("text/event-stream", json!({ "type": "string" }))])
+                .reply_media(200, "The event stream.", vec![("text/event-stream", json!({
+                    "description": "One event; its data is a JSON object.",
+                    "type": "object",
+                    "properties": {
+                        "event": { "type": "string",
+                                   "enum": ["scan", "finding", "progress", "target_done", "finished"] },
+                        "data": { "type": "string", "contentMediaType": "application/json" },
+                    },
+                    "required": ["event", "data"],
+                }))])
                 .streaming(),
             events::stream,
         ),
@@ -231,6 +246,7 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
                 .describe("The secret is in this response only; the server keeps its SHA-256.")
                 .body::<CreateKey>()
                 .reply::<KeyCreated>(201, "The new key and its secret.")
+                .links("id", "$response.body#/key/id", &["revokeKey"])
                 .consequential(),
             keys::create,
         ),

@@ -31,6 +31,8 @@ struct Reply {
     status: u16,
     description: &'static str,
     content: Content,
+    /// OpenAPI links: (name, operationId, parameter, runtime expression).
+    links: Vec<(&'static str, &'static str, &'static str, &'static str)>,
 }
 
 /// One operation: what the router mounts and the document describes.
@@ -135,6 +137,7 @@ impl Op {
             status,
             description,
             content: Content::Json(reference::<T>),
+            links: Vec::new(),
         });
         self
     }
@@ -149,7 +152,16 @@ impl Op {
             status,
             description,
             content: Content::Media(media),
+            links: Vec::new(),
         });
+        self
+    }
+    /// Links from the last reply to operations taking `param` from it (`$response.body#/scan_id`).
+    pub fn links(mut self, param: &'static str, expr: &'static str, ops: &[&'static str]) -> Op {
+        let reply = self.replies.last_mut().expect("a reply to link from");
+        for op in ops {
+            reply.links.push((op, op, param, expr));
+        }
         self
     }
     /// The operation may answer 409, for this reason.
@@ -293,10 +305,21 @@ pub fn document(ops: &[Op], base: &str) -> Value {
                     .collect::<Map<_, _>>()
                     .into(),
             };
-            responses.insert(
-                r.status.to_string(),
-                json!({ "description": r.description, "content": content }),
-            );
+            let mut reply = json!({ "description": r.description, "content": content });
+            if !r.links.is_empty() {
+                let links: Map<String, Value> = r
+                    .links
+                    .iter()
+                    .map(|(name, op, param, expr)| {
+                        (
+                            name.to_string(),
+                            json!({ "operationId": op, "parameters": { *param: expr } }),
+                        )
+                    })
+                    .collect();
+                reply["links"] = links.into();
+            }
+            responses.insert(r.status.to_string(), reply);
         }
         for (status, why) in op.errors() {
             let mut r = json!({
@@ -375,7 +398,33 @@ fn query_params(schema: Schema) -> Vec<Value> {
                 .and_then(|p| p.remove("description"))
                 .unwrap_or_else(|| "".into());
             json!({ "name": name, "in": "query", "required": required.contains(&name.as_str()),
-                    "description": description, "schema": prop })
+                    "description": description, "schema": non_null(prop) })
         })
         .collect()
+}
+
+/// A query parameter's schema without its `null` alternative: absent is how a query string says "none".
+fn non_null(mut schema: Value) -> Value {
+    if let Some(obj) = schema.as_object_mut() {
+        obj.remove("default");
+        if let Some(types) = obj.get_mut("type").and_then(Value::as_array_mut) {
+            types.retain(|t| t != "null");
+            if types.len() == 1 {
+                let only = types[0].clone();
+                obj.insert("type".into(), only);
+            }
+        }
+        if let Some(any) = obj.remove("anyOf").and_then(|a| a.as_array().cloned()) {
+            let rest: Vec<Value> = any.into_iter().filter(|s| s["type"] != "null").collect();
+            if rest.len() == 1 {
+                let mut merged = rest[0].as_object().cloned().unwrap_or_default();
+                for (k, v) in obj.iter() {
+                    merged.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+                return merged.into();
+            }
+            obj.insert("anyOf".into(), rest.into());
+        }
+    }
+    schema
 }
