@@ -100,4 +100,38 @@ mod tests {
         assert!(limiter.take("other").is_ok(), "buckets are per key");
         assert!(RateLimiter::new(0).take("k").is_ok(), "0 means no limit");
     }
+
+    #[tokio::test]
+    async fn a_request_past_its_deadline_gets_503_and_says_which_setting() {
+        use axum::routing::get;
+        use http_body_util::BodyExt;
+        use tower_service::Service;
+        let mut app = axum::Router::new()
+            .route(
+                "/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    "done"
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                Duration::from_millis(50),
+                deadline,
+            ));
+        let req = http::Request::get("/slow")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let resp = app.call(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(resp.headers()["retry-after"], "1");
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["code"], "timeout");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains("server.request_timeout")
+        );
+    }
 }
