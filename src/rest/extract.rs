@@ -69,7 +69,8 @@ where
             Ok(axum::extract::Query(value)) => Ok(Query(value)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => Err(ApiError::bad_request(
                 "invalid_parameter",
-                format!("{}", e.body_text()),
+                e.body_text()
+                    .replace("Failed to deserialize query string: ", "query string: "),
             )),
             Err(other) => Err(ApiError::bad_request(
                 "invalid_parameter",
