@@ -310,7 +310,7 @@ impl App {
         limit: u32,
         after: Option<PagePos>,
     ) -> Result<Vec<(PagePos, Finding)>, AppError> {
-        self.get_scan(org, scan_id).await?;
+        self.scan_status(org, scan_id).await?;
         Ok(self
             .inner
             .store
@@ -325,8 +325,25 @@ impl App {
         scan_id: &str,
         filter: &FindingFilter,
     ) -> Result<u64, AppError> {
-        self.get_scan(org, scan_id).await?;
-        Ok(self.inner.store.count_findings(scan_id, filter).await?)
+        let ended = self.scan_status(org, scan_id).await?.is_terminal();
+        Ok(self
+            .inner
+            .store
+            .count_matching(scan_id, filter, ended)
+            .await?)
+    }
+
+    /// A scan's status, or `NotFound` when the org has no such scan.
+    async fn scan_status(&self, org: &str, id: &str) -> Result<ScanStatus, AppError> {
+        self.inner
+            .store
+            .scan_status(org, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound {
+                kind: "scan",
+                id: id.to_string(),
+                hint: "list recent scans to find its id",
+            })
     }
 
     /// What ran, passed, found, errored or was skipped in a scan.

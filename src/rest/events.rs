@@ -141,31 +141,13 @@ pub async fn stream(
                 .await;
             return;
         };
-        loop {
+        let status = loop {
             let next = match parts.events.recv().await {
                 Ok(e) => e,
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => {
-                    if !replay(&rest, &caller, &scan.id, &mut seen, &tx).await {
-                        return;
-                    }
-                    let status = rest
-                        .app
-                        .get_scan(&caller.org, &scan.id)
-                        .await
-                        .map(|s| s.status)
-                        .unwrap_or(scan.status);
-                    let _ = tx
-                        .send(event(
-                            "finished",
-                            &Finished {
-                                scan_id: &scan.id,
-                                status,
-                                note: None,
-                            },
-                        ))
-                        .await;
-                    return;
+                    let stored = rest.app.get_scan(&caller.org, &scan.id).await;
+                    break stored.map(|s| s.status).unwrap_or(scan.status);
                 }
             };
             let sent = match next {
@@ -201,28 +183,22 @@ pub async fn stream(
                     };
                     tx.send(event("target_done", &t)).await
                 }
-                ScanEvent::Finished { status } => {
-                    // Findings made before this stream subscribed and stored after it first read the store.
-                    if !replay(&rest, &caller, &scan.id, &mut seen, &tx).await {
-                        return;
-                    }
-                    let _ = tx
-                        .send(event(
-                            "finished",
-                            &Finished {
-                                scan_id: &scan.id,
-                                status,
-                                note: None,
-                            },
-                        ))
-                        .await;
-                    return;
-                }
+                ScanEvent::Finished { status } => break status,
             };
             if sent.is_err() {
                 return;
             }
+        };
+        // Findings made before this stream subscribed and stored after it first read the store.
+        if !replay(&rest, &caller, &scan.id, &mut seen, &tx).await {
+            return;
         }
+        let finished = Finished {
+            scan_id: &scan.id,
+            status,
+            note: None,
+        };
+        let _ = tx.send(event("finished", &finished)).await;
     });
     let stream = futures::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|e| e.map(Ok)));
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))

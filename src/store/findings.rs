@@ -1,7 +1,7 @@
 //! Findings and coverage: batched writes, filtered and paged reads.
 
 use super::{Store, StoreError, corrupt, parse};
-use crate::model::{Category, Coverage, Finding, FindingStatus, Module, Severity};
+use crate::model::{Category, Coverage, Finding, FindingStatus, Module, ScanStatus, Severity};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
@@ -106,6 +106,17 @@ impl Store {
         Ok(())
     }
 
+    /// The status of a scan of `org` (`None` when it has no such scan): the cheap check before reading findings.
+    pub async fn scan_status(&self, org: &str, id: &str) -> Result<Option<ScanStatus>, StoreError> {
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM scans WHERE org_id = ? AND id = ?")
+                .bind(org)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        status.as_deref().map(parse).transpose()
+    }
+
     /// One page of a scan's findings, worst first, and how many match in all.
     pub async fn list_findings(
         &self,
@@ -132,11 +143,32 @@ impl Store {
         scan_id: &str,
         filter: &FindingFilter,
     ) -> Result<u64, StoreError> {
+        self.count_matching(scan_id, filter, false).await
+    }
+
+    /// How many of a scan's findings match `filter`; counted once per filter when the scan has `ended`.
+    pub async fn count_matching(
+        &self,
+        scan_id: &str,
+        filter: &FindingFilter,
+        ended: bool,
+    ) -> Result<u64, StoreError> {
+        let key = (scan_id.to_string(), format!("{filter:?}"));
+        if ended && let Some(n) = self.ended.lock().expect("counts lock").matches.get(&key) {
+            return Ok(*n);
+        }
         let mut count =
             QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM findings WHERE scan_id = ");
         count.push_bind(scan_id);
         push_filter(&mut count, filter);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        if ended {
+            let mut cache = self.ended.lock().expect("counts lock");
+            if cache.matches.len() >= super::EndedCounts::MAX {
+                cache.matches.clear();
+            }
+            cache.matches.insert(key, total as u64);
+        }
         Ok(total as u64)
     }
 

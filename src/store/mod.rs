@@ -40,6 +40,22 @@ pub enum StoreError {
 pub struct Store {
     pool: SqlitePool,
     path: PathBuf,
+    /// Counts of ended scans, which no longer change: read once, then answered from memory.
+    ended: std::sync::Arc<std::sync::Mutex<EndedCounts>>,
+}
+
+/// Memoised counts of ended scans, bounded (cleared when full).
+#[derive(Default)]
+pub(crate) struct EndedCounts {
+    /// Per scan: (severity counts, fixed, per-target counts).
+    pub scans: std::collections::HashMap<String, scans::Counted>,
+    /// Per scan and filter: how many findings match.
+    pub matches: std::collections::HashMap<(String, String), u64>,
+}
+
+impl EndedCounts {
+    /// Entries kept before the cache starts over.
+    pub const MAX: usize = 10_000;
 }
 
 impl Store {
@@ -92,6 +108,7 @@ impl Store {
         Ok(Store {
             pool,
             path: path.to_path_buf(),
+            ended: Default::default(),
         })
     }
 

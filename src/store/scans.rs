@@ -80,6 +80,9 @@ fn scan_target(row: &SqliteRow) -> Result<ScanTarget, StoreError> {
     })
 }
 
+/// A scan's counts: open by severity, fixed, open by target and severity.
+pub(crate) type Counted = (SeverityCounts, u32, HashMap<String, SeverityCounts>);
+
 impl Store {
     /// Records a new scan as running, owned by `owner`.
     pub async fn create_scan(&self, s: &NewScan) -> Result<(), StoreError> {
@@ -244,7 +247,35 @@ impl Store {
         Ok(scans)
     }
 
-    /// Adds targets and severity counts (computed from findings, so they are never stale) to scans.
+    /// A scan's open findings by severity, its fixed ones, and its open findings by target and severity.
+    async fn count_scan(&self, scan_id: &str) -> Result<Counted, StoreError> {
+        let rows = sqlx::query(
+            "SELECT target_id, severity, status, COUNT(*) AS n FROM findings WHERE scan_id = ?
+             GROUP BY target_id, severity, status",
+        )
+        .bind(scan_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut counted: Counted = Default::default();
+        for row in &rows {
+            let n = row.try_get::<i64, _>("n")? as u32;
+            if row.try_get::<String, _>("status")? == "fixed" {
+                counted.1 += n;
+                continue;
+            }
+            let severity = parse(row.try_get("severity")?)?;
+            counted
+                .2
+                .entry(row.try_get("target_id")?)
+                .or_default()
+                .add_n(severity, n);
+            counted.0.add_n(severity, n);
+        }
+        Ok(counted)
+    }
+
+    /// Adds targets and severity counts (computed from findings, so they are never stale; those of ended scans,
+    /// which cannot change, are computed once) to scans.
     async fn fill(&self, scans: &mut [Scan]) -> Result<(), StoreError> {
         for s in scans.iter_mut() {
             let rows = sqlx::query(
@@ -255,25 +286,33 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
             s.targets = rows.iter().map(scan_target).collect::<Result<_, _>>()?;
-            let counts = sqlx::query(
-                "SELECT target_id, severity, status, COUNT(*) AS n FROM findings WHERE scan_id = ?
-                 GROUP BY target_id, severity, status",
-            )
-            .bind(&s.id)
-            .fetch_all(&self.pool)
-            .await?;
-            let mut per_target: HashMap<String, SeverityCounts> = HashMap::new();
-            for row in &counts {
-                let n = row.try_get::<i64, _>("n")? as u32;
-                if row.try_get::<String, _>("status")? == "fixed" {
-                    s.fixed += n;
-                    continue;
+            let ended = s.status.is_terminal();
+            let cached = ended
+                .then(|| {
+                    self.ended
+                        .lock()
+                        .expect("counts lock")
+                        .scans
+                        .get(&s.id)
+                        .cloned()
+                })
+                .flatten();
+            let (counts, fixed, mut per_target) = match cached {
+                Some(c) => c,
+                None => {
+                    let counted = self.count_scan(&s.id).await?;
+                    if ended {
+                        let mut cache = self.ended.lock().expect("counts lock");
+                        if cache.scans.len() >= super::EndedCounts::MAX {
+                            cache.scans.clear();
+                        }
+                        cache.scans.insert(s.id.clone(), counted.clone());
+                    }
+                    counted
                 }
-                let severity = parse(row.try_get("severity")?)?;
-                let target = per_target.entry(row.try_get("target_id")?).or_default();
-                target.add_n(severity, n);
-                s.counts.add_n(severity, n);
-            }
+            };
+            s.counts = counts;
+            s.fixed = fixed;
             for t in &mut s.targets {
                 t.counts = per_target.remove(&t.target_id).unwrap_or_default();
             }
