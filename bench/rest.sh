@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # REST read benchmark: 100,000 findings stored, then wrk against a live release `palisade serve` on loopback.
-# Three loads, 30 s each by default: the first findings page, pages deep in the scan (by cursor), and a filtered
-# first page (which counts its matches). Prints wrk's latency distribution and requests per second.
+# Latency: three loads with 4 connections (so the figures are the time a request takes, not time queued): the first
+# findings page, pages deep in the scan (by cursor), and filtered first pages (which count their matches).
+# Throughput: all of those paths mixed, with 32 connections. Prints wrk's latency distribution and requests/s.
 # Usage: bench/rest.sh [findings=100000] [seconds=30] [connections=32]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,9 +41,12 @@ echo "/v1/scans/$scan/findings?limit=25" >"$work/first.txt"
 printf '%s\n' "/v1/scans/$scan/findings?limit=25&category=secrets" \
     "/v1/scans/$scan/findings?limit=25&min_severity=high" >"$work/filtered.txt"
 
-echo "palisade $("$bin" --version | cut -d' ' -f2), $findings findings, $(nproc) cores, wrk -t2 -c$connections -d${seconds}s"
-for load in first deep filtered; do
-    echo "== $load ($(wc -l <"$work/$load.txt") distinct paths)"
-    PATHS_FILE=$work/$load.txt KEY=$key wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/paths.lua "$base" |
+cat "$work/first.txt" "$work/deep.txt" "$work/filtered.txt" >"$work/mixed.txt"
+echo "palisade $("$bin" --version | cut -d' ' -f2), $findings findings, $(nproc) cores, ${seconds}s per load"
+run() { # load connections
+    echo "== $1, $2 connections ($(wc -l <"$work/$1.txt") distinct paths)"
+    PATHS_FILE=$work/$1.txt KEY=$key wrk -t2 -c"$2" -d"${seconds}s" --latency -s bench/paths.lua "$base" |
         grep -E "50%|90%|99%|Requests/sec|requests in|Non-2xx|Socket errors"
-done
+}
+for load in first deep filtered; do run "$load" 4; done
+run mixed "$connections"
