@@ -14,7 +14,7 @@ mod verify;
 mod writer;
 
 pub use keys::{KEY_PREFIX, NewKey};
-pub use reports::Rendered;
+pub use reports::{Rendered, scan_target};
 pub use scans::{ScanEvent, ScanHandle, ScanHandleParts, ScanRequest};
 pub use stats::{CategoryCounts, MAX_TREND, OrgStats, TargetPosture, TrendPoint, WORST_TARGETS};
 pub use verify::{Verdict, Verification};

@@ -2,7 +2,7 @@
 //! format, for every front end.
 
 use super::{App, AppError};
-use crate::model::{FindingStatus, ScanTarget};
+use crate::model::{FindingStatus, Scan, ScanTarget};
 use crate::report::{self, Format, ReportData};
 use crate::store::FindingFilter;
 
@@ -12,6 +12,34 @@ pub struct Rendered {
     pub bytes: Vec<u8>,
     /// Why the report may be missing findings (the scan is still running, was cancelled or failed).
     pub partial: Option<String>,
+}
+
+/// The target of `scan` that `wanted` names: its URL (with or without the trailing slash), id, or host when only
+/// one target has that host.
+pub fn scan_target<'a>(scan: &'a Scan, wanted: &str) -> Result<&'a ScanTarget, AppError> {
+    let trimmed = wanted.trim_end_matches('/');
+    let exact = |t: &&ScanTarget| {
+        t.url == wanted || t.target_id == wanted || t.url.trim_end_matches('/') == trimmed
+    };
+    if let Some(t) = scan.targets.iter().find(exact) {
+        return Ok(t);
+    }
+    let by_host: Vec<&ScanTarget> = scan.targets.iter().filter(|t| t.host == wanted).collect();
+    match by_host[..] {
+        [t] => Ok(t),
+        [] => Err(AppError::Invalid(format!(
+            "scan {} has no target '{wanted}': give the URL, host or target id of one of its targets",
+            scan.id
+        ))),
+        _ => {
+            let urls: Vec<&str> = by_host.iter().map(|t| t.url.as_str()).collect();
+            Err(AppError::Invalid(format!(
+                "target '{wanted}' matches {} targets of the scan ({}): give the URL",
+                urls.len(),
+                urls.join(", ")
+            )))
+        }
+    }
 }
 
 impl App {
@@ -24,32 +52,8 @@ impl App {
     ) -> Result<ReportData, AppError> {
         let mut scan = self.get_scan(org, scan_id).await?;
         if let Some(wanted) = target {
-            let trimmed = wanted.trim_end_matches('/');
-            let exact = |t: &ScanTarget| {
-                t.url == wanted || t.target_id == wanted || t.url.trim_end_matches('/') == trimmed
-            };
-            if scan.targets.iter().any(exact) {
-                scan.targets.retain(exact);
-            } else {
-                scan.targets.retain(|t| t.host == wanted);
-            }
-            match scan.targets.len() {
-                0 => {
-                    return Err(AppError::NotFound {
-                        kind: "target",
-                        id: wanted.to_string(),
-                        hint: "give the URL, host or target id of one of the scan's targets",
-                    });
-                }
-                1 => {}
-                n => {
-                    let urls: Vec<&str> = scan.targets.iter().map(|t| t.url.as_str()).collect();
-                    return Err(AppError::Invalid(format!(
-                        "target '{wanted}' matches {n} targets of the scan ({}): give the URL",
-                        urls.join(", ")
-                    )));
-                }
-            }
+            let id = scan_target(&scan, wanted)?.target_id.clone();
+            scan.targets.retain(|t| t.target_id == id);
         }
         // One target: let the store filter; the whole scan: everything.
         let target_id = target.map(|_| scan.targets[0].target_id.clone());

@@ -48,14 +48,6 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    pub fn not_found(what: &str, id: &str) -> ApiError {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no {what} '{id}' in this org"),
-        )
-    }
-
     /// 429 or 503 with how long to wait.
     pub fn retry(
         status: StatusCode,

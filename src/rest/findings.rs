@@ -50,21 +50,16 @@ fn decode(cursor: &str) -> Result<(PagePos, u64), ApiError> {
     }
 }
 
-/// The scan target a `target` filter names (URL, host or id).
-pub fn target_id(scan: &Scan, target: Option<&str>) -> Result<Option<String>, ApiError> {
+/// The scan target a `target` filter names (URL, host or id); 422 `unknown_target` otherwise.
+fn target_id(scan: &Scan, target: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(t) = target else { return Ok(None) };
-    scan.targets
-        .iter()
-        .find(|x| x.url == t || x.target_id == t || x.host == t)
+    crate::app::scan_target(scan, t)
         .map(|x| Some(x.target_id.clone()))
-        .ok_or_else(|| {
+        .map_err(|e| {
             ApiError::new(
                 http::StatusCode::UNPROCESSABLE_ENTITY,
                 "unknown_target",
-                format!(
-                    "scan {} has no target '{t}'; GET the scan to see its targets",
-                    scan.id
-                ),
+                e.to_string(),
             )
         })
 }

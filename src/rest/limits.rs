@@ -17,6 +17,7 @@ struct Bucket {
 
 /// Per-key token buckets.
 pub struct RateLimiter {
+    per_minute: u32,
     per_second: f64,
     burst: f64,
     buckets: Mutex<HashMap<String, Bucket>>,
@@ -26,6 +27,7 @@ impl RateLimiter {
     /// `per_minute` requests a minute per key; 0 for no limit.
     pub fn new(per_minute: u32) -> RateLimiter {
         RateLimiter {
+            per_minute,
             per_second: f64::from(per_minute) / 60.0,
             burst: (f64::from(per_minute) / 10.0).max(1.0),
             buckets: Mutex::new(HashMap::new()),
@@ -53,19 +55,20 @@ impl RateLimiter {
             Err(((1.0 - bucket.tokens) / self.per_second).ceil().max(1.0) as u64)
         }
     }
-}
 
-/// The 429 for a key out of tokens.
-pub fn too_many(retry_after: u64, per_minute: u32) -> Response {
-    ApiError::retry(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
-        format!(
-            "this key made more than {per_minute} requests a minute (server.rate_limit): retry in {retry_after} s"
-        ),
-        retry_after,
-    )
-    .into_response()
+    /// The 429 for a key out of tokens, `retry_after` seconds from the next one.
+    pub fn too_many(&self, retry_after: u64) -> Response {
+        ApiError::retry(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!(
+                "this key made more than {} requests a minute (server.rate_limit): retry in {retry_after} s",
+                self.per_minute
+            ),
+            retry_after,
+        )
+        .into_response()
+    }
 }
 
 /// Middleware: answers 503 when the handler takes longer than the deadline.

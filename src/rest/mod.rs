@@ -17,9 +17,8 @@ mod targets;
 mod views;
 
 pub use caller::Caller;
-pub use error::{ApiError, ErrorBody};
-pub use findings::PAGE_BUDGET;
-pub use limits::{RateLimiter, too_many};
+pub use error::ApiError;
+pub use limits::RateLimiter;
 
 use crate::app::{App, MAX_TREND, OrgStats};
 use crate::model::Scope;
@@ -316,25 +315,20 @@ async fn stats(
     Ok(Json(rest.app.org_stats(&caller.org, last).await?))
 }
 
-/// The OpenAPI document of a server reached at `base`.
-pub fn openapi(base: &str) -> serde_json::Value {
-    let ops: Vec<Op> = operations().into_iter().map(|(op, _)| op).collect();
-    openapi::document(&ops, base.trim_end_matches('/'))
-}
-
 /// The API's routes over `app`, answering at `base` (the configured public URL, else the bound address).
 pub fn router(app: App, base: &str) -> Router {
     let settings = &app.config().server;
     let timeout = settings.request_timeout;
     let body_limit = settings.max_request_body;
     let base = base.trim_end_matches('/');
-    let doc = serde_json::to_vec(&openapi(base)).expect("serialisable");
+    let (ops, routes): (Vec<Op>, Vec<MethodRouter<Rest>>) = operations().into_iter().unzip();
+    let doc = serde_json::to_vec(&openapi::document(&ops, base)).expect("serialisable");
     let rest = Rest {
         app: app.clone(),
         base: base.into(),
     };
     let mut router = Router::new();
-    for (op, route) in operations() {
+    for (op, route) in ops.iter().zip(routes) {
         let route = if op.streams {
             route
         } else {
@@ -346,7 +340,7 @@ pub fn router(app: App, base: &str) -> Router {
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(Extension(Document(Arc::new(doc))))
+        .layer(Extension(Document(doc.into())))
         .with_state(rest)
 }
 

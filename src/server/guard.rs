@@ -7,7 +7,7 @@
 use crate::app::{App, DEFAULT_ORG};
 use crate::config::{ServerSettings, key_digest};
 use crate::model::Scope;
-use crate::rest::{Caller, RateLimiter};
+use crate::rest::{ApiError, Caller, RateLimiter};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -24,7 +24,6 @@ pub struct Guard {
     /// For stored keys; `None` in unit tests of the static checks.
     app: Option<App>,
     rate: Arc<RateLimiter>,
-    per_minute: u32,
 }
 
 /// Paths anyone who passes the Host and Origin checks may read.
@@ -44,7 +43,6 @@ impl Guard {
             keys: settings.api_key_digests.clone(),
             app: None,
             rate: Arc::new(RateLimiter::new(settings.rate_limit)),
-            per_minute: settings.rate_limit,
         }
     }
 
@@ -159,14 +157,9 @@ fn strip_port(raw: &str) -> &str {
     raw.rsplit_once(':').map(|(h, _)| h).unwrap_or(raw)
 }
 
+/// The API's JSON error (`{"error", "code"}`, with `WWW-Authenticate` on 401), as every route answers.
 fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = serde_json::json!({ "error": message, "code": code });
-    let mut resp = (status, axum::Json(body)).into_response();
-    if status == StatusCode::UNAUTHORIZED {
-        resp.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("static"));
-    }
-    resp
+    ApiError::new(status, code, message).into_response()
 }
 
 /// The middleware: refuses with 403 (Host, Origin), 401 (key) or 429 (rate) before any route runs, and hands
@@ -201,7 +194,7 @@ pub async fn check(
     if let Some(key) = &caller.key_id
         && let Err(wait) = guard.rate.take(key)
     {
-        return crate::rest::too_many(wait, guard.per_minute);
+        return guard.rate.too_many(wait);
     }
     request.extensions_mut().insert(caller);
     next.run(request).await
