@@ -188,7 +188,7 @@ pub struct ScanFlags {
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Vec<PathBuf>,
     /// Ask this DNS server instead of the system's, IP or IP:PORT (repeatable)
-    #[arg(long, value_name = "ADDR")]
+    #[arg(long, visible_alias = "resolver", value_name = "ADDR")]
     pub nameserver: Vec<String>,
     /// Requests per second per host [default: 150]
     #[arg(long, value_name = "N")]

@@ -16,6 +16,9 @@ pub struct Draft {
     severity: Option<Severity>,
     confidence: Confidence,
     root_cause: Option<String>,
+    cve: Vec<String>,
+    kev: bool,
+    cvss: Option<f32>,
 }
 
 impl Draft {
@@ -29,12 +32,33 @@ impl Draft {
             severity: None,
             confidence: Confidence::High,
             root_cause: None,
+            cve: Vec::new(),
+            kev: false,
+            cvss: None,
         }
     }
 
     /// What this finding shares with others that one change fixes (the same secret in several files).
     pub fn root_cause(mut self, key: impl Into<String>) -> Draft {
         self.root_cause = Some(key.into());
+        self
+    }
+
+    /// The CVE (or GHSA) ids this finding is an instance of.
+    pub fn cve(mut self, ids: Vec<String>) -> Draft {
+        self.cve = ids;
+        self
+    }
+
+    /// True when one of the finding's CVEs is in CISA's Known Exploited Vulnerabilities catalog.
+    pub fn kev(mut self, kev: bool) -> Draft {
+        self.kev = kev;
+        self
+    }
+
+    /// The CVSS base score, where the advisory gives one.
+    pub fn cvss(mut self, score: f32) -> Draft {
+        self.cvss = Some(score);
         self
     }
 
@@ -94,9 +118,9 @@ impl Draft {
             remediation: rule.remediation.to_string(),
             references: rule.references.iter().map(|r| r.to_string()).collect(),
             cwe: rule.cwe,
-            cve: Vec::new(),
-            kev: false,
-            cvss: None,
+            cve: self.cve,
+            kev: self.kev,
+            cvss: self.cvss,
             status: FindingStatus::New,
             found_at: crate::time::now(),
             root_cause: self.root_cause,

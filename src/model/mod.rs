@@ -61,6 +61,7 @@ string_enum!(
     Module {
         Tls => "tls", Headers => "headers", Disclosure => "disclosure", Secrets => "secrets",
         Components => "components", Dns => "dns", Network => "network", Api => "api", AiSurface => "ai-surface",
+        Cloud => "cloud",
     }
 );
 

@@ -159,5 +159,6 @@ fn module_name(m: Module) -> &'static str {
         Module::Network => "Network",
         Module::Api => "API",
         Module::AiSurface => "AI surface",
+        Module::Cloud => "Cloud and edge",
     }
 }
