@@ -3,14 +3,18 @@
 //! The lab runs in its own `palisade lab` process, so the scanner's memory is measured alone (`wait4` rusage of the
 //! scan process). Cases: quick and standard profiles on one host, and the standard profile on 100 hosts in one scan.
 //! Budgets on a 2-core machine: quick < 0.5 s; standard < 3 s with < 400 requests per host; 100 hosts < 15 s with
-//! peak RSS < 250 MB.
+//! peak RSS < 250 MB. The deep profile of one host is measured too (its budget: < 10 s, < 600 requests).
+//! `PALISADE_BENCH_BIN=/path/to/palisade cargo bench` measures another build (an older release, to compare).
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_palisade");
+/// The binary measured: this build's, or `PALISADE_BENCH_BIN`.
+fn bin() -> String {
+    std::env::var("PALISADE_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_palisade").to_string())
+}
 
 struct Measure {
     wall: Duration,
@@ -53,10 +57,19 @@ fn main() {
         Case {
             name: "standard, 1 host",
             profile: "standard",
-            hosts: one,
+            hosts: one.clone(),
             runs: 7,
             max_wall: ms(3000),
             max_requests_per_host: 400,
+            max_rss_mb: 250.0,
+        },
+        Case {
+            name: "deep, 1 host",
+            profile: "deep",
+            hosts: one,
+            runs: 5,
+            max_wall: ms(10000),
+            max_requests_per_host: 600,
             max_rss_mb: 250.0,
         },
         Case {
@@ -110,7 +123,7 @@ fn ms(n: u64) -> Duration {
 }
 
 fn start_lab(dir: &Path, hosts: usize) -> (Child, PathBuf) {
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(bin())
         .args([
             "lab",
             "--quiet",
@@ -134,7 +147,7 @@ fn start_lab(dir: &Path, hosts: usize) -> (Child, PathBuf) {
 #[allow(clippy::zombie_processes)] // reaped by wait4 in wait_rusage, which clippy cannot see
 fn scan(config: &Path, db: &Path, case: &Case) -> Measure {
     let started = Instant::now();
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(bin())
         .arg("--config")
         .arg(config)
         .arg("--db")
