@@ -274,7 +274,7 @@ async fn count_lookups(ctx: &CheckCtx, zone: &Zone, top: &[Term]) -> Count {
         if !seen.insert(domain.clone()) {
             continue;
         }
-        if count.total > LOOKUP_LIMIT || fetches >= MAX_FETCHES {
+        if fetches >= MAX_FETCHES {
             count.stopped = true;
             break;
         }

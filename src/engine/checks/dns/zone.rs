@@ -103,11 +103,11 @@ pub async fn wildcard(ctx: &CheckCtx) -> CheckResult {
             .to_string();
         let probe = format!("{label}.{parent}");
         let mut shown = Vec::new();
-        for rtype in [RecordType::CNAME, RecordType::A, RecordType::AAAA] {
-            match resolve::query(ctx, &probe, rtype).await? {
-                Answer::NxDomain => break,
-                answer => shown.extend(answer.records().iter().map(resolve::show)),
-            }
+        // Each type is asked: a wildcard may hold some types only, and servers differ in what they answer for
+        // the others (no data, or no such name).
+        for rtype in [RecordType::A, RecordType::AAAA, RecordType::CNAME] {
+            let answer = resolve::query(ctx, &probe, rtype).await?;
+            shown.extend(answer.records().iter().map(resolve::show));
         }
         if shown.is_empty() {
             continue;
