@@ -6,13 +6,13 @@ mod support;
 use axum::Router;
 use http::{HeaderMap, Uri};
 use palisade::config::Pin;
-use palisade::lab::serve::Server;
 use palisade::model::{CoverageState, Finding, Profile, Severity};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use support::*;
 
-const PAGE: &str = "<!doctype html><html><head><title>Shop</title></head><body><p>Welcome</p></body></html>";
+const PAGE: &str =
+    "<!doctype html><html><head><title>Shop</title></head><body><p>Welcome</p></body></html>";
 
 async fn scan_site(site: Router, pins: Vec<Pin>, profile: Profile) -> Outcome {
     let server = http(site).await;
@@ -172,18 +172,41 @@ async fn public_bucket_listings_and_missing_buckets_are_found() {
         <link rel="stylesheet" href="http://shopstore.blob.core.windows.net/media/site.css">
         <script src="http://private-assets.s3.amazonaws.com/x.js"></script>
         <script src="http://gone-assets.s3.amazonaws.com/old.js"></script>"#;
-    let out = scan_site(shop(refs), pins(BUCKET_HOSTS, store.addr), Profile::Standard).await;
+    let out = scan_site(
+        shop(refs),
+        pins(BUCKET_HOSTS, store.addr),
+        Profile::Standard,
+    )
+    .await;
 
-    let s3 = at(&out, "cloud.bucket-listing", "http://open-assets.s3.amazonaws.com/?max-keys=20");
-    assert_eq!((s3.severity, s3.category.as_str()), (Severity::High, "cloud"));
-    assert_eq!(s3.title, "Amazon S3 bucket open-assets can be listed by anyone");
+    let s3 = at(
+        &out,
+        "cloud.bucket-listing",
+        "http://open-assets.s3.amazonaws.com/?max-keys=20",
+    );
+    assert_eq!(
+        (s3.severity, s3.category.as_str()),
+        (Severity::High, "cloud")
+    );
+    assert_eq!(
+        s3.title,
+        "Amazon S3 bucket open-assets can be listed by anyone"
+    );
     assert_eq!(
         evidence(s3),
         "GET http://open-assets.s3.amazonaws.com/?max-keys=20 → 200, a listing of 2 objects and more: app.js, \
          backups/db-2024.sql.gz; the bucket is named in http://shop.test/"
     );
-    let gcs = at(&out, "cloud.bucket-listing", "http://storage.googleapis.com/shop-public?max-keys=20");
-    assert!(evidence(gcs).contains("a listing of 1 objects: logo.png"), "{}", evidence(gcs));
+    let gcs = at(
+        &out,
+        "cloud.bucket-listing",
+        "http://storage.googleapis.com/shop-public?max-keys=20",
+    );
+    assert!(
+        evidence(gcs).contains("a listing of 1 objects: logo.png"),
+        "{}",
+        evidence(gcs)
+    );
     let azure = at(
         &out,
         "cloud.bucket-listing",
@@ -194,7 +217,11 @@ async fn public_bucket_listings_and_missing_buckets_are_found() {
         "{}",
         evidence(azure)
     );
-    let empty = at(&out, "cloud.bucket-listing", "http://s3.amazonaws.com/shop-exports/?max-keys=20");
+    let empty = at(
+        &out,
+        "cloud.bucket-listing",
+        "http://s3.amazonaws.com/shop-exports/?max-keys=20",
+    );
     assert_eq!(empty.severity, Severity::Low);
     assert!(
         evidence(empty).ends_with("the bucket is named in http://shop.test/app.js"),
@@ -202,13 +229,20 @@ async fn public_bucket_listings_and_missing_buckets_are_found() {
         evidence(empty)
     );
 
-    let gone = at(&out, "cloud.bucket-missing", "http://gone-assets.s3.amazonaws.com/?max-keys=20");
+    let gone = at(
+        &out,
+        "cloud.bucket-missing",
+        "http://gone-assets.s3.amazonaws.com/?max-keys=20",
+    );
     assert_eq!(gone.severity, Severity::High);
-    assert!(evidence(gone).contains("→ 404 NoSuchBucket"), "{}", evidence(gone));
+    assert!(
+        evidence(gone).contains("→ 404 NoSuchBucket"),
+        "{}",
+        evidence(gone)
+    );
 
     assert!(
-        !out
-            .findings
+        !out.findings
             .iter()
             .any(|f| f.check_id.starts_with("cloud.") && f.location.contains("private-assets")),
         "access denied is no finding"
@@ -234,7 +268,12 @@ async fn private_buckets_and_pages_without_buckets_give_no_cloud_findings() {
     assert_eq!(out.state("cloud.buckets"), CoverageState::Passed);
     assert_eq!(log.lock().unwrap().len(), 1);
 
-    let out = scan_site(fixed(200, &[("content-type", "text/html")], PAGE), vec![], Profile::Standard).await;
+    let out = scan_site(
+        fixed(200, &[("content-type", "text/html")], PAGE),
+        vec![],
+        Profile::Standard,
+    )
+    .await;
     assert_eq!(out.ids_in("cloud."), Vec::<&str>::new());
     assert_eq!(out.state("cloud.buckets"), CoverageState::Passed);
 }
@@ -256,8 +295,9 @@ async fn a_bucket_that_cannot_be_asked_errors_the_check() {
     .await;
     assert_eq!(out.state("cloud.buckets"), CoverageState::Errored);
     assert!(
-        out.detail("cloud.buckets")
-            .starts_with("1 of 1 bucket listings could not be fetched: cannot connect to 127.0.0.1:"),
+        out.detail("cloud.buckets").starts_with(
+            "1 of 1 bucket listings could not be fetched: cannot connect to 127.0.0.1:"
+        ),
         "{}",
         out.detail("cloud.buckets")
     );

@@ -9,8 +9,10 @@ use palisade::model::{Confidence, CoverageState, Finding, Profile, Severity};
 use support::dns::{DnsServer, Zone, serve_zones};
 use support::*;
 
-const PAGE: &str = "<!doctype html><html><head><title>Shop</title></head><body><p>Welcome</p></body></html>";
-const GITHUB_UNCLAIMED: &str = "<html><body><h1>404</h1><p>There isn't a GitHub Pages site here.</p></body></html>";
+const PAGE: &str =
+    "<!doctype html><html><head><title>Shop</title></head><body><p>Welcome</p></body></html>";
+const GITHUB_UNCLAIMED: &str =
+    "<html><body><h1>404</h1><p>There isn't a GitHub Pages site here.</p></body></html>";
 const S3_UNCLAIMED: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchBucket</Code>\
                             <Message>The specified bucket does not exist</Message></Error>";
 
@@ -43,7 +45,10 @@ fn zones() -> Vec<Zone> {
         .txt("twice.test", "v=spf1 mx -all")
         .txt("twice.test", "v=spf1 a -all")
         .txt("monitor.test", "v=spf1 -all")
-        .txt("_dmarc.monitor.test", "v=DMARC1; p=none; rua=mailto:d@monitor.test")
+        .txt(
+            "_dmarc.monitor.test",
+            "v=DMARC1; p=none; rua=mailto:d@monitor.test",
+        )
         .txt("subopen.test", "v=spf1 -all")
         .txt("_dmarc.subopen.test", "v=DMARC1; p=reject; sp=none")
         .a("inherit.test", "127.0.0.1")
@@ -64,7 +69,10 @@ fn zones() -> Vec<Zone> {
         .txt("_spf.good.test", "v=spf1 ip4:192.0.2.0/24 -all")
         .mx("good.test", "mail.good.test")
         .a("mail.good.test", "127.0.0.1")
-        .txt("_dmarc.good.test", "v=DMARC1; p=reject; rua=mailto:dmarc@good.test")
+        .txt(
+            "_dmarc.good.test",
+            "v=DMARC1; p=reject; rua=mailto:dmarc@good.test",
+        )
         .caa("good.test", "letsencrypt.org")
         .dnskey("good.test")
         .ns("good.test", "ns1.good.test")
@@ -95,8 +103,18 @@ struct World {
 async fn world() -> World {
     let dns = serve_zones(zones()).await;
     let site = http(fixed(200, &[("content-type", "text/html")], PAGE)).await;
-    let github = http(fixed(404, &[("content-type", "text/html")], GITHUB_UNCLAIMED)).await;
-    let s3 = http(fixed(404, &[("content-type", "application/xml")], S3_UNCLAIMED)).await;
+    let github = http(fixed(
+        404,
+        &[("content-type", "text/html")],
+        GITHUB_UNCLAIMED,
+    ))
+    .await;
+    let s3 = http(fixed(
+        404,
+        &[("content-type", "application/xml")],
+        S3_UNCLAIMED,
+    ))
+    .await;
     let mut pins = Vec::new();
     for host in [
         "good.test",
@@ -202,21 +220,37 @@ async fn a_well_configured_zone_yields_no_dns_findings() {
     let out = scan(&["good.test"], Profile::Deep).await;
     assert_eq!(out.ids_in("dns."), Vec::<&str>::new());
     for check in CHECKS {
-        assert_eq!(out.state(check), CoverageState::Passed, "{check}: {}", out.detail(check));
+        assert_eq!(
+            out.state(check),
+            CoverageState::Passed,
+            "{check}: {}",
+            out.detail(check)
+        );
     }
 }
 
 #[tokio::test]
 async fn spf_missing_permissive_over_the_lookup_limit_or_doubled() {
     let out = scan(
-        &["nospf.test", "plusall.test", "neutral.test", "soft.test", "many.test", "twice.test"],
+        &[
+            "nospf.test",
+            "plusall.test",
+            "neutral.test",
+            "soft.test",
+            "many.test",
+            "twice.test",
+        ],
         Profile::Standard,
     )
     .await;
     let missing = at(&out, "dns.spf-missing", "dns:nospf.test TXT");
     assert_eq!(missing.severity, Severity::Medium);
     assert_eq!(evidence(missing), "TXT nospf.test: no TXT records");
-    assert!(missing.remediation.contains("v=spf1 -all"), "{}", missing.remediation);
+    assert!(
+        missing.remediation.contains("v=spf1 -all"),
+        "{}",
+        missing.remediation
+    );
 
     let plus = at(&out, "dns.spf-all", "dns:plusall.test TXT");
     assert_eq!(plus.severity, Severity::High);
@@ -227,7 +261,11 @@ async fn spf_missing_permissive_over_the_lookup_limit_or_doubled() {
     assert_eq!(neutral.severity, Severity::Medium);
     assert!(neutral.title.contains("?all"), "{}", neutral.title);
 
-    assert_eq!(about(&out, "dns.spf", "soft.test"), Vec::<&str>::new(), "~all is accepted");
+    assert_eq!(
+        about(&out, "dns.spf", "soft.test"),
+        Vec::<&str>::new(),
+        "~all is accepted"
+    );
 
     let many = at(&out, "dns.spf-lookups", "dns:many.test TXT");
     assert!(
@@ -249,7 +287,11 @@ async fn spf_missing_permissive_over_the_lookup_limit_or_doubled() {
 
 #[tokio::test]
 async fn dmarc_missing_or_not_enforced() {
-    let out = scan(&["nospf.test", "monitor.test", "subopen.test"], Profile::Standard).await;
+    let out = scan(
+        &["nospf.test", "monitor.test", "subopen.test"],
+        Profile::Standard,
+    )
+    .await;
     let missing = at(&out, "dns.dmarc-missing", "dns:_dmarc.nospf.test TXT");
     assert_eq!(missing.severity, Severity::Medium);
     assert_eq!(evidence(missing), "TXT _dmarc.nospf.test: no records");
@@ -274,7 +316,10 @@ async fn caa_is_looked_up_from_the_host_to_the_registrable_domain() {
         Vec::<&str>::new(),
         "app.inherit.test inherits the CAA of inherit.test"
     );
-    assert_eq!(state_of(&out, "app.inherit.test", "dns.caa").0, CoverageState::Passed);
+    assert_eq!(
+        state_of(&out, "app.inherit.test", "dns.caa").0,
+        CoverageState::Passed
+    );
 }
 
 #[tokio::test]
@@ -293,7 +338,10 @@ async fn dangling_cnames_to_providers_are_takeovers() {
     )
     .await;
     let azure = at(&out, "dns.subdomain-takeover", "dns:app.gone.test CNAME");
-    assert_eq!((azure.severity, azure.confidence), (Severity::High, Confidence::High));
+    assert_eq!(
+        (azure.severity, azure.confidence),
+        (Severity::High, Confidence::High)
+    );
     assert_eq!(
         evidence(azure),
         "CNAME chain: app.gone.test → gone-app.azurewebsites.net; gone-app.azurewebsites.net: NXDOMAIN (no such name)"
@@ -303,8 +351,9 @@ async fn dangling_cnames_to_providers_are_takeovers() {
     let pages = at(&out, "dns.subdomain-takeover", "dns:www.pages.test CNAME");
     assert_eq!(pages.severity, Severity::High);
     assert!(
-        evidence(pages).starts_with("CNAME chain: www.pages.test → old-pages.github.io; GET http://www.pages.test/ → 404")
-            && evidence(pages).contains("There isn't a GitHub Pages site here."),
+        evidence(pages).starts_with(
+            "CNAME chain: www.pages.test → old-pages.github.io; GET http://www.pages.test/ → 404"
+        ) && evidence(pages).contains("There isn't a GitHub Pages site here."),
         "{}",
         evidence(pages)
     );
@@ -360,16 +409,24 @@ async fn an_open_zone_transfer_is_found_in_the_deep_profile_only() {
 async fn targets_without_dns_of_their_own_are_skipped_with_a_reason() {
     let site = http(fixed(200, &[("content-type", "text/html")], PAGE)).await;
     let t = TestApp::new(|_| {}).await;
-    let ip = t.scan(&[&format!("http://{}/", site.addr)], Profile::Standard).await;
+    let ip = t
+        .scan(&[&format!("http://{}/", site.addr)], Profile::Standard)
+        .await;
     for check in CHECKS.iter().filter(|c| **c != "dns.axfr") {
         assert_eq!(ip.state(check), CoverageState::Skipped, "{check}");
-        assert!(ip.detail(check).contains("IP address"), "{}", ip.detail(check));
+        assert!(
+            ip.detail(check).contains("IP address"),
+            "{}",
+            ip.detail(check)
+        );
     }
 
     let unknown = scan(&["unknown.test"], Profile::Standard).await;
     assert_eq!(unknown.state("dns.spf"), CoverageState::Skipped);
     assert!(
-        unknown.detail("dns.spf").starts_with("unknown.test does not exist in the DNS (NXDOMAIN)"),
+        unknown
+            .detail("dns.spf")
+            .starts_with("unknown.test does not exist in the DNS (NXDOMAIN)"),
         "{}",
         unknown.detail("dns.spf")
     );
@@ -423,7 +480,14 @@ async fn the_resolver_flag_points_the_checks_at_a_dns_server() {
     let site = http(fixed(200, &[("content-type", "text/html")], PAGE)).await;
     let dir = tempfile::tempdir().unwrap();
     let out = palisade(&dir)
-        .args(["scan", "http://nospf.test/", "--profile", "standard", "--format", "jsonl"])
+        .args([
+            "scan",
+            "http://nospf.test/",
+            "--profile",
+            "standard",
+            "--format",
+            "jsonl",
+        ])
         .args(["--resolver", &w.dns.addr.to_string()])
         .args(["--connect-to", &format!("nospf.test:80:{}", site.addr)])
         .args(["--connect-to", &format!("nospf.test:443:{}", closed_port())])

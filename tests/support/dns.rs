@@ -116,7 +116,10 @@ impl Zone {
 
     /// `CAA 0 issue "<ca>"`.
     pub fn caa(self, owner: &str, ca: &str) -> Zone {
-        self.record(owner, RData::CAA(CAA::new_issue(false, Some(name(ca)), vec![])))
+        self.record(
+            owner,
+            RData::CAA(CAA::new_issue(false, Some(name(ca)), vec![])),
+        )
     }
 
     /// A DNSKEY record (opaque bytes: the zone is not really signed, but it publishes a key, which is what a
@@ -150,15 +153,24 @@ pub async fn serve_zones(zones: Vec<Zone>) -> DnsServer {
             zone.axfr,
         );
         let soa = SOA::new(
-            Name::from_str("ns.").unwrap().append_domain(&zone.origin).unwrap(),
-            Name::from_str("admin.").unwrap().append_domain(&zone.origin).unwrap(),
+            Name::from_str("ns.")
+                .unwrap()
+                .append_domain(&zone.origin)
+                .unwrap(),
+            Name::from_str("admin.")
+                .unwrap()
+                .append_domain(&zone.origin)
+                .unwrap(),
             1,
             3600,
             600,
             86400,
             60,
         );
-        handler.upsert_mut(Record::from_rdata(zone.origin.clone(), 3600, RData::SOA(soa)), 1);
+        handler.upsert_mut(
+            Record::from_rdata(zone.origin.clone(), 3600, RData::SOA(soa)),
+            1,
+        );
         for record in zone.records {
             handler.upsert_mut(record, 1);
         }

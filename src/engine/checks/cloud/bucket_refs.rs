@@ -78,13 +78,19 @@ fn classify(scheme: &str, host: &str, segment: Option<&str>) -> Option<Bucket> {
     let (name, listing) = match host {
         "storage.googleapis.com" | "commondatastorage.googleapis.com" => {
             let bucket = segment.filter(|b| bucket_name(b))?;
-            (bucket.to_string(), format!("{scheme}://{host}/{bucket}?max-keys=20"))
+            (
+                bucket.to_string(),
+                format!("{scheme}://{host}/{bucket}?max-keys=20"),
+            )
         }
         _ => {
             let bucket = host
                 .strip_suffix(".storage.googleapis.com")
                 .filter(|b| bucket_name(b))?;
-            (bucket.to_string(), format!("{scheme}://{host}/?max-keys=20"))
+            (
+                bucket.to_string(),
+                format!("{scheme}://{host}/?max-keys=20"),
+            )
         }
     };
     Some(Bucket {
@@ -102,16 +108,24 @@ fn s3(scheme: &str, host: &str, rest: &str, segment: Option<&str>) -> Option<Buc
         .iter()
         .position(|l| *l == "s3" || l.starts_with("s3-"))?;
     if labels[at].starts_with("s3-website")
-        || ["s3-accesspoint", "s3-control", "s3-object-lambda", "s3-outposts"]
-            .iter()
-            .any(|p| labels[at].starts_with(p))
+        || [
+            "s3-accesspoint",
+            "s3-control",
+            "s3-object-lambda",
+            "s3-outposts",
+        ]
+        .iter()
+        .any(|p| labels[at].starts_with(p))
         || labels.get(at + 1) == Some(&"s3-website")
     {
         return None;
     }
     let (name, listing) = if at == 0 {
         let bucket = segment.filter(|b| bucket_name(b) && !b.contains('_'))?;
-        (bucket.to_string(), format!("{scheme}://{host}/{bucket}/?max-keys=20"))
+        (
+            bucket.to_string(),
+            format!("{scheme}://{host}/{bucket}/?max-keys=20"),
+        )
     } else {
         let bucket = labels[..at].join(".");
         if !bucket_name(&bucket) {

@@ -101,7 +101,11 @@ fn read(store: Store, status: u16, body: &str) -> Listing {
 pub async fn run(ctx: &CheckCtx) -> CheckResult {
     let crawl = ctx.crawl().await?;
     let mut buckets: Vec<(Bucket, String)> = Vec::new();
-    let pages = crawl.pages.iter().chain(&crawl.scripts).chain(&crawl.stylesheets);
+    let pages = crawl
+        .pages
+        .iter()
+        .chain(&crawl.scripts)
+        .chain(&crawl.stylesheets);
     for page in pages {
         for bucket in bucket_refs::find(&page.resp().text()) {
             if buckets.len() < MAX_BUCKETS && !buckets.iter().any(|(b, _)| *b == bucket) {
@@ -142,7 +146,10 @@ async fn report(ctx: &CheckCtx, bucket: &Bucket, page: &str, status: u16, listin
         Listing::Closed => return,
         Listing::NoSuchBucket => ctx
             .finding(&MISSING, url)
-            .title(format!("The site loads from a {kind} that does not exist: {}", bucket.name))
+            .title(format!(
+                "The site loads from a {kind} that does not exist: {}",
+                bucket.name
+            ))
             .evidence(format!(
                 "GET {url} → {status} NoSuchBucket; the bucket is named in {page}"
             )),
@@ -161,9 +168,10 @@ async fn report(ctx: &CheckCtx, bucket: &Bucket, page: &str, status: u16, listin
                     shown.join(", ")
                 ));
             if keys.is_empty() && !more {
-                draft
-                    .severity(Severity::Low)
-                    .title(format!("{kind} {} can be listed by anyone (empty now)", bucket.name))
+                draft.severity(Severity::Low).title(format!(
+                    "{kind} {} can be listed by anyone (empty now)",
+                    bucket.name
+                ))
             } else {
                 draft
             }

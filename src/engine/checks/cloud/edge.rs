@@ -39,22 +39,88 @@ enum Sign {
 
 /// Providers and the signs that name them; `Value` texts are lower-case.
 const PROVIDERS: &[(&str, &[Sign])] = &[
-    ("Cloudflare", &[Sign::Header("cf-ray"), Sign::Value("server", "cloudflare")]),
-    ("Amazon CloudFront", &[Sign::Header("x-amz-cf-id"), Sign::Value("via", "cloudfront"), Sign::Value("x-cache", "cloudfront")]),
-    ("Fastly", &[Sign::Header("x-fastly-request-id"), Sign::Value("x-served-by", "cache-"), Sign::Header("fastly-debug-digest")]),
-    ("Akamai", &[Sign::HeaderPrefix("x-akamai-"), Sign::Header("akamai-grn"), Sign::Value("server", "akamaighost"), Sign::Value("server", "akamainetstorage")]),
-    ("Azure Front Door / Azure CDN", &[Sign::Header("x-azure-ref"), Sign::Header("x-msedge-ref")]),
-    ("Google Cloud load balancer / CDN", &[Sign::Value("via", "1.1 google")]),
-    ("Vercel", &[Sign::Header("x-vercel-id"), Sign::Value("server", "vercel")]),
-    ("Netlify", &[Sign::Header("x-nf-request-id"), Sign::Value("server", "netlify")]),
-    ("Sucuri WAF", &[Sign::Header("x-sucuri-id"), Sign::Value("server", "sucuri")]),
-    ("Imperva (Incapsula)", &[Sign::Header("x-iinfo"), Sign::Value("x-cdn", "incapsula"), Sign::Cookie("incap_ses_"), Sign::Cookie("visid_incap_")]),
-    ("F5 BIG-IP", &[Sign::Cookie("BIGipServer"), Sign::Value("server", "bigip")]),
-    ("Varnish", &[Sign::Header("x-varnish"), Sign::Value("via", "varnish")]),
-    ("Bunny CDN", &[Sign::Value("server", "bunnycdn"), Sign::Header("cdn-pullzone")]),
+    (
+        "Cloudflare",
+        &[Sign::Header("cf-ray"), Sign::Value("server", "cloudflare")],
+    ),
+    (
+        "Amazon CloudFront",
+        &[
+            Sign::Header("x-amz-cf-id"),
+            Sign::Value("via", "cloudfront"),
+            Sign::Value("x-cache", "cloudfront"),
+        ],
+    ),
+    (
+        "Fastly",
+        &[
+            Sign::Header("x-fastly-request-id"),
+            Sign::Value("x-served-by", "cache-"),
+            Sign::Header("fastly-debug-digest"),
+        ],
+    ),
+    (
+        "Akamai",
+        &[
+            Sign::HeaderPrefix("x-akamai-"),
+            Sign::Header("akamai-grn"),
+            Sign::Value("server", "akamaighost"),
+            Sign::Value("server", "akamainetstorage"),
+        ],
+    ),
+    (
+        "Azure Front Door / Azure CDN",
+        &[Sign::Header("x-azure-ref"), Sign::Header("x-msedge-ref")],
+    ),
+    (
+        "Google Cloud load balancer / CDN",
+        &[Sign::Value("via", "1.1 google")],
+    ),
+    (
+        "Vercel",
+        &[Sign::Header("x-vercel-id"), Sign::Value("server", "vercel")],
+    ),
+    (
+        "Netlify",
+        &[
+            Sign::Header("x-nf-request-id"),
+            Sign::Value("server", "netlify"),
+        ],
+    ),
+    (
+        "Sucuri WAF",
+        &[Sign::Header("x-sucuri-id"), Sign::Value("server", "sucuri")],
+    ),
+    (
+        "Imperva (Incapsula)",
+        &[
+            Sign::Header("x-iinfo"),
+            Sign::Value("x-cdn", "incapsula"),
+            Sign::Cookie("incap_ses_"),
+            Sign::Cookie("visid_incap_"),
+        ],
+    ),
+    (
+        "F5 BIG-IP",
+        &[Sign::Cookie("BIGipServer"), Sign::Value("server", "bigip")],
+    ),
+    (
+        "Varnish",
+        &[Sign::Header("x-varnish"), Sign::Value("via", "varnish")],
+    ),
+    (
+        "Bunny CDN",
+        &[
+            Sign::Value("server", "bunnycdn"),
+            Sign::Header("cdn-pullzone"),
+        ],
+    ),
     ("KeyCDN", &[Sign::Value("server", "keycdn")]),
     ("DDoS-Guard", &[Sign::Value("server", "ddos-guard")]),
-    ("AWS Elastic Load Balancing", &[Sign::Value("server", "awselb"), Sign::Cookie("AWSALB")]),
+    (
+        "AWS Elastic Load Balancing",
+        &[Sign::Value("server", "awselb"), Sign::Cookie("AWSALB")],
+    ),
 ];
 
 /// Characters of a header value shown in the evidence.
@@ -70,7 +136,10 @@ pub fn identify(resp: &HttpResponse) -> Vec<(&'static str, Vec<String>)> {
     PROVIDERS
         .iter()
         .filter_map(|(name, signs)| {
-            let seen: Vec<String> = signs.iter().flat_map(|s| shown(resp, &cookies, s)).collect();
+            let seen: Vec<String> = signs
+                .iter()
+                .flat_map(|s| shown(resp, &cookies, s))
+                .collect();
             (!seen.is_empty()).then_some((*name, seen))
         })
         .collect()
@@ -145,7 +214,10 @@ mod tests {
             ("server", "cloudflare"),
             ("cf-ray", "8a1b2c3d4e5f-AMS"),
             ("x-varnish", "12345"),
-            ("set-cookie", "BIGipServerpool=1677787402.36895.0000; path=/"),
+            (
+                "set-cookie",
+                "BIGipServerpool=1677787402.36895.0000; path=/",
+            ),
         ]);
         let names: Vec<&str> = identify(&resp).into_iter().map(|(n, _)| n).collect();
         assert_eq!(names, vec!["Cloudflare", "F5 BIG-IP", "Varnish"]);

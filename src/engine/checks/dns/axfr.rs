@@ -145,7 +145,13 @@ fn read(bytes: &[u8]) -> Transfer {
         .answers
         .iter()
         .take(SHOWN)
-        .map(|r| format!("{} {}", r.name.to_string().trim_end_matches('.'), r.record_type()))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.name.to_string().trim_end_matches('.'),
+                r.record_type()
+            )
+        })
         .collect();
     Transfer::Open(message.answers.len(), shown)
 }

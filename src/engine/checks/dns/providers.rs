@@ -71,7 +71,10 @@ pub static PROVIDERS: &[Provider] = &[
         name: "Heroku",
         names: Names::Suffixes(&[".herokuapp.com", ".herokudns.com", ".herokussl.com"]),
         claimable_when_missing: false,
-        unclaimed: &["herokucdn.com/error-pages/no-such-app.html", "There's nothing here, yet."],
+        unclaimed: &[
+            "herokucdn.com/error-pages/no-such-app.html",
+            "There's nothing here, yet.",
+        ],
     },
     Provider {
         name: "Microsoft Azure",
@@ -122,7 +125,10 @@ pub static PROVIDERS: &[Provider] = &[
         name: "Vercel",
         names: Names::Suffixes(&[".vercel-dns.com", ".vercel.app", ".now.sh"]),
         claimable_when_missing: false,
-        unclaimed: &["DEPLOYMENT_NOT_FOUND", "The deployment could not be found on Vercel"],
+        unclaimed: &[
+            "DEPLOYMENT_NOT_FOUND",
+            "The deployment could not be found on Vercel",
+        ],
     },
     Provider {
         name: "Ghost",
@@ -213,7 +219,10 @@ mod tests {
         let name = |h: &str| provider_of(h).map(|p| p.name);
         assert_eq!(name("assets.s3.amazonaws.com"), Some("Amazon S3"));
         assert_eq!(name("a.b.s3.eu-west-1.amazonaws.com."), Some("Amazon S3"));
-        assert_eq!(name("site.s3-website-us-east-1.amazonaws.com"), Some("Amazon S3"));
+        assert_eq!(
+            name("site.s3-website-us-east-1.amazonaws.com"),
+            Some("Amazon S3")
+        );
         assert_eq!(name("ec2-1-2-3-4.compute-1.amazonaws.com"), None);
         assert_eq!(name("acme.github.io"), Some("GitHub Pages"));
         assert_eq!(name("shops.myshopify.com"), Some("Shopify"));

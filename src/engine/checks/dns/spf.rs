@@ -160,9 +160,11 @@ pub async fn run(ctx: &CheckCtx) -> CheckResult {
         }
         1 => {}
         _ => {
-            let draft = ctx
-                .finding(&SPF_MULTIPLE, &location)
-                .evidence(format!("TXT {}: {}", zone.domain, spf.join(" | ")));
+            let draft = ctx.finding(&SPF_MULTIPLE, &location).evidence(format!(
+                "TXT {}: {}",
+                zone.domain,
+                spf.join(" | ")
+            ));
             ctx.report(draft).await;
             return Ok(());
         }
@@ -218,7 +220,10 @@ async fn permissive_all(
             "SPF allows every server on the internet to send mail as this domain (+all)",
             Severity::High,
         ),
-        Some('?') => ("SPF gives no verdict for other servers (?all)", Severity::Medium),
+        Some('?') => (
+            "SPF gives no verdict for other servers (?all)",
+            Severity::Medium,
+        ),
         None => (
             "SPF has no `all`: other servers get no verdict",
             Severity::Medium,
@@ -306,14 +311,19 @@ mod tests {
 
     #[test]
     fn terms_carry_qualifiers_and_values() {
-        let t = terms("v=spf1 ip4:192.0.2.0/24 include:_spf.example.com ~all redirect=x.example a/24 -mx:m.example");
+        let t = terms(
+            "v=spf1 ip4:192.0.2.0/24 include:_spf.example.com ~all redirect=x.example a/24 -mx:m.example",
+        );
         assert_eq!(t.len(), 6);
         assert_eq!(t[0].name, "ip4");
         assert_eq!(t[1].value.as_deref(), Some("_spf.example.com"));
         assert_eq!((t[2].qualifier, t[2].name.as_str()), ('~', "all"));
         assert_eq!(t[3].name, "redirect");
         assert_eq!((t[4].name.as_str(), t[4].value.as_deref()), ("a", None));
-        assert_eq!((t[5].qualifier, t[5].value.as_deref()), ('-', Some("m.example")));
+        assert_eq!(
+            (t[5].qualifier, t[5].value.as_deref()),
+            ('-', Some("m.example"))
+        );
         assert_eq!(t.iter().filter(|t| queries_dns(t)).count(), 4);
     }
 

@@ -17,7 +17,8 @@ const MAX_CHAIN: usize = 8;
 const PAGE_BODY: usize = 64 * 1024;
 
 const CAN_I_TAKE_OVER: &str = "https://github.com/EdOverflow/can-i-take-over-xyz";
-const MDN_TAKEOVER: &str = "https://developer.mozilla.org/en-US/docs/Web/Security/Subdomain_takeovers";
+const MDN_TAKEOVER: &str =
+    "https://developer.mozilla.org/en-US/docs/Web/Security/Subdomain_takeovers";
 
 rule!(
     TAKEOVER,
@@ -116,7 +117,12 @@ async fn chain(ctx: &CheckCtx, host: &str) -> Result<Option<Chain>, CheckFail> {
                 )));
             }
             None if names.len() == 1 => return Ok(None),
-            None => return Ok(Some(Chain { names, last: answer })),
+            None => {
+                return Ok(Some(Chain {
+                    names,
+                    last: answer,
+                }));
+            }
         }
     }
 }
@@ -130,15 +136,24 @@ async fn missing(
     location: &str,
 ) -> CheckResult {
     let (host, end) = (&chain.names[0], chain.end());
-    let mut evidence = format!("CNAME chain: {}; {end}: NXDOMAIN (no such name)", chain.shown());
+    let mut evidence = format!(
+        "CNAME chain: {}; {end}: NXDOMAIN (no such name)",
+        chain.shown()
+    );
     let (title, severity, confidence) = match provider {
         Some(p) if p.claimable_when_missing => (
-            format!("Dangling CNAME: {host} points at a {} name that does not exist", p.name),
+            format!(
+                "Dangling CNAME: {host} points at a {} name that does not exist",
+                p.name
+            ),
             Severity::High,
             Confidence::High,
         ),
         Some(p) => (
-            format!("Dangling CNAME: {host} points at a {} name that does not exist", p.name),
+            format!(
+                "Dangling CNAME: {host} points at a {} name that does not exist",
+                p.name
+            ),
             Severity::Medium,
             Confidence::Medium,
         ),
@@ -150,7 +165,9 @@ async fn missing(
                 "; {domain}: NXDOMAIN (whoever registers it controls the alias)"
             ));
             (
-                format!("Dangling CNAME: {host} points into {domain}, a domain that does not exist"),
+                format!(
+                    "Dangling CNAME: {host} points into {domain}, a domain that does not exist"
+                ),
                 Severity::High,
                 Confidence::Medium,
             )
@@ -189,6 +206,8 @@ async fn page(ctx: &CheckCtx, zone: &Zone, host: &str) -> Result<(Url, u16, Stri
     }
     let url = Url::parse(&format!("{}://{host}/", ctx.target.scheme()))
         .map_err(|e| CheckFail::Errored(format!("cannot build the URL of {host}: {e}")))?;
-    let resp = ctx.request(&HttpRequest::get(url.clone(), PAGE_BODY)).await?;
+    let resp = ctx
+        .request(&HttpRequest::get(url.clone(), PAGE_BODY))
+        .await?;
     Ok((url, resp.status, resp.text().into_owned()))
 }

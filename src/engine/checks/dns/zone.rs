@@ -8,7 +8,8 @@ use hickory_resolver::proto::rr::RecordType;
 
 const RFC8659: &str = "https://www.rfc-editor.org/rfc/rfc8659";
 const LE_CAA: &str = "https://letsencrypt.org/docs/caa/";
-const ICANN_DNSSEC: &str = "https://www.icann.org/resources/pages/dnssec-what-is-it-why-important-2019-03-05-en";
+const ICANN_DNSSEC: &str =
+    "https://www.icann.org/resources/pages/dnssec-what-is-it-why-important-2019-03-05-en";
 const RFC4592: &str = "https://www.rfc-editor.org/rfc/rfc4592";
 
 rule!(
