@@ -30,6 +30,8 @@ pub struct GuardedConnector {
 
 struct Inner {
     resolver: Result<TokioResolver, String>,
+    /// True when the user named the DNS servers (`network.nameservers`) instead of the system's.
+    nameservers_chosen: bool,
     scope: ScopeGuard,
     /// Exact `(host, port)` pins.
     pins: HashMap<(String, u16), Vec<SocketAddr>>,
@@ -62,6 +64,7 @@ impl GuardedConnector {
         GuardedConnector {
             inner: Arc::new(Inner {
                 resolver: build_resolver(nameservers),
+                nameservers_chosen: !nameservers.is_empty(),
                 scope,
                 pins,
                 host_pins,
@@ -75,6 +78,18 @@ impl GuardedConnector {
     /// The scope guard this connector enforces.
     pub fn scope(&self) -> &ScopeGuard {
         &self.inner.scope
+    }
+
+    /// The DNS resolver, for checks that query records other than addresses (TXT, CAA, NS...). Those queries are
+    /// not scope-checked: they go to the resolver, never to the scanned host.
+    pub fn resolver(&self) -> Result<&TokioResolver, String> {
+        self.inner.resolver.as_ref().map_err(Clone::clone)
+    }
+
+    /// True when the DNS servers were named in the configuration (`network.nameservers`, `--nameserver`), false
+    /// when the system's resolver is used.
+    pub fn nameservers_chosen(&self) -> bool {
+        self.inner.nameservers_chosen
     }
 
     /// How many TCP connections were opened (for statistics and tests of connection reuse).
