@@ -93,8 +93,14 @@ impl HttpRequest {
     }
 
     /// A POST of `body` (of media type `content_type`) to `url`, reading at most `max_body` bytes.
-    pub fn post(url: Url, content_type: &str, body: impl Into<Bytes>, max_body: usize) -> HttpRequest {
-        let mut req = HttpRequest::get(url, max_body).header(http::header::CONTENT_TYPE, content_type);
+    pub fn post(
+        url: Url,
+        content_type: &str,
+        body: impl Into<Bytes>,
+        max_body: usize,
+    ) -> HttpRequest {
+        let mut req =
+            HttpRequest::get(url, max_body).header(http::header::CONTENT_TYPE, content_type);
         req.method = Method::POST;
         req.body = Some(body.into());
         req
@@ -429,7 +435,9 @@ mod tests {
     fn the_first_event_with_data_ends_a_stream_read() {
         assert!(!has_data_event(b"event: endpoint\ndata: /messages?s=1\n"));
         assert!(has_data_event(b"event: endpoint\ndata: /messages?s=1\n\n"));
-        assert!(has_data_event(b"id: 0\r\nretry: 3000\r\ndata:\r\n\r\ndata: {}\r\n\r\n"));
+        assert!(has_data_event(
+            b"id: 0\r\nretry: 3000\r\ndata:\r\n\r\ndata: {}\r\n\r\n"
+        ));
         assert!(!has_data_event(b"id: 0\nretry: 3000\ndata:\n\n: ping\n\n"));
     }
 }

@@ -21,10 +21,8 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     ctx.start_page().await?;
     let nf = ctx.not_found().await?;
     let origin = ctx.origin().await;
-    let (models, ollama) = tokio::join!(
-        openai_models(ctx, &nf, &origin),
-        ollama(ctx, &nf, &origin)
-    );
+    let (models, ollama) =
+        tokio::join!(openai_models(ctx, &nf, &origin), ollama(ctx, &nf, &origin));
     let mut failed = Failed::default();
     if let Some((url, evidence)) = failed.note(models)? {
         let draft = ctx
@@ -121,7 +119,10 @@ async fn openai_models(
     if ids.is_empty() {
         return Ok(None);
     }
-    let evidence = format!("GET {path} without an API key -> 200 list of {}", listed(&ids));
+    let evidence = format!(
+        "GET {path} without an API key -> 200 list of {}",
+        listed(&ids)
+    );
     Ok(Some((url, evidence)))
 }
 
@@ -155,11 +156,21 @@ async fn ollama_at(
     };
     let version_url = ctx.site_url(base, "/api/version");
     let version = match send(ctx, via, json_get(version_url)).await {
-        Ok(resp) => json_object(&resp, nf, "/api/version")
-            .and_then(|d| Some(d.get("version")?.as_str()?.chars().take(30).collect::<String>())),
+        Ok(resp) => json_object(&resp, nf, "/api/version").and_then(|d| {
+            Some(
+                d.get("version")?
+                    .as_str()?
+                    .chars()
+                    .take(30)
+                    .collect::<String>(),
+            )
+        }),
         Err(_) => None,
     };
-    let mut evidence = format!("GET /api/tags without credentials -> 200 {}", listed(&names));
+    let mut evidence = format!(
+        "GET /api/tags without credentials -> 200 {}",
+        listed(&names)
+    );
     match version {
         Some(v) => evidence += &format!("; GET /api/version -> {v}"),
         None if digests => {}
@@ -168,7 +179,11 @@ async fn ollama_at(
     Ok(Some((tags_url, evidence)))
 }
 
-async fn ollama(ctx: &CheckCtx, nf: &NotFound, origin: &Url) -> Result<Option<(Url, String)>, NetError> {
+async fn ollama(
+    ctx: &CheckCtx,
+    nf: &NotFound,
+    origin: &Url,
+) -> Result<Option<(Url, String)>, NetError> {
     ollama_at(ctx, Some(nf), origin, Via::Site).await
 }
 
@@ -194,7 +209,10 @@ mod tests {
     #[test]
     fn ollama_tag_lists() {
         let doc = json!({"models": [{"name": "llama3.1:8b", "digest": "sha256:aa"}]});
-        assert_eq!(ollama_models(&doc), Some((vec!["llama3.1:8b".into()], true)));
+        assert_eq!(
+            ollama_models(&doc),
+            Some((vec!["llama3.1:8b".into()], true))
+        );
         assert_eq!(ollama_models(&json!({"models": []})), Some((vec![], false)));
         assert_eq!(ollama_models(&json!({"models": [{"id": 1}]})), None);
         assert_eq!(ollama_models(&json!({"items": []})), None);

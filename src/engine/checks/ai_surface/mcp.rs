@@ -30,7 +30,9 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
             let url = ctx.site_url(&origin, path);
             let draft = ctx
                 .finding(&MCP_OPEN, url.as_str())
-                .title(format!("An MCP server at {path} answers without authentication"))
+                .title(format!(
+                    "An MCP server at {path} answers without authentication"
+                ))
                 .evidence(evidence)
                 .root_cause(format!("mcp-auth {origin}"));
             ctx.report(draft).await;
@@ -167,7 +169,9 @@ fn endpoint_event(resp: &HttpResponse) -> Option<String> {
         return None;
     }
     let text = resp.text().replace("\r\n", "\n");
-    let event = text.split("\n\n").find(|e| e.lines().any(|l| l.starts_with("data:")))?;
+    let event = text
+        .split("\n\n")
+        .find(|e| e.lines().any(|l| l.starts_with("data:")))?;
     let field = |name: &str| {
         event
             .lines()
@@ -181,7 +185,8 @@ fn endpoint_event(resp: &HttpResponse) -> Option<String> {
 
 async fn legacy(ctx: &CheckCtx, origin: &Url) -> Result<Option<String>, NetError> {
     let url = ctx.site_url(origin, "/sse");
-    let mut req = HttpRequest::get(url.clone(), 4096).header(http::header::ACCEPT, "text/event-stream");
+    let mut req =
+        HttpRequest::get(url.clone(), 4096).header(http::header::ACCEPT, "text/event-stream");
     req.first_event = true;
     let wait = STREAM_WAIT.min(ctx.scan.settings.timeout);
     // A stream that sends nothing at all is not MCP's (which names its endpoint at once).
@@ -227,15 +232,24 @@ mod tests {
         );
         assert!(rpc_result(&sse, 1).is_some());
         assert!(rpc_result(&sse, 2).is_none());
-        let error = answer("application/json", r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32600}}"#);
+        let error = answer(
+            "application/json",
+            r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32600}}"#,
+        );
         assert!(rpc_result(&error, 1).is_none());
         assert!(rpc_result(&answer("text/html", "<!doctype html><html></html>"), 1).is_none());
     }
 
     #[test]
     fn the_legacy_endpoint_event() {
-        let ok = answer("text/event-stream", "event: endpoint\ndata: /messages?sessionId=abc\n\n");
-        assert_eq!(endpoint_event(&ok).as_deref(), Some("/messages?sessionId=abc"));
+        let ok = answer(
+            "text/event-stream",
+            "event: endpoint\ndata: /messages?sessionId=abc\n\n",
+        );
+        assert_eq!(
+            endpoint_event(&ok).as_deref(),
+            Some("/messages?sessionId=abc")
+        );
         let news = answer("text/event-stream", "event: price\ndata: {\"x\":1}\n\n");
         assert_eq!(endpoint_event(&news), None);
         let html = answer("text/html", "event: endpoint\ndata: /messages\n\n");

@@ -91,15 +91,25 @@ fn prose(text: &str) -> bool {
     text.len() >= 80
         && words >= 12
         && wordy * 10 >= text.chars().count() * 8
-        && lower.split(|c: char| !c.is_alphabetic()).any(|w| w == "you" || w == "your")
+        && lower
+            .split(|c: char| !c.is_alphabetic())
+            .any(|w| w == "you" || w == "your")
 }
 
 /// True when the text opens like a role given to a model.
 fn opens_like_a_role(text: &str) -> bool {
     let lower = text.to_lowercase();
-    ["you are", "you're", "act as", "your role", "your task", "you will", "as an ai"]
-        .iter()
-        .any(|p| lower.starts_with(p))
+    [
+        "you are",
+        "you're",
+        "act as",
+        "your role",
+        "your task",
+        "you will",
+        "as an ai",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
 }
 
 /// The first system prompt in a script, if any.
@@ -149,7 +159,10 @@ fn location(url: &Url) -> String {
 
 pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let crawl = ctx.crawl().await?;
-    let scripts = crawl.scripts.iter().map(|s| (s.url(), vec![s.resp().text().into_owned()]));
+    let scripts = crawl
+        .scripts
+        .iter()
+        .map(|s| (s.url(), vec![s.resp().text().into_owned()]));
     let inline = crawl.pages.iter().filter_map(|p| {
         let doc = p.html.as_ref()?;
         (!doc.inline_scripts.is_empty()).then(|| (p.url(), doc.inline_scripts.clone()))
@@ -198,7 +211,11 @@ mod tests {
         let named = format!("const SYSTEM_PROMPT = `{PROMPT}\\nBe brief.`;");
         let found = find(&named).unwrap();
         assert_eq!(found.marker, "`SYSTEM_PROMPT`");
-        assert!(found.text.ends_with("human agent. Be brief."), "{}", found.text);
+        assert!(
+            found.text.ends_with("human agent. Be brief."),
+            "{}",
+            found.text
+        );
         let bare = format!("anthropic.messages.create({{model:m,system:'{PROMPT}',messages}})");
         assert_eq!(find(&bare).unwrap().marker, "`system:`");
     }
@@ -206,14 +223,22 @@ mod tests {
     #[test]
     fn ordinary_strings_are_not_prompts() {
         // Short, or not prose, or not marked as a system prompt.
-        assert_eq!(find(r#"{role:"system",content:"You are a helpful assistant."}"#), None);
+        assert_eq!(
+            find(r#"{role:"system",content:"You are a helpful assistant."}"#),
+            None
+        );
         assert_eq!(find(&format!(r#"const welcome = "{PROMPT}";"#)), None);
         assert_eq!(
-            find(r#"{role:"system",content:"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"}"#),
+            find(
+                r#"{role:"system",content:"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"}"#
+            ),
             None
         );
         let ui = r#"system:"The system will be down for maintenance this Sunday from 2 to 4 am; you can still read your messages.""#;
         assert_eq!(find(ui), None, "bare system: must open like a role");
-        assert_eq!(find("function f(e){return e.role===\"system\"?e.content:null}"), None);
+        assert_eq!(
+            find("function f(e){return e.role===\"system\"?e.content:null}"),
+            None
+        );
     }
 }

@@ -30,10 +30,7 @@ fn seen(resp: &HttpResponse, what: &str) -> String {
     format!("GET {} -> {} {what}", resp.url, resp.status)
 }
 
-pub(super) async fn elasticsearch(
-    ctx: &CheckCtx,
-    port: u16,
-) -> Result<Option<Exposure>, NetError> {
+pub(super) async fn elasticsearch(ctx: &CheckCtx, port: u16) -> Result<Option<Exposure>, NetError> {
     let resp = fetch_http_or_https(ctx, port, "/").await?;
     let Some(doc) = json_ok(&resp) else {
         return Ok(None);
@@ -54,7 +51,9 @@ pub(super) async fn elasticsearch(
         format!("{product} {version} answers without authentication"),
         seen(
             &resp,
-            &format!("without credentials: cluster_name \"{cluster}\", version {version} ({product})"),
+            &format!(
+                "to a request without credentials, cluster_name \"{cluster}\", version {version} ({product})"
+            ),
         ),
     )))
 }
@@ -80,7 +79,7 @@ pub(super) async fn docker(
     Ok(Some(Exposure::new(
         &DOCKER_OPEN,
         format!("The Docker Engine API ({version}) is open to the internet on port {port}"),
-        seen(&resp, &format!("without a client certificate: {facts}")),
+        seen(&resp, &format!("without a client certificate, {facts}")),
     )))
 }
 
@@ -121,7 +120,13 @@ fn pod_names(doc: &Value) -> Vec<String> {
     items
         .into_iter()
         .flatten()
-        .filter_map(|p| Some(format!("{}/{}", s(p, "/metadata/namespace")?, s(p, "/metadata/name")?)))
+        .filter_map(|p| {
+            Some(format!(
+                "{}/{}",
+                s(p, "/metadata/namespace")?,
+                s(p, "/metadata/name")?
+            ))
+        })
         .take(5)
         .collect()
 }
@@ -138,11 +143,19 @@ pub(super) async fn kubelet(
     }
     let what = match json_ok(&resp) {
         Some(doc) if doc.get("kind").and_then(Value::as_str) == Some("PodList") => {
-            let count = doc.get("items").and_then(Value::as_array).map_or(0, Vec::len);
+            let count = doc
+                .get("items")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             format!("PodList of {count} pods: {}", pod_names(&doc).join(", "))
         }
         // A long pod list is cut at the read cap: its start still says what it is.
-        None if resp.truncated && resp.text().replace(' ', "").starts_with("{\"kind\":\"PodList\"") => {
+        None if resp.truncated
+            && resp
+                .text()
+                .replace(' ', "")
+                .starts_with("{\"kind\":\"PodList\"") =>
+        {
             "PodList (the first 16 KiB read)".to_string()
         }
         _ => return Ok(None),
@@ -177,14 +190,18 @@ pub(super) async fn prometheus(ctx: &CheckCtx, port: u16) -> Result<Option<Expos
     let Some(doc) = json_ok(&resp) else {
         return Ok(None);
     };
-    let Some(version) = s(&doc, "/data/version").filter(|_| s(&doc, "/status").as_deref() == Some("success"))
+    let Some(version) =
+        s(&doc, "/data/version").filter(|_| s(&doc, "/status").as_deref() == Some("success"))
     else {
         return Ok(None);
     };
     Ok(Some(Exposure::new(
         &PROMETHEUS_OPEN,
         format!("Prometheus {version} is open to the internet"),
-        seen(&resp, &format!("without credentials: version {version}")),
+        seen(
+            &resp,
+            &format!("to a request without credentials, version {version}"),
+        ),
     )))
 }
 
@@ -204,7 +221,10 @@ mod tests {
     #[test]
     fn only_a_200_json_object_counts() {
         let ok = HttpResponse::sample(200, r#"{"Version":"24.0.7"}"#);
-        assert_eq!(s(&json_ok(&ok).unwrap(), "/Version").as_deref(), Some("24.0.7"));
+        assert_eq!(
+            s(&json_ok(&ok).unwrap(), "/Version").as_deref(),
+            Some("24.0.7")
+        );
         assert!(json_ok(&HttpResponse::sample(401, r#"{"Version":"24.0.7"}"#)).is_none());
         assert!(json_ok(&HttpResponse::sample(200, "<html></html>")).is_none());
         assert!(json_ok(&HttpResponse::sample(200, "[1]")).is_none());

@@ -11,7 +11,10 @@ use crate::model::Severity;
 /// The SSH identification line (`SSH-2.0-OpenSSH_9.6p1 Ubuntu-3`), which may follow other lines of text.
 fn ssh_ident(greeting: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(greeting);
-    let line = text.lines().map(str::trim).find(|l| l.starts_with("SSH-"))?;
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("SSH-"))?;
     let mut parts = line.splitn(3, '-');
     let (_, proto, software) = (parts.next()?, parts.next()?, parts.next()?);
     (matches!(proto, "2.0" | "1.99" | "1.5") && !software.is_empty())
@@ -48,7 +51,11 @@ fn final_line(buf: &[u8]) -> Option<String> {
     text.split_inclusive('\n')
         .filter(|l| l.ends_with('\n'))
         .map(str::trim)
-        .find(|l| l.len() >= 4 && l.as_bytes()[..3].iter().all(u8::is_ascii_digit) && l.as_bytes()[3] == b' ')
+        .find(|l| {
+            l.len() >= 4
+                && l.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+                && l.as_bytes()[3] == b' '
+        })
         .map(str::to_string)
 }
 
@@ -90,9 +97,12 @@ pub(super) async fn ftp(
             .any(|l| l.trim().to_ascii_uppercase().starts_with("AUTH TLS"))
     });
     match tls {
-        Some(true) => found.evidence += "; FEAT lists AUTH TLS (TLS is offered, maybe not required)",
+        Some(true) => {
+            found.evidence += "; FEAT lists AUTH TLS (TLS is offered, maybe not required)"
+        }
         _ => {
-            found.evidence += "; FEAT does not list AUTH TLS: logins cross the network in clear text";
+            found.evidence +=
+                "; FEAT does not list AUTH TLS: logins cross the network in clear text";
             found.severity = Some(Severity::Low);
             found.title = "FTP without TLS is reachable from the internet".into();
         }

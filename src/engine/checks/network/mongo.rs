@@ -78,7 +78,10 @@ fn parse(b: &[u8], depth: u8) -> Option<Doc> {
         i = name_end + 1;
         let fixed = |n: usize| b.get(i..i + n).map(|_| n);
         let (value, size) = match kind {
-            0x01 => (Bson::Double(f64::from_le_bytes(b.get(i..i + 8)?.try_into().ok()?)), 8),
+            0x01 => (
+                Bson::Double(f64::from_le_bytes(b.get(i..i + 8)?.try_into().ok()?)),
+                8,
+            ),
             0x02 => {
                 let n = usize::try_from(i32_at(b, i)?).ok()?;
                 let s = b.get(i + 4..i + 4 + n.checked_sub(1)?)?;
@@ -99,7 +102,10 @@ fn parse(b: &[u8], depth: u8) -> Option<Doc> {
             0x09 | 0x11 => (Bson::Other, fixed(8)?),
             0x0A => (Bson::Other, 0),
             0x10 => (Bson::Int(i32_at(b, i)?.into()), 4),
-            0x12 => (Bson::Int(i64::from_le_bytes(b.get(i..i + 8)?.try_into().ok()?)), 8),
+            0x12 => (
+                Bson::Int(i64::from_le_bytes(b.get(i..i + 8)?.try_into().ok()?)),
+                8,
+            ),
             0x13 => (Bson::Other, fixed(16)?),
             _ => return None,
         };

@@ -20,8 +20,9 @@ pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 pub(crate) const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(3);
 /// Bytes read at most from one port (greetings and answers are far smaller).
 pub(crate) const READ_CAP: usize = 16 * 1024;
-/// Probes of one check in flight at once (each also holds one of the host's request slots).
-pub(crate) const IN_FLIGHT: usize = 4;
+/// Probes of one check in flight at once (each also holds one of the host's request slots). On a host whose ports
+/// are filtered each probe waits [`CONNECT_TIMEOUT`], so this sets how long the sweep takes there.
+pub(crate) const IN_FLIGHT: usize = 6;
 
 /// An open connection to a probed port: writes and reads end at one deadline, reads stop at [`READ_CAP`].
 pub(crate) struct Wire {
@@ -106,13 +107,25 @@ pub(crate) async fn talk<T>(
     .await
 }
 
-/// Sends one HTTP request to a probed port (no redirects followed).
+/// Sends one HTTP request to a probed port (no redirects followed), after a bare TCP connect that finds a closed or
+/// filtered port within [`CONNECT_TIMEOUT`] (the HTTP client's own connect timeout is longer).
 pub(crate) async fn fetch(ctx: &CheckCtx, req: &HttpRequest) -> Result<HttpResponse, NetError> {
-    let limit = CONNECT_TIMEOUT + EXCHANGE_TIMEOUT;
+    knock(ctx, &req.url).await?;
+    send(ctx, req).await
+}
+
+/// Opens and closes a connection to the host and port of `url`.
+async fn knock(ctx: &CheckCtx, url: &Url) -> Result<(), NetError> {
+    let host = url.host_str().unwrap_or_default();
+    let port = url.port_or_known_default().unwrap_or(80);
+    talk(ctx, host, port, async |_| Ok(())).await
+}
+
+async fn send(ctx: &CheckCtx, req: &HttpRequest) -> Result<HttpResponse, NetError> {
     in_slot(ctx, async {
-        tokio::time::timeout(limit, ctx.scan.net.send(req))
+        tokio::time::timeout(EXCHANGE_TIMEOUT, ctx.scan.net.send(req))
             .await
-            .unwrap_or(Err(NetError::Timeout(limit)))
+            .unwrap_or(Err(NetError::Timeout(EXCHANGE_TIMEOUT)))
     })
     .await
 }
@@ -125,7 +138,7 @@ pub(crate) async fn fetch_http_or_https(
     path: &str,
 ) -> Result<HttpResponse, NetError> {
     match fetch(ctx, &get(ctx, "http", port, path)).await {
-        Err(NetError::Protocol(_)) => fetch(ctx, &get(ctx, "https", port, path)).await,
+        Err(NetError::Protocol(_)) => send(ctx, &get(ctx, "https", port, path)).await,
         other => other,
     }
 }

@@ -1,9 +1,11 @@
 //! The findings of the `network` checks, with the words a user reads.
 
 const CWE_306: &str = "https://cwe.mitre.org/data/definitions/306.html";
-const REDIS_SECURITY: &str = "https://redis.io/docs/latest/operate/oss_and_stack/management/security/";
+const REDIS_SECURITY: &str =
+    "https://redis.io/docs/latest/operate/oss_and_stack/management/security/";
 const MEMCACHED_SECURITY: &str = "https://github.com/memcached/memcached/wiki/ConfiguringServer";
-const MONGO_CHECKLIST: &str = "https://www.mongodb.com/docs/manual/administration/security-checklist/";
+const MONGO_CHECKLIST: &str =
+    "https://www.mongodb.com/docs/manual/administration/security-checklist/";
 const ES_SECURITY: &str = "https://www.elastic.co/guide/en/elasticsearch/reference/current/manually-configure-security.html";
 const OPENSEARCH_SECURITY: &str = "https://opensearch.org/docs/latest/security/";
 const DOCKER_SOCKET: &str = "https://docs.docker.com/engine/security/protect-access/";

@@ -3,8 +3,8 @@
 
 use super::Exposure;
 use super::probe::{line_done, talk};
-use crate::engine::context::CheckCtx;
 use super::rules::{MEMCACHED_OPEN, REDIS_OPEN, REDIS_REACHABLE};
+use crate::engine::context::CheckCtx;
 use crate::engine::net::NetError;
 
 const PING: &[u8] = b"*1\r\n$4\r\nPING\r\n";
@@ -182,17 +182,14 @@ mod tests {
 
     #[test]
     fn redis_info_is_read_to_the_end_of_its_bulk_string() {
-        let info = b"$65\r\n# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\nos:Linux\r\n\r\n";
+        let info =
+            b"$65\r\n# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\nos:Linux\r\n\r\n";
         assert!(!bulk_done(&info[..20]));
         assert!(bulk_done(info));
         assert!(bulk_done(b"-NOAUTH x\r\n"));
         assert_eq!(
             info_fields(info),
-            vec![
-                "redis_version:7.0.15",
-                "redis_mode:standalone",
-                "os:Linux"
-            ]
+            vec!["redis_version:7.0.15", "redis_mode:standalone", "os:Linux"]
         );
     }
 
