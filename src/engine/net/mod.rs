@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::scope::{ScopeError, ScopeGuard};
 use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -72,6 +72,11 @@ pub struct HttpRequest {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// Bytes of body to read at most; the rest is dropped and `truncated` set.
     pub max_body: usize,
+    /// A small body to send (the few probes that POST a protocol handshake); `None` sends none.
+    pub body: Option<Bytes>,
+    /// Stop reading a `text/event-stream` answer at the end of its first event that carries data (such a stream
+    /// may never end); the body is then marked `truncated`.
+    pub first_event: bool,
 }
 
 impl HttpRequest {
@@ -82,7 +87,23 @@ impl HttpRequest {
             url,
             headers: Vec::new(),
             max_body,
+            body: None,
+            first_event: false,
         }
+    }
+
+    /// A POST of `body` (of media type `content_type`) to `url`, reading at most `max_body` bytes.
+    pub fn post(
+        url: Url,
+        content_type: &str,
+        body: impl Into<Bytes>,
+        max_body: usize,
+    ) -> HttpRequest {
+        let mut req =
+            HttpRequest::get(url, max_body).header(http::header::CONTENT_TYPE, content_type);
+        req.method = Method::POST;
+        req.body = Some(body.into());
+        req
     }
 
     /// Adds a header.
@@ -178,7 +199,7 @@ impl HttpResponse {
 /// The shared network stack of an `App`.
 pub struct Net {
     connector: GuardedConnector,
-    client: Client<HttpsConnector<GuardedConnector>, Empty<Bytes>>,
+    client: Client<HttpsConnector<GuardedConnector>, Full<Bytes>>,
     inspect: Arc<rustls::ClientConfig>,
     verifier: Arc<WebPkiServerVerifier>,
     user_agent: HeaderValue,
@@ -238,11 +259,16 @@ impl Net {
             headers.insert(name.clone(), value.clone());
         }
         let request = builder
-            .body(Empty::new())
+            .body(Full::new(req.body.clone().unwrap_or_default()))
             .map_err(|e| NetError::Protocol(e.to_string()))?;
         let response = self.client.request(request).await.map_err(client_error)?;
         let (parts, body) = response.into_parts();
-        let (raw, truncated) = read_capped(body, req.max_body).await?;
+        let stream = req.first_event
+            && parts
+                .headers
+                .get(http::header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+        let (raw, truncated) = read_capped(body, req.max_body, stream).await?;
         let (body, truncated) = decode(&parts.headers, raw, truncated, req.max_body);
         Ok(HttpResponse {
             url: req.url.clone(),
@@ -336,9 +362,11 @@ fn specific(err: &(dyn std::error::Error + 'static)) -> Option<NetError> {
     specific(inner)
 }
 
+/// Reads a body up to `cap` bytes; with `first_event`, only up to the end of the first server-sent event with data.
 async fn read_capped(
     mut body: hyper::body::Incoming,
     cap: usize,
+    first_event: bool,
 ) -> Result<(Bytes, bool), NetError> {
     let mut buf = BytesMut::new();
     while let Some(frame) = body.frame().await {
@@ -350,9 +378,26 @@ async fn read_capped(
                 return Ok((buf.freeze(), true));
             }
             buf.extend_from_slice(&data);
+            if first_event && has_data_event(&buf) {
+                return Ok((buf.freeze(), true));
+            }
         }
     }
     Ok((buf.freeze(), false))
+}
+
+/// True once `stream` holds a whole server-sent event (ended by a blank line) with a non-empty `data:` line.
+fn has_data_event(stream: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(stream).replace("\r\n", "\n");
+    let Some(end) = text.rfind("\n\n") else {
+        return false;
+    };
+    text[..end].split("\n\n").any(|event| {
+        event.lines().any(|line| {
+            line.strip_prefix("data:")
+                .is_some_and(|d| !d.trim().is_empty())
+        })
+    })
 }
 
 /// Decodes gzip or deflate bodies that a server sent although none was asked for, capped like the raw body.
@@ -379,5 +424,20 @@ fn decode(headers: &HeaderMap, raw: Bytes, truncated: bool, cap: usize) -> (Byte
             (Bytes::from(out), truncated || cut)
         }
         _ => (raw, truncated),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_data_event;
+
+    #[test]
+    fn the_first_event_with_data_ends_a_stream_read() {
+        assert!(!has_data_event(b"event: endpoint\ndata: /messages?s=1\n"));
+        assert!(has_data_event(b"event: endpoint\ndata: /messages?s=1\n\n"));
+        assert!(has_data_event(
+            b"id: 0\r\nretry: 3000\r\ndata:\r\n\r\ndata: {}\r\n\r\n"
+        ));
+        assert!(!has_data_event(b"id: 0\nretry: 3000\ndata:\n\n: ping\n\n"));
     }
 }
