@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::scope::{ScopeError, ScopeGuard};
 use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -72,6 +72,8 @@ pub struct HttpRequest {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// Bytes of body to read at most; the rest is dropped and `truncated` set.
     pub max_body: usize,
+    /// A small request body (a read-only query), or `None` for none.
+    pub body: Option<Bytes>,
 }
 
 impl HttpRequest {
@@ -82,7 +84,19 @@ impl HttpRequest {
             url,
             headers: Vec::new(),
             max_body,
+            body: None,
         }
+    }
+
+    /// A POST of the JSON document `body` to `url` reading at most `max_body` bytes: for read-only queries that
+    /// an endpoint only accepts as POST (a GraphQL `{__typename}`), never for anything that changes state.
+    pub fn post_json(url: Url, max_body: usize, body: impl Into<Bytes>) -> HttpRequest {
+        HttpRequest {
+            method: Method::POST,
+            body: Some(body.into()),
+            ..HttpRequest::get(url, max_body)
+        }
+        .header(http::header::CONTENT_TYPE, "application/json")
     }
 
     /// Adds a header.
@@ -178,7 +192,7 @@ impl HttpResponse {
 /// The shared network stack of an `App`.
 pub struct Net {
     connector: GuardedConnector,
-    client: Client<HttpsConnector<GuardedConnector>, Empty<Bytes>>,
+    client: Client<HttpsConnector<GuardedConnector>, Full<Bytes>>,
     inspect: Arc<rustls::ClientConfig>,
     verifier: Arc<WebPkiServerVerifier>,
     user_agent: HeaderValue,
@@ -238,7 +252,7 @@ impl Net {
             headers.insert(name.clone(), value.clone());
         }
         let request = builder
-            .body(Empty::new())
+            .body(Full::new(req.body.clone().unwrap_or_default()))
             .map_err(|e| NetError::Protocol(e.to_string()))?;
         let response = self.client.request(request).await.map_err(client_error)?;
         let (parts, body) = response.into_parts();
