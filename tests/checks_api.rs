@@ -1,4 +1,4 @@
-//! The `api` checks (CORS with an arbitrary and a null origin, TRACE) against real HTTPS servers on loopback,
+//! The `api` checks of CORS (an arbitrary and a null origin) and TRACE against real HTTPS servers on loopback,
 //! and what the `headers` and `api` checks cost in requests.
 
 mod site;
@@ -132,7 +132,7 @@ enum Trace {
     IgnoreMethod,
 }
 
-/// A site answering TRACE as `mode` says, recording every request as `METHOD path origin`.
+/// A site answering TRACE as `mode` says, recording every request as `METHOD path?query origin`.
 fn trace_site(mode: Trace, log: Arc<Mutex<Vec<String>>>) -> Router {
     let handler = move |State(log): State<Arc<Mutex<Vec<String>>>>,
                         method: Method,
@@ -142,9 +142,10 @@ fn trace_site(mode: Trace, log: Arc<Mutex<Vec<String>>>) -> Router {
             .get("origin")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
+        let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         log.lock()
             .unwrap()
-            .push(format!("{method} {} {origin}", uri.path()));
+            .push(format!("{method} {target} {origin}"));
         let mut resp = http::Response::builder();
         for (k, v) in HARDENED {
             resp = resp.header(*k, *v);
@@ -186,9 +187,11 @@ async fn trace_is_reported_only_when_the_echo_proves_it_in_the_standard_profile(
     }
 }
 
+/// The start page is fetched once and shared; the api checks add their own requests to `/`: the two CORS GETs
+/// (quick), then TRACE, one OPTIONS and one open-redirect probe with every common parameter (standard).
 #[tokio::test]
-async fn header_checks_reuse_the_start_page_and_api_checks_send_three_requests() {
-    for (profile, trace) in [(Profile::Quick, 0), (Profile::Standard, 1)] {
+async fn header_checks_reuse_the_start_page_and_api_checks_send_few_requests_to_it() {
+    for (profile, standard) in [(Profile::Quick, 0), (Profile::Standard, 1)] {
         let log = Arc::new(Mutex::new(Vec::new()));
         scan_https(trace_site(Trace::Refuse, log.clone()), profile).await;
         let log = log.lock().unwrap().clone();
@@ -204,14 +207,23 @@ async fn header_checks_reuse_the_start_page_and_api_checks_send_three_requests()
             "{log:?}"
         );
         assert_eq!(count("GET / null"), 1, "{log:?}");
-        assert_eq!(count("TRACE / -"), trace, "{log:?}");
+        assert_eq!(count("TRACE / -"), standard, "{log:?}");
+        assert_eq!(count("OPTIONS / -"), standard, "{log:?}");
+        let redirect_probes = log
+            .iter()
+            .filter(|l| l.starts_with("GET /?next=https%3A%2F%2Fpalisade-redirect-"))
+            .count();
+        assert_eq!(redirect_probes, standard, "{log:?}");
         let start_page: Vec<&String> = log
             .iter()
-            .filter(|l| l.split(' ').nth(1) == Some("/"))
+            .filter(|l| {
+                let path = l.split(' ').nth(1).unwrap_or("");
+                path == "/" || path.starts_with("/?")
+            })
             .collect();
         assert_eq!(
             start_page.len(),
-            3 + trace,
+            3 + 3 * standard,
             "{profile}: nothing else asks for /: {log:?}"
         );
     }

@@ -167,6 +167,8 @@ impl HostCtx {
             if req.method != http::Method::HEAD {
                 req.method = http::Method::GET;
             }
+            // A redirect is followed as a GET (or HEAD): a POST's body is not sent again.
+            req.body = None;
         }
     }
 

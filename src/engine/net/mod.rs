@@ -72,7 +72,8 @@ pub struct HttpRequest {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// Bytes of body to read at most; the rest is dropped and `truncated` set.
     pub max_body: usize,
-    /// A small body to send (the few probes that POST a protocol handshake); `None` sends none.
+    /// A small body to send (the few probes that POST a read-only query or a protocol handshake); `None` sends
+    /// none.
     pub body: Option<Bytes>,
     /// Stop reading a `text/event-stream` answer at the end of its first event that carries data (such a stream
     /// may never end); the body is then marked `truncated`.
@@ -104,6 +105,12 @@ impl HttpRequest {
         req.method = Method::POST;
         req.body = Some(body.into());
         req
+    }
+
+    /// A POST of the JSON document `body` to `url` reading at most `max_body` bytes: for read-only queries that
+    /// an endpoint only accepts as POST (a GraphQL `{__typename}`), never for anything that changes state.
+    pub fn post_json(url: Url, max_body: usize, body: impl Into<Bytes>) -> HttpRequest {
+        HttpRequest::post(url, "application/json", body, max_body)
     }
 
     /// Adds a header.

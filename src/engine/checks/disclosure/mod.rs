@@ -40,7 +40,7 @@ mod security_txt;
 mod source_maps;
 
 use exposures::rules as ex;
-use failures::Failures;
+pub(crate) use failures::Failures;
 
 /// The `disclosure` checks.
 pub static CHECKS: &[Check] = &[
@@ -113,7 +113,7 @@ pub static CHECKS: &[Check] = &[
 ];
 
 /// A stable finding location for a URL: scheme, host, port and path, without query or fragment.
-fn url_location(url: &Url) -> String {
+pub(crate) fn url_location(url: &Url) -> String {
     let mut url = url.clone();
     url.set_query(None);
     url.set_fragment(None);
@@ -123,7 +123,7 @@ fn url_location(url: &Url) -> String {
 /// True if `resp` (to a request for `path`) is the site's not-found answer. Beyond [`NotFound::matches`], a body cut
 /// short by a probe's small cap is compared with the start of the not-found body, so a large catch-all page read
 /// only in part is still recognised.
-fn is_catch_all(nf: &NotFound, resp: &HttpResponse, path: &str) -> bool {
+pub(crate) fn is_catch_all(nf: &NotFound, resp: &HttpResponse, path: &str) -> bool {
     if nf.matches(resp, path) {
         return true;
     }

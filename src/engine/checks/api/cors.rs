@@ -1,32 +1,19 @@
-//! `api` checks: CORS that trusts any origin or `null` with credentials (with the Observatory's
-//! `cross-origin-resource-sharing` test), and TRACE. Each sends a few GETs or one TRACE of the start page; nothing
-//! else, and nothing that changes state.
+//! CORS that trusts any origin or `null` with credentials (with the Observatory's `cross-origin-resource-sharing`
+//! test): two GETs of the start page claiming other origins.
 
+use super::PROBE_BODY;
 use crate::engine::context::CheckCtx;
 use crate::engine::net::{HttpRequest, HttpResponse};
-use crate::engine::registry::{Check, CheckResult, Rule};
-use crate::model::{Category, Module, Profile, Severity};
-use http::{HeaderName, Method, header};
+use crate::engine::registry::CheckResult;
+use crate::model::Severity;
+use http::header;
 
 /// The arbitrary origin the CORS probe claims: `.invalid` is reserved and never resolves.
 pub const PROBE_ORIGIN: &str = "https://palisade-cors-probe.invalid";
-/// The header carrying the TRACE probe's marker.
-pub const TRACE_MARKER_HEADER: &str = "x-palisade-trace";
-const PROBE_BODY: usize = 64 * 1024;
 
 const MDN_CORS: &str = "https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS";
 const MDN_ACAO: &str = "https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Allow-Origin";
 const PORTSWIGGER_CORS: &str = "https://portswigger.net/web-security/cors";
-const OWASP_XST: &str = "https://owasp.org/www-community/attacks/Cross_Site_Tracing";
-
-macro_rules! api_rule {
-    ($name:ident, $id:literal, $sev:ident, $cwe:expr, $title:literal, $desc:literal, $fix:literal, [$($r:expr),*]) => {
-        pub static $name: Rule = Rule {
-            id: $id, category: Category::Api, severity: Severity::$sev, title: $title, description: $desc,
-            remediation: $fix, references: &[$($r),*], cwe: $cwe,
-        };
-    };
-}
 
 api_rule!(
     CORS_ANY_ORIGIN,
@@ -48,36 +35,6 @@ api_rule!(
     "Remove `null` from the list of allowed origins (it is never a real trusted site), and only allow credentials for named https origins.",
     [MDN_ACAO, PORTSWIGGER_CORS]
 );
-api_rule!(
-    TRACE_ENABLED,
-    "api.trace-enabled",
-    Low,
-    Some(693),
-    "HTTP TRACE is enabled",
-    "The server answers TRACE by echoing the request, headers included. Browsers no longer let pages send TRACE, but the echo can still expose cookies or authentication headers that proxies add (cross-site tracing), and it shows the method was left on.",
-    "Turn TRACE off: `TraceEnable off` (Apache), it is off by default in nginx; or reject the method at your load balancer or framework.",
-    [OWASP_XST]
-);
-
-/// The `api` checks.
-pub static CHECKS: &[Check] = &[
-    Check {
-        id: "api.cors",
-        module: Module::Api,
-        profile: Profile::Quick,
-        summary: "CORS on the start page: an arbitrary origin and the null origin, with credentials",
-        rules: &[&CORS_ANY_ORIGIN, &CORS_NULL],
-        run: |ctx| Box::pin(cors(ctx)),
-    },
-    Check {
-        id: "api.trace",
-        module: Module::Api,
-        profile: Profile::Standard,
-        summary: "TRACE echoes the request (one TRACE of the start page)",
-        rules: &[&TRACE_ENABLED],
-        run: |ctx| Box::pin(trace(ctx)),
-    },
-];
 
 /// What a CORS response allows: `(Access-Control-Allow-Origin, credentials allowed)`.
 fn cors_grant(resp: &HttpResponse) -> (Option<String>, bool) {
@@ -119,7 +76,7 @@ fn evidence(origin: &str, acao: &str, credentials: bool) -> String {
     format!("request Origin: {origin} -> Access-Control-Allow-Origin: {acao}{acac}")
 }
 
-async fn cors(ctx: &CheckCtx) -> CheckResult {
+pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let page = ctx.start_page().await?;
     let url = page.url().clone();
     let probe =
@@ -158,29 +115,6 @@ async fn cors(ctx: &CheckCtx) -> CheckResult {
             );
     }
     ctx.report(draft).await;
-    Ok(())
-}
-
-async fn trace(ctx: &CheckCtx) -> CheckResult {
-    let page = ctx.start_page().await?;
-    let marker = crate::engine::site::random_path("palisade-trace-")
-        .trim_start_matches('/')
-        .to_string();
-    let mut req = HttpRequest::get(page.url().clone(), PROBE_BODY)
-        .header(HeaderName::from_static(TRACE_MARKER_HEADER), &marker);
-    req.method = Method::TRACE;
-    let resp = ctx.request(&req).await?;
-    if (200..300).contains(&resp.status) && resp.text().contains(&marker) {
-        let draft = ctx
-            .finding(&TRACE_ENABLED, page.url().as_str())
-            .evidence(format!(
-                "TRACE {} answered {} ({}) and echoed the request header {TRACE_MARKER_HEADER}",
-                page.url(),
-                resp.status,
-                resp.content_type()
-            ));
-        ctx.report(draft).await;
-    }
     Ok(())
 }
 

@@ -1,0 +1,434 @@
+//! Open redirects: GETs that set redirect-like parameters to a marker URL on a `.invalid` host (reserved, it never
+//! resolves) and read where the answer sends the browser, without following it. Candidates are the crawled links
+//! and forms whose parameters look like redirect targets, then the start page and a few redirect-style paths with
+//! every common parameter at once; a hit is narrowed down to the parameter responsible.
+
+use super::PROBE_BODY;
+use crate::engine::checks::disclosure::{Failures, url_location};
+use crate::engine::context::CheckCtx;
+use crate::engine::html;
+use crate::engine::net::{HttpRequest, HttpResponse, NetError};
+use crate::engine::registry::{CheckFail, CheckResult};
+use crate::engine::site::{Crawl, crawlable, random_path, same_origin};
+use crate::model::Confidence;
+use url::Url;
+
+/// The start of every marker host: `palisade-redirect-<random>.invalid`.
+pub const MARKER_PREFIX: &str = "palisade-redirect-";
+
+const OWASP_REDIRECTS: &str = "https://cheatsheetseries.owasp.org/cheatsheets/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html";
+const PORTSWIGGER_REDIRECT: &str =
+    "https://portswigger.net/kb/issues/00500100_open-redirection-reflected";
+
+api_rule!(
+    OPEN_REDIRECT,
+    "api.open-redirect",
+    Medium,
+    Some(601),
+    "Open redirect",
+    "A link to this site can send the visitor on to any other website: the page takes the destination from a URL parameter without checking it. Phishing links borrow the site's good name this way (the link shows the real domain), and where the parameter is a login or OAuth return address, the redirect can carry tokens or codes to an attacker's site.",
+    "Only redirect to destinations you chose: accept a relative path (starting with a single `/`, not `//` or `/\\`) or look the target up in a list of allowed hosts, and fall back to the home page otherwise. Do not build the Location header from a raw parameter. Frameworks help: Django `url_has_allowed_host_and_scheme`, ASP.NET `Url.IsLocalUrl` / `LocalRedirect`, Rails `redirect_to` with `allow_other_host: false`, Spring Security's `DefaultRedirectStrategy` with relative targets.",
+    [OWASP_REDIRECTS, PORTSWIGGER_REDIRECT]
+);
+
+/// Parameter names that usually carry a redirect target (`callback` is JSONP, not a redirect).
+const PARAMS: &[&str] = &[
+    "next",
+    "url",
+    "redirect",
+    "redirect_uri",
+    "redirect_url",
+    "redirect_to",
+    "redirectTo",
+    "return",
+    "returnTo",
+    "return_to",
+    "returnUrl",
+    "ReturnUrl",
+    "continue",
+    "dest",
+    "destination",
+    "goto",
+    "target",
+    "to",
+    "r",
+    "u",
+    "forward",
+];
+/// Paths that are often redirectors; one that does not exist costs one request that answers 404.
+const PATHS: &[&str] = &["/login", "/redirect", "/out", "/go", "/r", "/exit"];
+/// Crawled links and forms probed at most.
+const MAX_CRAWLED: usize = 8;
+
+/// One URL to probe, and the parameters set to the marker.
+#[derive(Debug, Clone, PartialEq)]
+struct Candidate {
+    url: Url,
+    params: Vec<String>,
+}
+
+impl Candidate {
+    /// The request URL: `url` with each of `params` set to `marker` (other parameters kept).
+    fn with(&self, params: &[String], marker: &str) -> Url {
+        let kept: Vec<(String, String)> = self
+            .url
+            .query_pairs()
+            .filter(|(k, _)| !params.iter().any(|p| p == k))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut url = self.url.clone();
+        url.set_query(None);
+        if kept.is_empty() && params.is_empty() {
+            return url;
+        }
+        let mut query = url.query_pairs_mut();
+        query.extend_pairs(kept);
+        for p in params {
+            query.append_pair(p, marker);
+        }
+        drop(query);
+        url
+    }
+
+    /// The finding's location: the path and the parameter, without the marker (stable between scans).
+    fn location(&self, params: &[String]) -> String {
+        format!("{}?{}=", url_location(&self.url), params.join("=&"))
+    }
+}
+
+/// True for a parameter whose name or value says it holds a redirect target.
+fn redirect_like(name: &str, value: &str) -> bool {
+    let v = value.to_ascii_lowercase();
+    PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
+        || v.starts_with("http://")
+        || v.starts_with("https://")
+        || v.starts_with("//")
+        || (v.starts_with('/') && v.len() > 1)
+}
+
+/// Crawled same-origin links and GET forms with redirect-like parameters, at most [`MAX_CRAWLED`].
+fn crawled(crawl: &Crawl, origin: &Url) -> Vec<Candidate> {
+    let mut found: Vec<Candidate> = Vec::new();
+    let docs = crawl.pages.iter().filter_map(|p| p.html.as_ref());
+    for doc in docs {
+        let forms = doc
+            .forms
+            .iter()
+            .filter(|f| f.method.eq_ignore_ascii_case("get"));
+        for url in doc.links.iter().chain(forms.map(|f| &f.action)) {
+            if !same_origin(url, origin) || !crawlable(url) {
+                continue;
+            }
+            let params: Vec<String> = url
+                .query_pairs()
+                .filter(|(k, v)| redirect_like(k, v))
+                .map(|(k, _)| k.into_owned())
+                .collect();
+            let mut bare = url.clone();
+            bare.set_query(None);
+            let seen = found
+                .iter()
+                .any(|c| url_location(&c.url) == url_location(&bare) && c.params == params);
+            if !params.is_empty() && !seen {
+                found.push(Candidate {
+                    url: url.clone(),
+                    params,
+                });
+            }
+            if found.len() >= MAX_CRAWLED {
+                return found;
+            }
+        }
+    }
+    found
+}
+
+/// How the answer sends the browser to the marker.
+#[derive(Debug, Clone, PartialEq)]
+enum Sent {
+    /// A 3xx whose Location (or a Refresh header) points at the marker host.
+    Header(String),
+    /// A page whose `<meta http-equiv=refresh>` points at the marker.
+    Meta(String),
+    /// A page whose script assigns the marker to `location`.
+    Script,
+}
+
+/// Where `resp` sends the browser, if it is to the marker host.
+fn sent_to(resp: &HttpResponse, marker: &Url) -> Option<Sent> {
+    let host = marker.host_str()?;
+    let lands = |target: &str| {
+        resp.url
+            .join(target.trim())
+            .is_ok_and(|u| u.host_str() == Some(host))
+    };
+    if let Some(location) = resp.location().filter(|l| lands(l)) {
+        return Some(Sent::Header(format!("Location: {}", location.trim())));
+    }
+    if let Some(refresh) = resp.header("refresh").filter(|r| lands(refresh_target(r))) {
+        return Some(Sent::Header(format!("Refresh: {}", refresh.trim())));
+    }
+    if resp.status != 200 || !resp.is_html() {
+        return None;
+    }
+    let text = resp.text();
+    if !text.contains(host) {
+        return None;
+    }
+    let doc = html::parse(&text, &resp.url);
+    if let Some(refresh) = doc
+        .http_equiv("refresh")
+        .filter(|r| lands(refresh_target(r)))
+    {
+        return Some(Sent::Meta(refresh.to_string()));
+    }
+    script_sends(&text, marker.as_str()).then_some(Sent::Script)
+}
+
+/// The URL of a Refresh value (`0; url=https://a.test/`, `5;URL='/x'`).
+fn refresh_target(content: &str) -> &str {
+    let rest = content
+        .split_once(';')
+        .map_or(content, |(_, rest)| rest)
+        .trim();
+    let rest = match rest.get(..4) {
+        Some(key) if key.eq_ignore_ascii_case("url=") => &rest[4..],
+        _ => rest,
+    };
+    rest.trim().trim_matches(['\'', '"'])
+}
+
+/// True if a script assigns `marker` (as written, or with JSON-escaped slashes) to `location`.
+fn script_sends(text: &str, marker: &str) -> bool {
+    let escaped = marker.replace('/', "\\/");
+    [marker, escaped.as_str()].iter().any(|m| {
+        text.match_indices(m).any(|(at, _)| {
+            let from = text[..at]
+                .char_indices()
+                .rev()
+                .nth(47)
+                .map_or(0, |(i, _)| i);
+            let before = text[from..at].trim_end_matches(['"', '\'', '`', ' ']);
+            before.contains("location")
+                && (before.ends_with('=')
+                    || before.ends_with("replace(")
+                    || before.ends_with("assign("))
+        })
+    })
+}
+
+pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
+    let start = ctx.start_page().await?;
+    let origin = ctx.origin().await;
+    let crawl = ctx.crawl().await?;
+    let host = random_path(MARKER_PREFIX);
+    let marker = Url::parse(&format!(
+        "https://{}.invalid/",
+        host.trim_start_matches('/')
+    ))
+    .map_err(|e| CheckFail::Errored(format!("marker URL: {e}")))?;
+    let mut candidates = crawled(&crawl, &origin);
+    let every: Vec<String> = PARAMS.iter().map(|p| p.to_string()).collect();
+    let own =
+        std::iter::once(start.url().clone()).chain(PATHS.iter().map(|p| ctx.site_url(&origin, p)));
+    for url in own.filter(|u| same_origin(u, &origin)) {
+        if !candidates.iter().any(|c| c.url == url) {
+            candidates.push(Candidate {
+                url,
+                params: every.clone(),
+            });
+        }
+    }
+    let mut failures = Failures::new("redirect probes");
+    let probes =
+        futures::future::join_all(candidates.iter().map(|c| probe(ctx, c, &c.params, &marker)))
+            .await;
+    // Crawled candidates come first: a path they already showed is not narrowed down again.
+    let mut reported: Vec<String> = Vec::new();
+    for (candidate, result) in candidates.iter().zip(probes) {
+        let Some(Some(hit)) = failures.count(result)? else {
+            continue;
+        };
+        let path = url_location(&candidate.url);
+        if reported.contains(&path) {
+            continue;
+        }
+        let hit = narrow(ctx, candidate, hit, &marker, &mut failures).await?;
+        report(ctx, candidate, hit).await;
+        reported.push(path);
+    }
+    failures.result()
+}
+
+/// One probe that sent the browser to the marker.
+struct Hit {
+    params: Vec<String>,
+    url: Url,
+    status: u16,
+    sent: Sent,
+}
+
+async fn probe(
+    ctx: &CheckCtx,
+    c: &Candidate,
+    params: &[String],
+    marker: &Url,
+) -> Result<Option<Hit>, NetError> {
+    let url = c.with(params, marker.as_str());
+    let resp = ctx
+        .request(&HttpRequest::get(url.clone(), PROBE_BODY))
+        .await?;
+    Ok(sent_to(&resp, marker).map(|sent| Hit {
+        params: params.to_vec(),
+        url,
+        status: resp.status,
+        sent,
+    }))
+}
+
+/// Halves the parameters of a hit until one is left, or neither half redirects alone (then the hit stands as
+/// it is): a few more requests, only for a site that has the flaw.
+async fn narrow(
+    ctx: &CheckCtx,
+    c: &Candidate,
+    mut hit: Hit,
+    marker: &Url,
+    failures: &mut Failures,
+) -> Result<Hit, CheckFail> {
+    while hit.params.len() > 1 {
+        let (a, b) = hit.params.split_at(hit.params.len() / 2);
+        let (a, b) = (a.to_vec(), b.to_vec());
+        let mut narrower = None;
+        for half in [a, b] {
+            if let Some(Some(h)) = failures.count(probe(ctx, c, &half, marker).await)? {
+                narrower = Some(h);
+                break;
+            }
+        }
+        match narrower {
+            Some(h) => hit = h,
+            None => break,
+        }
+    }
+    Ok(hit)
+}
+
+async fn report(ctx: &CheckCtx, c: &Candidate, hit: Hit) {
+    let (what, confidence) = match &hit.sent {
+        Sent::Header(line) => (line.clone(), Confidence::Confirmed),
+        Sent::Meta(content) => (
+            format!("<meta http-equiv=refresh content=\"{content}\">"),
+            Confidence::Medium,
+        ),
+        Sent::Script => (
+            "a script assigns the marker URL to location".to_string(),
+            Confidence::Low,
+        ),
+    };
+    let draft = ctx
+        .finding(&OPEN_REDIRECT, c.location(&hit.params))
+        .title(format!(
+            "Open redirect through the {} parameter of {}",
+            hit.params.join(", "),
+            c.url.path()
+        ))
+        .evidence(format!("GET {} -> {}, {what}", hit.url, hit.status))
+        .confidence(confidence);
+    ctx.report(draft).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARKER: &str = "https://palisade-redirect-abc.invalid/";
+
+    fn answer(status: u16, headers: &[(&'static str, &str)], body: &str) -> HttpResponse {
+        let mut resp = HttpResponse::sample(status, body.to_string());
+        for (k, v) in headers {
+            resp.headers
+                .insert(*k, http::HeaderValue::from_str(v).unwrap());
+        }
+        resp
+    }
+
+    fn sent(resp: &HttpResponse) -> Option<Sent> {
+        sent_to(resp, &Url::parse(MARKER).unwrap())
+    }
+
+    #[test]
+    fn redirects_to_the_marker_host_in_any_spelling() {
+        for location in [
+            MARKER,
+            "//palisade-redirect-abc.invalid/x",
+            "/\\palisade-redirect-abc.invalid/",
+        ] {
+            let resp = answer(302, &[("location", location)], "");
+            assert_eq!(
+                sent(&resp),
+                Some(Sent::Header(format!("Location: {location}")))
+            );
+        }
+        let refresh = answer(
+            200,
+            &[("refresh", "0; url=https://palisade-redirect-abc.invalid/")],
+            "",
+        );
+        assert!(matches!(sent(&refresh), Some(Sent::Header(_))));
+        let meta = format!(
+            r#"<html><head><meta http-equiv="refresh" content="0;URL='{MARKER}'"></head></html>"#
+        );
+        let meta = answer(200, &[("content-type", "text/html")], &meta);
+        assert!(matches!(sent(&meta), Some(Sent::Meta(_))));
+        let script = r#"<html><script>window.location.href = "https:\/\/palisade-redirect-abc.invalid\/";</script></html>"#;
+        let script = answer(200, &[("content-type", "text/html")], script);
+        assert_eq!(sent(&script), Some(Sent::Script));
+    }
+
+    #[test]
+    fn same_site_redirects_and_reflections_are_not_open_redirects() {
+        let login = "https://s.test/login?next=https%3A%2F%2Fpalisade-redirect-abc.invalid%2F";
+        for location in [
+            login,
+            "/",
+            "https://palisade-redirect-abc.invalid.s.test/",
+            "/https://palisade-redirect-abc.invalid/",
+        ] {
+            assert_eq!(
+                sent(&answer(302, &[("location", location)], "")),
+                None,
+                "{location}"
+            );
+        }
+        let link = format!(
+            r#"<html><a href="{MARKER}">continue</a><p>You will go to {MARKER}</p></html>"#
+        );
+        assert_eq!(
+            sent(&answer(200, &[("content-type", "text/html")], &link)),
+            None
+        );
+    }
+
+    #[test]
+    fn probes_set_the_parameters_and_keep_the_rest() {
+        let c = Candidate {
+            url: Url::parse("https://s.test/login?lang=en&next=%2Faccount").unwrap(),
+            params: vec!["next".into()],
+        };
+        assert_eq!(
+            c.with(&c.params, MARKER).as_str(),
+            "https://s.test/login?lang=en&next=https%3A%2F%2Fpalisade-redirect-abc.invalid%2F"
+        );
+        assert_eq!(c.location(&c.params), "https://s.test/login?next=");
+        assert!(
+            redirect_like("returnTo", "")
+                && redirect_like("x", "/account")
+                && redirect_like("x", "https://a.test/")
+        );
+        assert!(
+            !redirect_like("page", "2")
+                && !redirect_like("callback", "cb")
+                && !redirect_like("q", "/")
+        );
+    }
+}
