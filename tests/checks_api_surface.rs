@@ -339,7 +339,8 @@ async fn vulnerable_site_shows_each_api_problem_with_evidence() {
     only_safe_requests(&log);
 }
 
-/// What the scan sent: reads and read-only GraphQL queries, never a write, a mutation or the marker's host.
+/// What the scan sent: reads, read-only GraphQL queries and an MCP handshake; never a write, a mutation or the
+/// marker's host.
 fn only_safe_requests(log: &Log) {
     for line in log.lines() {
         let method = line.split(' ').next().unwrap();
@@ -347,8 +348,14 @@ fn only_safe_requests(log: &Log) {
             ["GET", "HEAD", "OPTIONS", "TRACE", "POST"].contains(&method),
             "{line}"
         );
+        // Besides read-only GraphQL queries, the ai-surface module's one MCP handshake (`initialize`, then one
+        // `tools/list` when tools are offered) is the only POST a scan sends.
         if method == "POST" {
-            assert!(line.contains("graphql {\"query\":\"{__"), "{line}");
+            let mcp = line.starts_with("POST /mcp ")
+                && ["\"initialize\"", "\"notifications/initialized\"", "\"tools/list\""]
+                    .iter()
+                    .any(|m| line.contains(m));
+            assert!(mcp || line.contains("graphql {\"query\":\"{__"), "{line}");
         }
         assert!(!line.to_ascii_lowercase().contains("mutation"), "{line}");
     }
@@ -396,7 +403,7 @@ async fn api_surface_checks_are_standard_and_cost_few_requests() {
     let (out, log) = scan(Mode::Hardened, Profile::Standard).await;
     let lines = log.lines();
     let redirects = log.count(|l| l.contains("palisade-redirect-"));
-    let graphql = log.count(|l| l.contains("query=") || l.starts_with("POST"));
+    let graphql = log.count(|l| l.contains("query=") || l.starts_with("POST /graphql"));
     let options = log.count(|l| l.starts_with("OPTIONS"));
     let docs = log.count(|l| {
         [
