@@ -52,26 +52,21 @@ const CATEGORIES: [Category; 5] = [
 
 pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let (host, port, location) = origin(ctx).await?;
-    let offer = |list: &'static [u16]| {
-        let host = &host;
-        async move {
-            let hello = ClientHello {
-                version: TLS12,
-                suites: list,
-                server_name: Some(host),
-                status_request: false,
-            };
-            probe::probe(ctx, host, port, &hello, false).await
-        }
+    let hello = |list: &'static [u16]| ClientHello {
+        version: TLS12,
+        suites: list,
+        server_name: Some(&host),
+        status_request: false,
     };
-    let lists = CATEGORIES
-        .iter()
-        .map(|c| c.suites)
-        .chain([suites::FORWARD_SECRET]);
-    let answers = futures::future::join_all(lists.map(offer)).await;
+    // Forward secrecy first: most servers accept it, which shows the port speaks TLS before the others are sent.
+    let lists = [suites::FORWARD_SECRET]
+        .into_iter()
+        .chain(CATEGORIES.iter().map(|c| c.suites));
+    let hellos: Vec<ClientHello> = lists.map(hello).collect();
+    let answers = probe::probe_all(ctx, &host, port, &hellos, false).await?;
     let mut errors: Vec<NetError> = Vec::new();
     let mut probes = answers.len();
-    for (category, answer) in CATEGORIES.iter().zip(&answers) {
+    for (category, answer) in CATEGORIES.iter().zip(&answers[1..]) {
         match answer {
             Ok(Answer::Hello(h)) if category.suites.contains(&h.suite) => {
                 let evidence = evidence(category.label, category.suites, answer);
@@ -81,14 +76,19 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
             Err(e) => errors.push(e.clone()),
         }
     }
-    match &answers[CATEGORIES.len()] {
+    match &answers[0] {
         Ok(refused @ (Answer::Alert(..) | Answer::Closed)) => {
             probes += 1;
-            match offer(suites::STATIC_RSA).await {
+            let rsa = hello(suites::STATIC_RSA);
+            match probe::probe(ctx, &host, port, &rsa, false).await {
                 Ok(Answer::Hello(h)) if suites::STATIC_RSA.contains(&h.suite) => {
                     let text = format!(
                         "{}; {}",
-                        evidence("ECDHE and DHE", suites::FORWARD_SECRET, &Ok(refused.clone())),
+                        evidence(
+                            "ECDHE and DHE",
+                            suites::FORWARD_SECRET,
+                            &Ok(refused.clone())
+                        ),
                         evidence("static RSA", suites::STATIC_RSA, &Ok(Answer::Hello(h)))
                     );
                     let draft = ctx.finding(&NO_FORWARD_SECRECY, &location);
@@ -128,13 +128,7 @@ fn evidence(label: &str, offered: &[u16], answer: &Result<Answer, NetError>) -> 
     )
 }
 
-async fn report(
-    ctx: &CheckCtx,
-    location: &str,
-    category: &Category,
-    suite: u16,
-    evidence: String,
-) {
+async fn report(ctx: &CheckCtx, location: &str, category: &Category, suite: u16, evidence: String) {
     let name = suites::name(suite);
     let mut draft = ctx
         .finding(category.rule, location)

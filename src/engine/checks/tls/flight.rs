@@ -47,7 +47,11 @@ pub struct ServerHello {
 impl ServerHello {
     /// "TLS 1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256".
     pub fn describe(&self) -> String {
-        format!("{}, {}", version_name(self.version), suites::name(self.suite))
+        format!(
+            "{}, {}",
+            version_name(self.version),
+            suites::name(self.suite)
+        )
     }
 }
 
@@ -88,49 +92,85 @@ pub fn alert_name(description: u8) -> &'static str {
 /// The alert a server sends when it speaks none of the offered versions.
 pub const PROTOCOL_VERSION: u8 = 70;
 
+/// Records longer than this are not TLS (2^14 bytes of plaintext plus expansion).
+const MAX_RECORD: usize = 18 * 1024;
+
 /// Reads `buf` (all bytes received so far). `None`: more bytes are needed, unless `ended` says no more will come.
 /// With `whole_flight`, a TLS 1.2-or-older answer is read up to ServerHelloDone, for the certificate and status.
 pub fn parse(buf: &[u8], whole_flight: bool, ended: bool) -> Option<Answer> {
-    let mut handshake = Vec::new();
-    let mut hello: Option<ServerHello> = None;
+    let mut flight = Flight {
+        whole_flight,
+        handshake: Vec::new(),
+        used: 0,
+        hello: None,
+    };
     let mut at = 0;
-    let mut used = 0; // handshake bytes already read as messages
-    loop {
-        let Some(header) = buf.get(at..at + 5) else {
-            break;
-        };
-        let (kind, len) = (header[0], u16::from_be_bytes([header[3], header[4]]) as usize);
-        if !(20..=23).contains(&kind) || header[1] != 3 || len > 18 * 1024 {
-            return Some(hello.map(Answer::Hello).unwrap_or_else(|| not_tls(buf)));
+    while let Some(header) = buf.get(at..at + 5) {
+        let kind = header[0];
+        let len = u16::from_be_bytes([header[3], header[4]]) as usize;
+        if !(20..=23).contains(&kind) || header[1] != 3 || len > MAX_RECORD {
+            return Some(flight.end(|| not_tls(buf)));
         }
         let Some(fragment) = buf.get(at + 5..at + 5 + len) else {
             break;
         };
         at += 5 + len;
         match kind {
-            21 if fragment.len() >= 2 => {
-                return Some(match hello {
-                    Some(h) => Answer::Hello(h),
-                    None => Answer::Alert(fragment[0], fragment[1]),
-                });
+            22 => {
+                flight.handshake.extend_from_slice(fragment);
+                if let Some(answer) = flight.messages() {
+                    return Some(answer);
+                }
             }
-            22 => handshake.extend_from_slice(fragment),
-            // ChangeCipherSpec or encrypted data: nothing more in clear.
+            21 if fragment.len() >= 2 => {
+                return Some(flight.end(|| Answer::Alert(fragment[0], fragment[1])));
+            }
+            // ChangeCipherSpec or encrypted data: nothing more comes in clear.
             _ => {
-                return Some(hello.map(Answer::Hello).unwrap_or_else(|| {
-                    Answer::NotTls(format!("record type {kind} before any ServerHello"))
-                }));
+                let why = format!("record type {kind} before any ServerHello");
+                return Some(flight.end(|| Answer::NotTls(why)));
             }
         }
-        while let Some((msg_type, body)) = message(&handshake[used..]) {
-            used += 4 + body.len();
-            match (&mut hello, msg_type) {
+    }
+    ended.then(|| {
+        flight.end(|| {
+            if buf.is_empty() {
+                Answer::Closed
+            } else {
+                not_tls(buf)
+            }
+        })
+    })
+}
+
+/// The handshake messages read so far.
+struct Flight {
+    whole_flight: bool,
+    handshake: Vec<u8>,
+    /// Handshake bytes already read as messages.
+    used: usize,
+    hello: Option<ServerHello>,
+}
+
+impl Flight {
+    /// The ServerHello if one came, else `otherwise`.
+    fn end(self, otherwise: impl FnOnce() -> Answer) -> Answer {
+        self.hello.map(Answer::Hello).unwrap_or_else(otherwise)
+    }
+
+    /// Reads the complete messages received; `Some` once the answer is known.
+    fn messages(&mut self) -> Option<Answer> {
+        while let Some((msg_type, body)) = message(&self.handshake[self.used..]) {
+            self.used += 4 + body.len();
+            match (&mut self.hello, msg_type) {
                 (None, 2) => match server_hello(body) {
-                    Ok(h) if !whole_flight || h.version >= TLS13 => {
+                    Ok(h) if !self.whole_flight || h.version >= TLS13 => {
                         return Some(Answer::Hello(h));
                     }
-                    Ok(h) => hello = Some(h),
-                    Err(why) => return Some(Answer::NotTls(format!("malformed ServerHello: {why}"))),
+                    Ok(h) => self.hello = Some(h),
+                    Err(why) => {
+                        return Some(Answer::NotTls(format!("malformed ServerHello: {why}")));
+                    }
                 },
                 (None, other) => {
                     return Some(Answer::NotTls(format!(
@@ -139,28 +179,17 @@ pub fn parse(buf: &[u8], whole_flight: bool, ended: bool) -> Option<Answer> {
                 }
                 (Some(h), 11) => h.certificate = leaf(body),
                 (Some(h), 22) => h.stapled = true,
-                (Some(_), 14) => return hello.map(Answer::Hello),
+                (Some(h), 14) => return Some(Answer::Hello(h.clone())),
                 _ => {}
             }
         }
+        None
     }
-    if !ended {
-        return None;
-    }
-    Some(match hello {
-        Some(h) => Answer::Hello(h),
-        None if buf.is_empty() => Answer::Closed,
-        None => not_tls(buf),
-    })
 }
 
 fn not_tls(buf: &[u8]) -> Answer {
     let head: Vec<String> = buf.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    Answer::NotTls(format!(
-        "{} bytes starting {}",
-        buf.len(),
-        head.join(" ")
-    ))
+    Answer::NotTls(format!("{} bytes starting {}", buf.len(), head.join(" ")))
 }
 
 /// One complete handshake message at the start of `buf`: its type and body.

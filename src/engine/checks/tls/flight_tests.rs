@@ -47,10 +47,16 @@ fn captured_tls13_server_hello_reads_supported_versions() {
     let Some(Answer::Hello(h)) = parse(&bytes, true, false) else {
         panic!("{:?}", parse(&bytes, true, false));
     };
-    assert_eq!(h.version, TLS13, "the version comes from supported_versions");
+    assert_eq!(
+        h.version, TLS13,
+        "the version comes from supported_versions"
+    );
     assert_eq!(h.suite, 0x1302);
     assert_eq!(h.extensions, vec![0x002B, 0x0033]);
-    assert_eq!(h.certificate, None, "TLS 1.3 sends its certificate encrypted");
+    assert_eq!(
+        h.certificate, None,
+        "TLS 1.3 sends its certificate encrypted"
+    );
 }
 
 #[test]
@@ -168,7 +174,10 @@ fn whole_tls12_flight_gives_the_leaf_and_the_stapled_status() {
     let Some(Answer::Hello(first)) = parse(&tls12_flight(true), false, false) else {
         panic!()
     };
-    assert_eq!(first.certificate, None, "without whole_flight, the hello alone");
+    assert_eq!(
+        first.certificate, None,
+        "without whole_flight, the hello alone"
+    );
 }
 
 #[test]

@@ -151,13 +151,15 @@ fn put_u24(out: &mut Vec<u8>, v: usize) {
 mod tests {
     use super::*;
 
+    type Extensions = Vec<(u16, Vec<u8>)>;
+
     fn u16_at(b: &[u8], i: usize) -> usize {
         u16::from_be_bytes([b[i], b[i + 1]]) as usize
     }
 
     /// Walks the record: record length, handshake length, then each length-prefixed field, returning the
     /// extensions as (type, data).
-    fn walk(record: &[u8]) -> (u16, Vec<u16>, Vec<(u16, Vec<u8>)>) {
+    fn walk(record: &[u8]) -> (u16, Vec<u16>, Extensions) {
         assert_eq!(record[0], 22, "a handshake record");
         assert_eq!(u16_at(record, 3), record.len() - 5, "record length");
         let hs = &record[5..];
@@ -211,7 +213,11 @@ mod tests {
         let sni = &exts[0].1;
         assert_eq!(u16_at(sni, 0), sni.len() - 2);
         assert_eq!(&sni[5..], b"site.test");
-        assert_eq!(exts[5].1, vec![4, 3, 4, 3, 3], "supported_versions: 1.3, 1.2");
+        assert_eq!(
+            exts[5].1,
+            vec![4, 3, 4, 3, 3],
+            "supported_versions: 1.3, 1.2"
+        );
         let share = &exts[6].1;
         assert_eq!(u16_at(share, 0), share.len() - 2);
         assert_eq!(&share[2..6], &[0x00, 0x1D, 0, 32], "x25519, 32 bytes");

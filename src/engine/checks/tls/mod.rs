@@ -62,7 +62,12 @@ pub static CHECKS: &[Check] = &[
         module: Module::Tls,
         profile: Profile::Standard,
         summary: "SSL 3.0, TLS 1.0 and 1.1 accepted, TLS 1.3 missing (4 raw ClientHellos)",
-        rules: &[&SSL3_ACCEPTED, &TLS10_ACCEPTED, &TLS11_ACCEPTED, &TLS13_MISSING],
+        rules: &[
+            &SSL3_ACCEPTED,
+            &TLS10_ACCEPTED,
+            &TLS11_ACCEPTED,
+            &TLS13_MISSING,
+        ],
         run: |ctx| Box::pin(protocols::run(ctx)),
     },
     Check {

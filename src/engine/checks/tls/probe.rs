@@ -27,6 +27,30 @@ pub(super) async fn origin(ctx: &CheckCtx) -> Result<(String, u16, String), Chec
     Ok((host, port, location))
 }
 
+/// Sends each hello in its own connection, the first alone: when it cannot connect, the others are not tried, so a
+/// host without HTTPS costs one failed connection (against its error budget), not one per probe.
+pub(super) async fn probe_all(
+    ctx: &CheckCtx,
+    host: &str,
+    port: u16,
+    hellos: &[ClientHello<'_>],
+    whole_flight: bool,
+) -> Result<Vec<Result<Answer, NetError>>, CheckFail> {
+    let Some((first, rest)) = hellos.split_first() else {
+        return Ok(Vec::new());
+    };
+    let first = probe(ctx, host, port, first, whole_flight).await;
+    if let Err(e) = first {
+        return Err(failed_one(ctx, e));
+    }
+    let rest = rest
+        .iter()
+        .map(|hello| probe(ctx, host, port, hello, whole_flight));
+    let mut answers = vec![first];
+    answers.extend(futures::future::join_all(rest).await);
+    Ok(answers)
+}
+
 /// Sends `hello` to `host:port` and reads the answer (the whole first flight with `whole_flight`). Counts as one
 /// request; only a failure to connect counts against the host's error budget, since refusing a hello is an answer.
 pub(super) async fn probe(
@@ -92,6 +116,11 @@ async fn read_answer(stream: &mut TcpStream, whole_flight: bool, deadline: Insta
             return answer;
         }
     }
+}
+
+/// How a check ends when its one (or first) probe failed.
+pub(super) fn failed_one(ctx: &CheckCtx, error: NetError) -> CheckFail {
+    failed(ctx, &[error], 1).expect("one error is a failure")
 }
 
 /// How probes that could not connect end a check: skipped when nothing answers HTTPS on a plain-HTTP target

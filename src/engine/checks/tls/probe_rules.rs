@@ -126,5 +126,8 @@ probe_rule!(
     "OCSP stapling is not enabled",
     "The certificate names an OCSP responder, but the server does not staple a signed status to its handshake. Browsers that check revocation must then ask the CA themselves, which is slower and tells the CA which sites are visited; most browsers skip the check instead, so a revoked certificate goes unnoticed.",
     "Enable stapling: nginx `ssl_stapling on; ssl_stapling_verify on;` with a `resolver`, Apache `SSLUseStapling On` with an `SSLStaplingCache`; most load balancers and CDNs staple by default.",
-    ["https://www.rfc-editor.org/rfc/rfc6066#section-8", MOZILLA_TLS]
+    [
+        "https://www.rfc-editor.org/rfc/rfc6066#section-8",
+        MOZILLA_TLS
+    ]
 );

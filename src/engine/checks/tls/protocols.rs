@@ -9,27 +9,27 @@ use super::suites;
 use crate::engine::context::CheckCtx;
 use crate::engine::registry::{CheckFail, CheckResult, Rule};
 
-/// The probes: a version and the suites a client of that era offered.
+/// The probes: a version and the suites a client of that era offered. The modern one goes first: any server
+/// answers it, so it shows whether the port speaks TLS at all before the others are sent.
 const PROBES: [(u16, &[u16]); 4] = [
+    (TLS13, suites::MODERN),
     (SSL3, suites::SSL3_ERA),
     (TLS10, suites::OLD_ERA),
     (TLS11, suites::OLD_ERA),
-    (TLS13, suites::MODERN),
 ];
 
 pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let (host, port, location) = origin(ctx).await?;
-    let answers = futures::future::join_all(PROBES.iter().map(|(version, list)| {
-        let hello = ClientHello {
+    let hellos: Vec<ClientHello> = PROBES
+        .iter()
+        .map(|(version, list)| ClientHello {
             version: *version,
             suites: list,
             server_name: Some(&host),
             status_request: false,
-        };
-        let host = &host;
-        async move { probe::probe(ctx, host, port, &hello, false).await }
-    }))
-    .await;
+        })
+        .collect();
+    let answers = probe::probe_all(ctx, &host, port, &hellos, false).await?;
     let mut errors = Vec::new();
     let mut heard = Vec::new();
     for ((version, list), answer) in PROBES.iter().zip(answers) {

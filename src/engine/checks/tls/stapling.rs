@@ -32,10 +32,9 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
         server_name: Some(&host),
         status_request: true,
     };
-    let answer = match probe::probe(ctx, &host, port, &hello, true).await {
-        Ok(answer) => answer,
-        Err(e) => return Err(probe::failed(ctx, &[e], 1).expect("one error")),
-    };
+    let answer = probe::probe(ctx, &host, port, &hello, true)
+        .await
+        .map_err(|e| probe::failed_one(ctx, e))?;
     let server_hello = match answer {
         Answer::Hello(h) => h,
         Answer::Alert(_, PROTOCOL_VERSION) => {
@@ -83,9 +82,8 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
 
 /// The OCSP URLs in a certificate's Authority Information Access extension.
 fn ocsp_responders(der: &[u8]) -> Result<Vec<String>, CheckFail> {
-    let (_, cert) = X509Certificate::from_der(der).map_err(|e| {
-        CheckFail::Errored(format!("the server's certificate cannot be read: {e}"))
-    })?;
+    let (_, cert) = X509Certificate::from_der(der)
+        .map_err(|e| CheckFail::Errored(format!("the server's certificate cannot be read: {e}")))?;
     let mut urls = Vec::new();
     for ext in cert.extensions() {
         if let ParsedExtension::AuthorityInfoAccess(aia) = ext.parsed_extension() {
@@ -122,8 +120,10 @@ mod tests {
         let mut aia = vec![0x30, descs.len() as u8];
         aia.extend(descs);
         let mut params = CertificateParams::new(vec!["site.test".to_string()]).unwrap();
-        params.custom_extensions =
-            vec![CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], aia)];
+        params.custom_extensions = vec![CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 5, 5, 7, 1, 1],
+            aia,
+        )];
         let cert = params.self_signed(&KeyPair::generate().unwrap()).unwrap();
         cert.der().to_vec()
     }

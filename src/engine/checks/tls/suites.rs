@@ -235,6 +235,10 @@ mod tests {
                 .iter()
                 .all(|c| name(*c).starts_with("TLS_ECDHE_") || name(*c).starts_with("TLS_DHE_"))
         );
-        assert!(STATIC_RSA.iter().all(|c| name(*c).starts_with("TLS_RSA_WITH_")));
+        assert!(
+            STATIC_RSA
+                .iter()
+                .all(|c| name(*c).starts_with("TLS_RSA_WITH_"))
+        );
     }
 }
