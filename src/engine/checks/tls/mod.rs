@@ -1,12 +1,22 @@
-//! `tls` checks: the certificate a site presents, whether plain HTTP redirects to HTTPS, and HSTS.
+//! `tls` checks: the certificate a site presents, whether plain HTTP redirects to HTTPS, HSTS, and (from raw
+//! ClientHellos) the protocol versions, weak cipher suites, forward secrecy and OCSP stapling.
 
 mod cert_facts;
 mod certificate;
+mod ciphers;
+mod flight;
+mod hello;
 mod hsts;
+mod probe;
+mod probe_rules;
+mod protocols;
 mod redirect;
 mod rules;
+mod stapling;
+mod suites;
 
 pub use hsts::{Hsts, parse_hsts};
+use probe_rules::*;
 use rules::*;
 
 use crate::engine::registry::Check;
@@ -46,5 +56,41 @@ pub static CHECKS: &[Check] = &[
         summary: "Strict-Transport-Security on HTTPS responses",
         rules: &[&HSTS_MISSING, &HSTS_SHORT, &HSTS_INVALID],
         run: |ctx| Box::pin(hsts::run(ctx)),
+    },
+    Check {
+        id: "tls.protocols",
+        module: Module::Tls,
+        profile: Profile::Standard,
+        summary: "SSL 3.0, TLS 1.0 and 1.1 accepted, TLS 1.3 missing (4 raw ClientHellos)",
+        rules: &[
+            &SSL3_ACCEPTED,
+            &TLS10_ACCEPTED,
+            &TLS11_ACCEPTED,
+            &TLS13_MISSING,
+        ],
+        run: |ctx| Box::pin(protocols::run(ctx)),
+    },
+    Check {
+        id: "tls.cipher-suites",
+        module: Module::Tls,
+        profile: Profile::Standard,
+        summary: "NULL, anonymous, export, RC4 and 3DES suites accepted; no forward secrecy (6 or 7 raw ClientHellos)",
+        rules: &[
+            &NULL_CIPHER,
+            &ANON_CIPHER,
+            &EXPORT_CIPHER,
+            &RC4_CIPHER,
+            &DES_CIPHER,
+            &NO_FORWARD_SECRECY,
+        ],
+        run: |ctx| Box::pin(ciphers::run(ctx)),
+    },
+    Check {
+        id: "tls.ocsp-stapling",
+        module: Module::Tls,
+        profile: Profile::Standard,
+        summary: "OCSP stapling for certificates that name a responder (1 raw ClientHello)",
+        rules: &[&OCSP_STAPLING_MISSING],
+        run: |ctx| Box::pin(stapling::run(ctx)),
     },
 ];
