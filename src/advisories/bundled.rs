@@ -14,7 +14,10 @@ pub(super) const FILES: &[(&str, &str)] = &[
         "javascript.toml",
         include_str!("../../advisories/javascript.toml"),
     ),
-    ("servers.toml", include_str!("../../advisories/servers.toml")),
+    (
+        "servers.toml",
+        include_str!("../../advisories/servers.toml"),
+    ),
     ("cms.toml", include_str!("../../advisories/cms.toml")),
 ];
 
@@ -146,14 +149,19 @@ fn read_component(base: &mut Base, name: String, c: ComponentToml) -> Result<(),
         });
     }
     for alias in &c.aliases {
-        base.aliases.insert(alias.to_ascii_lowercase(), name.clone());
+        base.aliases
+            .insert(alias.to_ascii_lowercase(), name.clone());
     }
     for d in &c.detect {
         let (on, pattern) = match (&d.url, &d.filename, &d.content) {
             (Some(p), None, None) => (On::Url, p),
             (None, Some(p), None) => (On::Filename, p),
             (None, None, Some(p)) => (On::Content, p),
-            _ => return Err(format!("{name}: a detect entry needs one of url, filename, content")),
+            _ => {
+                return Err(format!(
+                    "{name}: a detect entry needs one of url, filename, content"
+                ));
+            }
         };
         let spec = ExtractorSpec::with_placeholder(on, pattern, PLACEHOLDER, d.replace.clone());
         base.extractors.push((name.clone(), spec));

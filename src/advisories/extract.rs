@@ -88,7 +88,7 @@ impl Extractor {
             .build()
             .map_err(|e| refusal(&e))?;
         if spec.replace.is_none() && regex.captures_len() < 2 {
-            return Err("has no group for the version".into());
+            return Err("no group for the version".into());
         }
         Ok(Extractor {
             component: component.to_string(),
@@ -119,29 +119,45 @@ impl Extractor {
     }
 }
 
-/// Why a pattern cannot be used here, in words a bench report can count.
+/// Why a pattern cannot be used here, as a noun phrase a report can count (`look-around (...)`).
 pub fn refusal(e: &regex::Error) -> String {
     let text = e.to_string();
     if text.contains("look-around") {
-        "uses look-around, which the regex crate does not support".into()
+        "look-around (the regex crate does not support it)".into()
     } else if text.contains("backreference") {
-        "uses a back-reference, which the regex crate does not support".into()
+        "back-references (the regex crate does not support them)".into()
     } else if matches!(e, regex::Error::CompiledTooBig(_)) {
-        "compiles too large (long bounded repetition)".into()
+        "a compiled size over the limit (long bounded repetitions)".into()
     } else {
         let first = text
             .lines()
             .rev()
             .find(|l| l.starts_with("error:"))
             .unwrap_or("invalid syntax");
-        format!("is not valid regex syntax ({})", first.trim_start_matches("error: "))
+        format!(
+            "syntax the regex crate rejects ({})",
+            first.trim_start_matches("error: ")
+        )
     }
 }
 
 /// Words that follow a version in file names without being part of it.
 const FILE_WORDS: &[&str] = &[
-    "min", "slim", "js", "pack", "prod", "production", "dev", "debug", "umd", "esm", "bundle",
-    "full", "custom", "core", "all",
+    "min",
+    "slim",
+    "js",
+    "pack",
+    "prod",
+    "production",
+    "dev",
+    "debug",
+    "umd",
+    "esm",
+    "bundle",
+    "full",
+    "custom",
+    "core",
+    "all",
 ];
 
 /// A captured version without file-name words (`3.4.1.min` gives `3.4.1`); `None` if nothing version-like

@@ -43,9 +43,12 @@ impl Advisories {
         }
         advisories.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.ids.cmp(&b.ids)));
         let fixed_in = lowest_fix(component, version, &advisories);
-        let fix_is_eol = fixed_in
-            .as_ref()
-            .is_some_and(|f| component.eol.iter().any(|e| e.ranges.iter().any(|r| r.contains(f))));
+        let fix_is_eol = fixed_in.as_ref().is_some_and(|f| {
+            component
+                .eol
+                .iter()
+                .any(|e| e.ranges.iter().any(|r| r.contains(f)))
+        });
         let mut kev: Vec<&KevEntry> = Vec::new();
         for a in &advisories {
             for id in &a.ids {
@@ -70,7 +73,9 @@ impl Advisories {
 
 /// Two advisories are the same when they share an id, or (without ids) have the same summary.
 fn same_advisory(a: &Advisory, b: &Advisory) -> bool {
-    let shared = a.public_ids().any(|id| b.public_ids().any(|other| other == id));
+    let shared = a
+        .public_ids()
+        .any(|id| b.public_ids().any(|other| other == id));
     let no_ids = a.public_ids().next().is_none() && b.public_ids().next().is_none();
     shared || (no_ids && a.summary.eq_ignore_ascii_case(&b.summary))
 }
@@ -80,7 +85,7 @@ fn fix_for(a: &Advisory, v: &Version) -> Option<Option<Version>> {
     a.ranges
         .iter()
         .find(|r| r.contains(v))
-        .map(|r| r.fixed.clone())
+        .map(|r| r.fixed.clone().filter(|f| !f.is_placeholder()))
 }
 
 /// The lowest version that none of the component's advisories affect, reached from `version` by taking the fixed

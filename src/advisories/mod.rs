@@ -224,8 +224,7 @@ impl Advisories {
                 package.ecosystem.to_ascii_lowercase(),
                 package.name.to_ascii_lowercase()
             );
-            let Some(component) = aliases.get(&key).and_then(|n| self.components.get_mut(n))
-            else {
+            let Some(component) = aliases.get(&key).and_then(|n| self.components.get_mut(n)) else {
                 continue;
             };
             component.advisories.push(Advisory {
@@ -241,7 +240,11 @@ impl Advisories {
 
     /// True if a package of `ecosystem` (OSV's names: `npm`, `Packagist`...) is a component palisade detects.
     pub fn resolves(&self, ecosystem: &str, name: &str) -> bool {
-        let key = format!("{}:{}", ecosystem.to_ascii_lowercase(), name.to_ascii_lowercase());
+        let key = format!(
+            "{}:{}",
+            ecosystem.to_ascii_lowercase(),
+            name.to_ascii_lowercase()
+        );
         self.aliases.contains_key(&key)
     }
 

@@ -23,15 +23,47 @@ fn the_bundled_database_reads_and_every_pattern_compiles() {
     }
     let db = Advisories::bundled();
     for name in [
-        "jquery", "jquery-ui", "jquery-migrate", "angularjs", "bootstrap", "lodash", "underscore",
-        "moment", "handlebars", "mustache", "vue", "dompurify", "knockout", "dojo", "prototype",
-        "tinymce", "ckeditor", "select2", "nginx", "apache-httpd", "php", "openssl", "iis",
-        "tomcat", "wordpress", "drupal", "joomla",
+        "jquery",
+        "jquery-ui",
+        "jquery-migrate",
+        "angularjs",
+        "bootstrap",
+        "lodash",
+        "underscore",
+        "moment",
+        "handlebars",
+        "mustache",
+        "vue",
+        "dompurify",
+        "knockout",
+        "dojo",
+        "prototype",
+        "tinymce",
+        "ckeditor",
+        "select2",
+        "nginx",
+        "apache-httpd",
+        "php",
+        "openssl",
+        "iis",
+        "tomcat",
+        "wordpress",
+        "drupal",
+        "joomla",
     ] {
-        let c = db.component(name).unwrap_or_else(|| panic!("{name} missing"));
-        assert!(!c.advisories.is_empty() || !c.eol.is_empty(), "{name} is empty");
+        let c = db
+            .component(name)
+            .unwrap_or_else(|| panic!("{name} missing"));
+        assert!(
+            !c.advisories.is_empty() || !c.eol.is_empty(),
+            "{name} is empty"
+        );
         for a in &c.advisories {
-            assert!(!a.summary.is_empty() && !a.ranges.is_empty(), "{name} {:?}", a.ids);
+            assert!(
+                !a.summary.is_empty() && !a.ranges.is_empty(),
+                "{name} {:?}",
+                a.ids
+            );
         }
     }
     assert_eq!(db.extractors().len(), base.extractors.len());
@@ -43,10 +75,18 @@ fn jquery_1_12_4_lists_its_advisories_the_fix_kev_and_end_of_life() {
     let db = Advisories::bundled();
     let verdict = db.check("jquery", &v("1.12.4"), false).unwrap();
     let found = ids(&verdict);
-    for id in ["CVE-2015-9251", "CVE-2019-11358", "CVE-2020-11022", "CVE-2020-11023"] {
+    for id in [
+        "CVE-2015-9251",
+        "CVE-2019-11358",
+        "CVE-2020-11022",
+        "CVE-2020-11023",
+    ] {
         assert!(found.iter().any(|i| i == id), "{id} in {found:?}");
     }
-    assert!(!found.iter().any(|i| i == "CVE-2011-4969"), "fixed in 1.6.3");
+    assert!(
+        !found.iter().any(|i| i == "CVE-2011-4969"),
+        "fixed in 1.6.3"
+    );
     assert_eq!(verdict.fixed_in.unwrap().to_string(), "3.5.0");
     assert!(verdict.eol.is_some());
     assert_eq!(verdict.kev[0].cve, "CVE-2020-11023");
@@ -57,11 +97,21 @@ fn the_fix_is_the_lowest_version_no_advisory_affects() {
     let db = Advisories::bundled();
     let lodash = db.check("lodash", &v("4.17.15"), false).unwrap();
     let fix = lodash.fixed_in.clone().unwrap();
-    assert!(db.check("lodash", &fix, false).unwrap().advisories.is_empty(), "{fix}");
+    assert!(
+        db.check("lodash", &fix, false)
+            .unwrap()
+            .advisories
+            .is_empty(),
+        "{fix}"
+    );
     assert!(fix > v("4.17.20"));
     let wp = db.check("wordpress", &v("5.8"), false).unwrap();
     assert!(ids(&wp).contains(&"CVE-2022-21661".to_string()));
-    assert_eq!(wp.fixed_in.unwrap().to_string(), "5.8.7", "stays in the 5.8 branch");
+    assert_eq!(
+        wp.fixed_in.unwrap().to_string(),
+        "5.8.7",
+        "stays in the 5.8 branch"
+    );
     let php = db.check("php", &v("7.4.3"), false).unwrap();
     assert!(php.fix_is_eol && php.eol.is_some());
     assert_eq!(
@@ -144,7 +194,11 @@ fn imported_records_add_libraries_patterns_kev_and_osv() {
     assert_eq!(ids(&verdict).len(), 3);
     assert_eq!(verdict.kev.len(), 1);
     assert_eq!(verdict.fixed_in.unwrap().to_string(), "2.0.0");
-    let x = db.extractors().iter().find(|x| x.component == "acme-widget").unwrap();
+    let x = db
+        .extractors()
+        .iter()
+        .find(|x| x.component == "acme-widget")
+        .unwrap();
     assert_eq!(x.find("acme-widget-1.2.3.min.js").unwrap().version, "1.2.3");
     assert!(db.resolves("npm", "acme-widget") && db.resolves("NPM", "jquery"));
 }

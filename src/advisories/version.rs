@@ -83,6 +83,11 @@ impl Version {
         &self.numbers
     }
 
+    /// True for the stand-ins feeds write for "no fixed release yet" (`999.999.999`, `1.999`).
+    pub fn is_placeholder(&self) -> bool {
+        self.numbers.iter().any(|n| *n >= 999)
+    }
+
     /// True for pre-releases (`3.0.0-rc.1`).
     pub fn is_pre_release(&self) -> bool {
         !self.pre.is_empty()
@@ -217,7 +222,10 @@ impl Range {
     /// Reads one range written as comparators: `>=1.2.0 <3.5.0`, `<=2.4.49`, `=3.7.0`, `*`.
     pub fn parse(text: &str, scheme: Scheme) -> Result<Range, String> {
         let mut range = Range::default();
-        for part in text.split([' ', ',']).filter(|p| !p.is_empty() && *p != "*") {
+        for part in text
+            .split([' ', ','])
+            .filter(|p| !p.is_empty() && *p != "*")
+        {
             let (op, rest) = match part.find(|c: char| c.is_ascii_alphanumeric()) {
                 Some(i) => part.split_at(i),
                 None => return Err(format!("'{part}' has no version")),

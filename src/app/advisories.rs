@@ -104,7 +104,8 @@ impl App {
         expect: Option<FeedKind>,
     ) -> Result<Imported, AppError> {
         let started = Instant::now();
-        let parsed = tokio::task::spawn_blocking(move || import::parse(&bytes))
+        let known = self.scan_advisories().await;
+        let parsed = tokio::task::spawn_blocking(move || import::parse(&bytes, &known))
             .await
             .map_err(|e| AppError::Invalid(format!("reading {source} failed: {e}")))?
             .map_err(|e| AppError::Invalid(format!("cannot import {source}: {e}")))?;
@@ -118,7 +119,12 @@ impl App {
         let records: Vec<(String, String)> = parsed
             .records
             .iter()
-            .map(|(key, r)| (key.clone(), serde_json::to_string(r).expect("records serialise")))
+            .map(|(key, r)| {
+                (
+                    key.clone(),
+                    serde_json::to_string(r).expect("records serialise"),
+                )
+            })
             .collect();
         let feed = FeedRow {
             kind: parsed.kind.as_str().to_string(),
@@ -138,7 +144,12 @@ impl App {
             .into_iter()
             .find(|f| f.kind == feed.kind)
             .map_or(0, |f| f.records as usize);
-        tracing::info!(feed = feed.kind, source, records = held, "advisory feed imported");
+        tracing::info!(
+            feed = feed.kind,
+            source,
+            records = held,
+            "advisory feed imported"
+        );
         Ok(Imported {
             feed: parsed.kind.as_str(),
             title: parsed.kind.title(),
@@ -237,7 +248,12 @@ impl App {
                 .components()
                 .filter(|c| !c.advisories.is_empty() || !c.eol.is_empty())
                 .count();
-            (components, advisories, db.kev_count(), db.extractors().len())
+            (
+                components,
+                advisories,
+                db.kev_count(),
+                db.extractors().len(),
+            )
         };
         let (components, advisories, kev_entries, detection_patterns) = counts(&merged);
         let b = counts(&bundled);

@@ -56,7 +56,11 @@ pub enum FeedArg {
 
 pub async fn run(global: &Global, cmd: DbCommand) -> Result<u8, CliError> {
     let mut layer = Layer::default();
-    if let DbCommand::Update { allow_private: true, .. } = &cmd {
+    if let DbCommand::Update {
+        allow_private: true,
+        ..
+    } = &cmd
+    {
         layer.scope = ScopeLayer {
             allow_private: Some(true),
             allow: None,
@@ -81,7 +85,12 @@ pub async fn run(global: &Global, cmd: DbCommand) -> Result<u8, CliError> {
                 url.filter(|_| wanted)
             };
             let urls = FeedUrls {
-                retirejs: pick(FeedArg::Retirejs, retire_url, "PALISADE_RETIRE_URL", Some(RETIRE_URL)),
+                retirejs: pick(
+                    FeedArg::Retirejs,
+                    retire_url,
+                    "PALISADE_RETIRE_URL",
+                    Some(RETIRE_URL),
+                ),
                 kev: pick(FeedArg::Kev, kev_url, "PALISADE_KEV_URL", Some(KEV_URL)),
                 osv: pick(FeedArg::Osv, osv_url, "PALISADE_OSV_URL", None),
             };
@@ -96,7 +105,9 @@ pub async fn run(global: &Global, cmd: DbCommand) -> Result<u8, CliError> {
 async fn import(app: &crate::app::App, file: &PathBuf, format: Format) -> Result<u8, CliError> {
     let shown = file.display().to_string();
     let meta = std::fs::metadata(file).map_err(|e| {
-        CliError::usage(format!("cannot read {shown}: {e}; give the path of a downloaded feed file"))
+        CliError::usage(format!(
+            "cannot read {shown}: {e}; give the path of a downloaded feed file"
+        ))
     })?;
     if meta.len() > MAX_FEED_BYTES as u64 {
         return Err(CliError::usage(format!(
@@ -104,24 +115,39 @@ async fn import(app: &crate::app::App, file: &PathBuf, format: Format) -> Result
             MAX_FEED_BYTES >> 20
         )));
     }
-    let bytes = std::fs::read(file).map_err(|e| CliError::usage(format!("cannot read {shown}: {e}")))?;
+    let bytes =
+        std::fs::read(file).map_err(|e| CliError::usage(format!("cannot read {shown}: {e}")))?;
     let imported = app.import_advisories(bytes, &shown, None).await?;
     print!("{}", render_imports(&[imported], format));
     Ok(0)
 }
 
-async fn update(app: &crate::app::App, urls: &FeedUrls, format: Format, quiet: bool) -> Result<u8, CliError> {
+async fn update(
+    app: &crate::app::App,
+    urls: &FeedUrls,
+    format: Format,
+    quiet: bool,
+) -> Result<u8, CliError> {
     if urls.retirejs.is_none() && urls.kev.is_none() && urls.osv.is_none() {
-        return Err(CliError::usage("no feed to update: --only names a feed without a URL (give --osv-url)"));
+        return Err(CliError::usage(
+            "no feed to update: --only names a feed without a URL (give --osv-url)",
+        ));
     }
     let (done, failed) = app.update_advisories(urls).await;
     print!("{}", render_imports(&done, format));
     if failed.is_empty() {
         return Ok(0);
     }
-    let lines: Vec<String> = failed.iter().map(|f| format!("{} feed: {}", f.feed, f.error)).collect();
+    let lines: Vec<String> = failed
+        .iter()
+        .map(|f| format!("{} feed: {}", f.feed, f.error))
+        .collect();
     if !quiet && !done.is_empty() {
-        eprintln!("palisade: {} of {} feeds updated", done.len(), done.len() + failed.len());
+        eprintln!(
+            "palisade: {} of {} feeds updated",
+            done.len(),
+            done.len() + failed.len()
+        );
     }
     Err(CliError::scan(lines.join("\n")))
 }
@@ -153,7 +179,11 @@ fn render_imports(done: &[Imported], format: Format) -> String {
 
 fn import_text(i: &Imported) -> String {
     let mut out = String::new();
-    let version = i.version.as_deref().map(|v| format!(" (version {v})")).unwrap_or_default();
+    let version = i
+        .version
+        .as_deref()
+        .map(|v| format!(" (version {v})"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "imported the {}{version} from {} in {:.2} s; the feed now holds {} records",
@@ -162,7 +192,12 @@ fn import_text(i: &Imported) -> String {
         i.millis as f64 / 1000.0,
         i.records
     );
-    let loaded: Vec<String> = i.report.loaded.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let loaded: Vec<String> = i
+        .report
+        .loaded
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
     let _ = writeln!(out, "  loaded: {}", loaded.join(", "));
     if i.skipped_total > 0 {
         let _ = writeln!(out, "  skipped {}:", i.skipped_total);
@@ -193,14 +228,21 @@ fn status_table(s: &DbStatus) -> String {
         out.push_str("no feeds imported: palisade db update, or palisade db import FILE\n");
         return out;
     }
-    let _ = writeln!(out, "\n{:<9} {:>8} {:<17} {:<11} SOURCE", "FEED", "RECORDS", "IMPORTED", "VERSION");
+    let _ = writeln!(
+        out,
+        "\n{:<9} {:>8} {:<17} {:<11} SOURCE",
+        "FEED", "RECORDS", "IMPORTED", "VERSION"
+    );
     for f in &s.feeds {
         let _ = writeln!(
             out,
             "{:<9} {:>8} {:<17} {:<11} {}",
             f.feed,
             f.records,
-            f.imported_at.get(..16).unwrap_or(&f.imported_at).replace('T', " "),
+            f.imported_at
+                .get(..16)
+                .unwrap_or(&f.imported_at)
+                .replace('T', " "),
             f.version.as_deref().unwrap_or("-"),
             super::render::clean(&f.source)
         );

@@ -44,12 +44,14 @@ impl Store {
                 .await?;
         }
         for (key, data) in records {
-            sqlx::query("INSERT OR REPLACE INTO advisory_records (kind, key, data) VALUES (?, ?, ?)")
-                .bind(&feed.kind)
-                .bind(key)
-                .bind(data)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT OR REPLACE INTO advisory_records (kind, key, data) VALUES (?, ?, ?)",
+            )
+            .bind(&feed.kind)
+            .bind(key)
+            .bind(data)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -91,9 +93,10 @@ impl Store {
 
     /// Every imported record's JSON.
     pub async fn feed_records(&self) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<String> = sqlx::query_scalar("SELECT data FROM advisory_records ORDER BY kind, key")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM advisory_records ORDER BY kind, key")
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows)
     }
 }

@@ -41,7 +41,9 @@ pub(super) fn parse(value: &Value) -> Result<Parsed, ImportError> {
         records.push((cve.to_string(), Record::Kev(entry)));
     }
     if records.is_empty() && !list.is_empty() {
-        return Err(invalid("none of its entries has a valid cveID, dateAdded and dueDate"));
+        return Err(invalid(
+            "none of its entries has a valid cveID, dateAdded and dueDate",
+        ));
     }
     report.load("KEV entries", records.len());
     if let Some(count) = value.get("count").and_then(Value::as_u64)

@@ -6,7 +6,7 @@ mod kev;
 mod osv;
 mod retire;
 
-use super::Record;
+use super::{Advisories, Record};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -123,8 +123,9 @@ pub enum ImportError {
     Invalid { kind: FeedKind, reason: String },
 }
 
-/// Reads a feed, telling the format from the content.
-pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportError> {
+/// Reads a feed, telling the format from the content; `known` is the database the import adds to (to count which
+/// OSV packages palisade can detect).
+pub fn parse(bytes: &[u8], known: &Advisories) -> Result<Parsed, ImportError> {
     let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let value: Value = serde_json::from_slice(text).map_err(|e| ImportError::NotJson {
         reason: json_reason(&e),
@@ -133,7 +134,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportError> {
     })?;
     match detect(&value) {
         Some(FeedKind::Kev) => kev::parse(&value),
-        Some(FeedKind::Osv) => osv::parse(&value),
+        Some(FeedKind::Osv) => osv::parse(&value, known),
         Some(FeedKind::Retirejs) => retire::parse(&value),
         None => Err(ImportError::Unknown {
             found: describe(&value),
@@ -143,7 +144,11 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportError> {
 
 /// Which feed a JSON document is.
 fn detect(value: &Value) -> Option<FeedKind> {
-    if osv::is_record(value) || value.as_array().is_some_and(|a| a.iter().any(osv::is_record)) {
+    if osv::is_record(value)
+        || value
+            .as_array()
+            .is_some_and(|a| a.iter().any(osv::is_record))
+    {
         return Some(FeedKind::Osv);
     }
     let obj = value.as_object()?;

@@ -15,7 +15,7 @@ pub(super) fn is_record(v: &Value) -> bool {
             || v.get("modified").is_some())
 }
 
-pub(super) fn parse(value: &Value) -> Result<Parsed, ImportError> {
+pub(super) fn parse(value: &Value, detectable: &Advisories) -> Result<Parsed, ImportError> {
     let items: Vec<&Value> = match value {
         Value::Array(a) => a.iter().collect(),
         Value::Object(o) if o.contains_key("vulns") => o["vulns"]
@@ -26,7 +26,6 @@ pub(super) fn parse(value: &Value) -> Result<Parsed, ImportError> {
     };
     let mut report = ImportReport::default();
     let mut records = Vec::new();
-    let detectable = Advisories::bundled();
     for item in items {
         if !is_record(item) {
             report.skip("items that are not OSV records", 1);
@@ -63,7 +62,8 @@ pub(super) fn parse(value: &Value) -> Result<Parsed, ImportError> {
     if records.is_empty() {
         return Err(ImportError::Invalid {
             kind: FeedKind::Osv,
-            reason: "none of its records has a package with a version range palisade can read".into(),
+            reason: "none of its records has a package with a version range palisade can read"
+                .into(),
         });
     }
     report.load("OSV records", records.len());
@@ -129,7 +129,12 @@ fn read_packages(item: &Value, report: &mut ImportReport) -> Vec<OsvPackage> {
             continue;
         };
         let mut ranges = Vec::new();
-        for r in a.get("ranges").and_then(Value::as_array).into_iter().flatten() {
+        for r in a
+            .get("ranges")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             match r.get("type").and_then(Value::as_str) {
                 Some("SEMVER") | Some("ECOSYSTEM") => match events(r) {
                     Some(mut rs) => ranges.append(&mut rs),
@@ -139,7 +144,12 @@ fn read_packages(item: &Value, report: &mut ImportReport) -> Vec<OsvPackage> {
             }
         }
         if ranges.is_empty() {
-            for v in a.get("versions").and_then(Value::as_array).into_iter().flatten() {
+            for v in a
+                .get("versions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(v) = v.as_str().and_then(Version::parse) {
                     ranges.push(Range {
                         introduced: Some(v.clone()),
@@ -171,7 +181,11 @@ fn events(range: &Value) -> Option<Vec<Range>> {
             if let Some(r) = open.take() {
                 out.push(r);
             }
-            let introduced = if v == "0" { None } else { Some(Version::parse(v)?) };
+            let introduced = if v == "0" {
+                None
+            } else {
+                Some(Version::parse(v)?)
+            };
             open = Some(Range {
                 introduced,
                 ..Range::default()

@@ -129,7 +129,11 @@ fn read_vulnerability(v: &Value) -> Result<Advisory, String> {
     })
 }
 
-fn read_extractors(name: &str, ex: Option<&Value>, report: &mut ImportReport) -> Vec<ExtractorSpec> {
+fn read_extractors(
+    name: &str,
+    ex: Option<&Value>,
+    report: &mut ImportReport,
+) -> Vec<ExtractorSpec> {
     let Some(ex) = ex.and_then(Value::as_object) else {
         return Vec::new();
     };
@@ -146,7 +150,10 @@ fn read_extractors(name: &str, ex: Option<&Value>, report: &mut ImportReport) ->
             "uri" => On::Url,
             "filecontent" | "filecontentreplace" => On::Content,
             "func" => {
-                report.skip("func extractors (they need a JavaScript runtime)", list.len());
+                report.skip(
+                    "func extractors (they need a JavaScript runtime)",
+                    list.len(),
+                );
                 continue;
             }
             "ast" => {
@@ -159,7 +166,10 @@ fn read_extractors(name: &str, ex: Option<&Value>, report: &mut ImportReport) ->
                 continue;
             }
             other => {
-                report.skip(format!("{other} extractors (unknown kind)"), list.len().max(1));
+                report.skip(
+                    format!("{other} extractors (unknown kind)"),
+                    list.len().max(1),
+                );
                 continue;
             }
         };
@@ -170,7 +180,10 @@ fn read_extractors(name: &str, ex: Option<&Value>, report: &mut ImportReport) ->
                         ExtractorSpec::with_placeholder(on, &re, PLACEHOLDER, Some(replace))
                     }
                     None => {
-                        report.skip("filecontentreplace patterns not written as /regex/replacement/", 1);
+                        report.skip(
+                            "filecontentreplace patterns not written as /regex/replacement/",
+                            1,
+                        );
                         continue;
                     }
                 }
@@ -179,7 +192,7 @@ fn read_extractors(name: &str, ex: Option<&Value>, report: &mut ImportReport) ->
             };
             match Extractor::compile(name, &spec, "retire.js") {
                 Ok(_) => out.push(spec),
-                Err(why) => report.skip(format!("{kind} patterns that {why}"), 1),
+                Err(why) => report.skip(format!("{kind} patterns with {why}"), 1),
             }
         }
     }

@@ -67,12 +67,18 @@ fn look(db: &Advisories, url: &Url, text: Option<&str>, seen: &mut Seen) {
             if let Some(found) = x.find(text) {
                 here.insert(
                     x.component.clone(),
-                    (found.version, format!("script {url} contains `{}`", found.matched)),
+                    (
+                        found.version,
+                        format!("script {url} contains `{}`", found.matched),
+                    ),
                 );
             }
         }
     }
-    let file = url.path_segments().and_then(|mut s| s.next_back()).unwrap_or("");
+    let file = url
+        .path_segments()
+        .and_then(|mut s| s.next_back())
+        .unwrap_or("");
     for x in db.extractors() {
         if here.contains_key(&x.component) {
             continue;
@@ -83,7 +89,11 @@ fn look(db: &Advisories, url: &Url, text: Option<&str>, seen: &mut Seen) {
             On::Content => None,
         };
         if let Some(found) = found {
-            let how = if text.is_some() { "script" } else { "script (not fetched, named by its URL)" };
+            let how = if text.is_some() {
+                "script"
+            } else {
+                "script (not fetched, named by its URL)"
+            };
             here.insert(x.component.clone(), (found.version, format!("{how} {url}")));
         }
     }
@@ -101,7 +111,13 @@ fn inline_script(db: &Advisories, page: &Url, text: &str, seen: &mut Seen) {
         if let Some(found) = x.find(text) {
             done.insert(&x.component);
             let evidence = format!("inline script on {page} contains `{}`", found.matched);
-            add(seen, x.component.clone(), &found.version, location(page), evidence);
+            add(
+                seen,
+                x.component.clone(),
+                &found.version,
+                location(page),
+                evidence,
+            );
         }
     }
 }
@@ -158,29 +174,45 @@ mod tests {
             vec![pair("jquery", "1.12.4")]
         );
         assert_eq!(
-            found("https://cdn.jsdelivr.net/npm/lodash@4.17.15/lodash.min.js", None),
+            found(
+                "https://cdn.jsdelivr.net/npm/lodash@4.17.15/lodash.min.js",
+                None
+            ),
             vec![pair("lodash", "4.17.15")]
         );
         assert_eq!(
-            found("https://ajax.googleapis.com/ajax/libs/angularjs/1.5.8/angular.min.js", None),
+            found(
+                "https://ajax.googleapis.com/ajax/libs/angularjs/1.5.8/angular.min.js",
+                None
+            ),
             vec![pair("angularjs", "1.5.8")]
         );
         assert_eq!(
-            found("https://maxcdn.bootstrapcdn.com/bootstrap/3.3.7/js/bootstrap.min.js", None),
+            found(
+                "https://maxcdn.bootstrapcdn.com/bootstrap/3.3.7/js/bootstrap.min.js",
+                None
+            ),
             vec![pair("bootstrap", "3.3.7")]
         );
         assert_eq!(
             found("https://code.jquery.com/ui/1.12.1/jquery-ui.min.js", None),
             vec![pair("jquery-ui", "1.12.1")]
         );
-        assert!(found("https://cdn.jsdelivr.net/npm/@angular/core@15.2.0/index.js", None).is_empty());
+        assert!(
+            found(
+                "https://cdn.jsdelivr.net/npm/@angular/core@15.2.0/index.js",
+                None
+            )
+            .is_empty()
+        );
         assert!(found("https://s.test/js/jquery.min.js", None).is_empty());
         assert!(found("https://s.test/js/app-2.js", None).is_empty());
     }
 
     #[test]
     fn banners_in_the_text_win_over_the_file_name() {
-        let text = "/*! jQuery v3.5.1 | (c) JS Foundation and other contributors | jquery.org/license */";
+        let text =
+            "/*! jQuery v3.5.1 | (c) JS Foundation and other contributors | jquery.org/license */";
         assert_eq!(
             found("https://s.test/js/jquery-1.12.4.min.js", Some(text)),
             vec![pair("jquery", "3.5.1")]

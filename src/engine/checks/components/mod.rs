@@ -32,8 +32,7 @@ macro_rules! rule {
 }
 
 const OWASP_A06: &str = "https://owasp.org/Top10/A06_2021-Vulnerable_and_Outdated_Components/";
-const OWASP_DEPS: &str =
-    "https://cheatsheetseries.owasp.org/cheatsheets/Vulnerable_Dependency_Management_Cheat_Sheet.html";
+const OWASP_DEPS: &str = "https://cheatsheetseries.owasp.org/cheatsheets/Vulnerable_Dependency_Management_Cheat_Sheet.html";
 const KEV: &str = "https://www.cisa.gov/known-exploited-vulnerabilities-catalog";
 
 rule!(

@@ -83,15 +83,28 @@ fn evidence_lines(seen: &Sighting) -> String {
 }
 
 /// The finding for a version with advisories.
-fn vulnerable(ctx: &CheckCtx, seen: &Sighting, v: &Verdict<'_>, rule: &'static Rule) -> crate::engine::context::Draft {
+fn vulnerable(
+    ctx: &CheckCtx,
+    seen: &Sighting,
+    v: &Verdict<'_>,
+    rule: &'static Rule,
+) -> crate::engine::context::Draft {
     let display = &v.component.display;
-    let firm: Vec<&&Advisory> = v.advisories.iter().filter(|a| a.condition.is_none()).collect();
+    let firm: Vec<&&Advisory> = v
+        .advisories
+        .iter()
+        .filter(|a| a.condition.is_none())
+        .collect();
     let kev: Vec<_> = v
         .kev
         .iter()
         .filter(|k| firm.iter().any(|a| a.ids.contains(&k.cve)))
         .collect();
-    let mut severity = firm.iter().map(|a| a.severity).max().unwrap_or(Severity::Low);
+    let mut severity = firm
+        .iter()
+        .map(|a| a.severity)
+        .max()
+        .unwrap_or(Severity::Low);
     for a in v.advisories.iter().filter(|a| a.condition.is_some()) {
         severity = severity.max(a.severity.min(Severity::Medium));
     }
@@ -99,14 +112,21 @@ fn vulnerable(ctx: &CheckCtx, seen: &Sighting, v: &Verdict<'_>, rule: &'static R
         severity = severity.max(Severity::High);
     }
     let n = v.advisories.len();
-    let plural = if n == 1 { "vulnerability" } else { "vulnerabilities" };
+    let plural = if n == 1 {
+        "vulnerability"
+    } else {
+        "vulnerabilities"
+    };
     let kev_part = match kev.len() {
         0 => String::new(),
         1 => ", one exploited in the wild (CISA KEV)".to_string(),
         k => format!(", {k} exploited in the wild (CISA KEV)"),
     };
     let fix = fix_text(v);
-    let title = format!("{display} {} has {n} known {plural}{kev_part}; {fix}", seen.version);
+    let title = format!(
+        "{display} {} has {n} known {plural}{kev_part}; {fix}",
+        seen.version
+    );
     let mut text = format!(
         "{}\n\n{display} {} is affected by {n} published {}.",
         rule.description,
@@ -159,9 +179,9 @@ fn vulnerable(ctx: &CheckCtx, seen: &Sighting, v: &Verdict<'_>, rule: &'static R
 /// What to upgrade to, in a few words.
 fn fix_text(v: &Verdict<'_>) -> String {
     match &v.fixed_in {
-        Some(f) if v.fix_is_eol => format!(
-            "upgrade to a supported release ({f} fixes these but is itself end of life)"
-        ),
+        Some(f) if v.fix_is_eol => {
+            format!("upgrade to a supported release ({f} fixes these but is itself end of life)")
+        }
         Some(f) => format!("upgrade to {f} or later"),
         None => "no release fixes all of them: replace or upgrade to the latest release".into(),
     }
@@ -174,8 +194,15 @@ fn advisory_line(a: &Advisory, v: &Verdict<'_>) -> String {
         a.ids.iter().map(String::as_str).collect()
     };
     let mut line = format!("{} ({}): {}", ids.join(", "), a.severity, a.summary);
-    if let Some(fixed) = a.ranges.iter().find(|r| r.contains(&v.version)).and_then(|r| r.fixed.as_ref()) {
-        line.push_str(&format!(" Fixed in {fixed}."));
+    let fixed = a
+        .ranges
+        .iter()
+        .find(|r| r.contains(&v.version))
+        .and_then(|r| r.fixed.as_ref())
+        .filter(|f| !f.is_placeholder());
+    match fixed {
+        Some(f) => line.push_str(&format!(" Fixed in {f}.")),
+        None => line.push_str(" No fixed release."),
     }
     if let Some(k) = v.kev.iter().find(|k| a.ids.contains(&k.cve)) {
         line.push_str(&format!(" In CISA KEV since {}.", k.date_added));

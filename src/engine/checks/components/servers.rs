@@ -42,7 +42,13 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let crawl = ctx.crawl().await?;
     let origin = ctx.origin().await;
     let mut pages: Vec<&Arc<Page>> = vec![&start];
-    pages.extend(crawl.pages.iter().chain(&crawl.scripts).chain(&crawl.stylesheets));
+    pages.extend(
+        crawl
+            .pages
+            .iter()
+            .chain(&crawl.scripts)
+            .chain(&crawl.stylesheets),
+    );
     let mut seen: Vec<Seen> = Vec::new();
     for page in &pages {
         banners(page, &mut seen);
@@ -63,7 +69,9 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     }
     let base = super::libraries::location(&origin);
     for s in best.into_values() {
-        let Some(sighting) = sighting(&base, s, ctx) else { continue };
+        let Some(sighting) = sighting(&base, s, ctx) else {
+            continue;
+        };
         report(ctx, &sighting, &RULES).await;
     }
     Ok(())
@@ -92,7 +100,11 @@ fn sighting(base: &str, s: Seen, ctx: &CheckCtx) -> Option<Sighting> {
         partial,
         location: format!("{base} ({display})"),
         evidence: vec![s.evidence],
-        confidence: if s.distro { Confidence::Low } else { s.confidence },
+        confidence: if s.distro {
+            Confidence::Low
+        } else {
+            s.confidence
+        },
         caution: s.distro.then(|| BACKPORTS.to_string()),
     })
 }
@@ -100,7 +112,9 @@ fn sighting(base: &str, s: Seen, ctx: &CheckCtx) -> Option<Sighting> {
 /// `product/version` tokens of the `Server` and `X-Powered-By` headers.
 fn banners(page: &Page, seen: &mut Vec<Seen>) {
     static TOKEN: LazyLock<regex::Regex> = LazyLock::new(|| {
-        crate::engine::pattern::compile(r"(?i)\b(nginx|openresty|apache|microsoft-iis|php|openssl)/(\d+(?:\.\d+)*[a-z]*)([^\s,;]*)")
+        crate::engine::pattern::compile(
+            r"(?i)\b(nginx|openresty|apache|microsoft-iis|php|openssl)/(\d+(?:\.\d+)*[a-z]*)([^\s,;]*)",
+        )
     });
     for header in ["server", "x-powered-by"] {
         for value in page.resp().header_all(header) {
@@ -122,13 +136,20 @@ fn banners(page: &Page, seen: &mut Vec<Seen>) {
                     _ => "openssl",
                 };
                 if component != "openssl" {
-                    version = version.trim_end_matches(|c: char| c.is_ascii_alphabetic()).to_string();
+                    version = version
+                        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                        .to_string();
                 }
                 let suffix = caps.get(3).map_or("", |m| m.as_str());
                 seen.push(Seen {
                     component,
                     version,
-                    evidence: format!("{}: {} on {}", header_name(header), value.trim(), page.url()),
+                    evidence: format!(
+                        "{}: {} on {}",
+                        header_name(header),
+                        value.trim(),
+                        page.url()
+                    ),
                     confidence: Confidence::Medium,
                     distro: distro_word || !suffix.is_empty(),
                 });
@@ -138,7 +159,11 @@ fn banners(page: &Page, seen: &mut Vec<Seen>) {
 }
 
 fn header_name(h: &str) -> &'static str {
-    if h == "server" { "Server" } else { "X-Powered-By" }
+    if h == "server" {
+        "Server"
+    } else {
+        "X-Powered-By"
+    }
 }
 
 /// `<meta name=generator>` and `X-Generator`: `WordPress 5.8`, `Drupal 9 (https://www.drupal.org)`.
@@ -146,15 +171,27 @@ fn generator(page: &Page, seen: &mut Vec<Seen>) {
     static GEN: LazyLock<regex::Regex> = LazyLock::new(|| {
         crate::engine::pattern::compile(r"(?i)^\s*(wordpress|drupal|joomla!?)\s+(\d+(?:\.\d+)*)")
     });
-    let meta = page.html.as_ref().and_then(|d| d.meta_named("generator")).map(|g| {
-        (g.to_string(), format!("<meta name=\"generator\" content=\"{g}\"> on {}", page.url()))
-    });
+    let meta = page
+        .html
+        .as_ref()
+        .and_then(|d| d.meta_named("generator"))
+        .map(|g| {
+            (
+                g.to_string(),
+                format!(
+                    "<meta name=\"generator\" content=\"{g}\"> on {}",
+                    page.url()
+                ),
+            )
+        });
     let header = page
         .resp()
         .header("x-generator")
         .map(|g| (g.clone(), format!("X-Generator: {g} on {}", page.url())));
     for (value, evidence) in meta.into_iter().chain(header) {
-        let Some(caps) = GEN.captures(&value) else { continue };
+        let Some(caps) = GEN.captures(&value) else {
+            continue;
+        };
         let component = match caps[1].to_ascii_lowercase().trim_end_matches('!') {
             "wordpress" => "wordpress",
             "drupal" => "drupal",
@@ -190,7 +227,11 @@ fn asset_versions(pages: &[Arc<Page>], seen: &mut Vec<Seen>) {
             } else {
                 continue;
             };
-            let Some(v) = url.query_pairs().find(|(k, _)| k == param).map(|(_, v)| v.to_string()) else {
+            let Some(v) = url
+                .query_pairs()
+                .find(|(k, _)| k == param)
+                .map(|(_, v)| v.to_string())
+            else {
                 continue;
             };
             if !plausible(component, &v) {
@@ -232,7 +273,11 @@ fn wordpress_core(path: &str) -> bool {
 /// A version that looks like the component's own: `5.8`, `6.4.2` (WordPress 3 to 9), `9.5.11` (Drupal 8 to 19).
 fn plausible(component: &str, v: &str) -> bool {
     let parts: Vec<&str> = v.split('.').collect();
-    let numeric = parts.len() >= 2 && parts.len() <= 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let numeric = parts.len() >= 2
+        && parts.len() <= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     let major: u32 = parts[0].parse().unwrap_or(0);
     numeric
         && match component {
@@ -252,7 +297,10 @@ async fn error_pages(ctx: &CheckCtx, pages: &[&Arc<Page>], seen: &mut Vec<Seen>)
         .map(|p| (p.resp().text().into_owned(), p.url().to_string()))
         .collect();
     if let Ok(nf) = ctx.not_found().await {
-        bodies.push((nf.body().to_string(), format!("the not-found page ({})", nf.probe_path)));
+        bodies.push((
+            nf.body().to_string(),
+            format!("the not-found page ({})", nf.probe_path),
+        ));
     }
     for (body, place) in bodies {
         if let Some(caps) = TOMCAT.captures(&body) {
@@ -288,7 +336,10 @@ mod tests {
 
     #[test]
     fn banners_name_each_product_and_mark_distribution_builds() {
-        assert_eq!(banner("nginx/1.18.0"), vec![("nginx".into(), "1.18.0".into(), false)]);
+        assert_eq!(
+            banner("nginx/1.18.0"),
+            vec![("nginx".into(), "1.18.0".into(), false)]
+        );
         assert_eq!(
             banner("Apache/2.4.41 (Unix) OpenSSL/1.0.2k-fips PHP/7.4.3"),
             vec![
@@ -297,8 +348,14 @@ mod tests {
                 ("php".into(), "7.4.3".into(), true),
             ]
         );
-        assert_eq!(banner("openresty/1.19.3.1"), vec![("nginx".into(), "1.19.3".into(), false)]);
-        assert_eq!(banner("Microsoft-IIS/10.0"), vec![("iis".into(), "10.0".into(), false)]);
+        assert_eq!(
+            banner("openresty/1.19.3.1"),
+            vec![("nginx".into(), "1.19.3".into(), false)]
+        );
+        assert_eq!(
+            banner("Microsoft-IIS/10.0"),
+            vec![("iis".into(), "10.0".into(), false)]
+        );
         assert!(banner("nginx").is_empty());
         assert!(banner("Apache-Coyote/1.1").is_empty());
         assert!(banner("cloudflare").is_empty());
@@ -306,7 +363,9 @@ mod tests {
 
     #[test]
     fn asset_versions_need_a_plausible_core_version() {
-        assert!(wordpress_core("/wp-includes/css/dist/block-library/style.min.css"));
+        assert!(wordpress_core(
+            "/wp-includes/css/dist/block-library/style.min.css"
+        ));
         assert!(wordpress_core("/wp-includes/js/wp-emoji-release.min.js"));
         assert!(!wordpress_core("/wp-includes/js/jquery/jquery.min.js"));
         assert!(plausible("wordpress", "5.8") && plausible("wordpress", "6.4.2"));
