@@ -6,9 +6,12 @@
 //!   ([`scope`]), streaming findings as they are found.
 //! - [`store`] holds all SQL (SQLite in WAL mode), behind functions named for what they do.
 //! - [`cli`] is the command-line front end; [`lab`] is the built-in demo target.
+//! - [`advisories`] is the database of vulnerable and end-of-life component versions the `components` checks
+//!   match against: bundled, plus feeds imported with `palisade db import` / `db update`.
 //! - [`model`], [`target`] and [`config`] are the shared vocabulary: findings and scans, normalised targets, and
 //!   layered configuration.
 
+pub mod advisories;
 pub mod app;
 pub mod cli;
 pub mod config;

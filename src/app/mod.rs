@@ -1,6 +1,7 @@
 //! `App`: the one place the parts are wired. Built once by `App::build(config)`, shared by every front end, it
 //! owns the store, the network stack and the scans running in this process.
 
+mod advisories;
 mod baseline;
 mod collector;
 mod keys;
@@ -13,6 +14,9 @@ mod targets;
 mod verify;
 mod writer;
 
+pub use advisories::{
+    DbStatus, FeedStatus, FeedUrls, Imported, KEV_URL, MAX_FEED_BYTES, RETIRE_URL, UpdateFailure,
+};
 pub use keys::{KEY_PREFIX, NewKey};
 pub use reports::{Rendered, scan_target};
 pub use scans::{ScanEvent, ScanHandle, ScanHandleParts, ScanRequest};
@@ -89,6 +93,8 @@ struct Inner {
     /// Held while a scan is checked against the org's quotas and recorded, so two starts cannot both take the
     /// last slot.
     starting: tokio::sync::Mutex<()>,
+    /// The merged advisory database of the last scan, kept until an import changes it.
+    advisories: advisories::Cache,
 }
 
 impl App {
@@ -109,6 +115,7 @@ impl App {
                 running: Mutex::new(HashMap::new()),
                 owner: owner::current(),
                 starting: tokio::sync::Mutex::new(()),
+                advisories: Default::default(),
             }),
         })
     }

@@ -52,7 +52,8 @@ async fn run_inner(
 ) -> Result<(), StoreError> {
     let mut collector = Collector::new(app.clone(), &plan, baselines, running.clone());
     let (tx, rx) = mpsc::channel(256);
-    let engine = crate::engine::Engine::new(app.inner.net.clone());
+    let engine = crate::engine::Engine::new(app.inner.net.clone())
+        .with_advisories(app.scan_advisories().await);
     let settings = app.inner.config.scan.clone();
     let run = engine.run(
         plan,

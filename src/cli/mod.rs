@@ -1,6 +1,7 @@
 //! The command-line front end: parses what the user typed, calls `App`, prints, and maps outcomes to exit codes
 //! (0 clean, 1 findings at or above `--fail-on`, 2 usage error, 3 scan error).
 
+mod db;
 mod demo;
 mod keys;
 mod manage;
@@ -83,6 +84,9 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Organisation-wide numbers: findings by severity and category, mean score, worst targets, trend
     Stats(stats::StatsArgs),
+    /// The advisory database of the components checks: import a feed, update from the public feeds, status
+    #[command(subcommand)]
+    Db(db::DbCommand),
 }
 
 /// Output formats of listings.
@@ -315,5 +319,6 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Serve(args) => serve::run(&cli.global, args).await,
         Command::Keys(cmd) => keys::run(&cli.global, cmd).await,
         Command::Stats(args) => stats::run(&cli.global, args).await,
+        Command::Db(cmd) => db::run(&cli.global, cmd).await,
     }
 }

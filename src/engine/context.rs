@@ -24,6 +24,8 @@ pub const MAX_REDIRECTS: usize = 10;
 pub struct ScanCtx {
     pub scan_id: String,
     pub net: Arc<Net>,
+    /// The advisory database (bundled and imported) the `components` checks match against.
+    pub advisories: Arc<crate::advisories::Advisories>,
     pub settings: ScanSettings,
     pub profile: Profile,
     pub cancel: CancellationToken,

@@ -75,12 +75,22 @@ pub struct RunSummary {
 /// Runs scans on the shared network stack.
 pub struct Engine {
     net: Arc<Net>,
+    advisories: Arc<crate::advisories::Advisories>,
 }
 
 impl Engine {
     /// An engine over the `App`'s network stack.
     pub fn new(net: Arc<Net>) -> Engine {
-        Engine { net }
+        Engine {
+            net,
+            advisories: crate::advisories::Advisories::bundled(),
+        }
+    }
+
+    /// The advisory database the `components` checks match against (the bundled one unless set).
+    pub fn with_advisories(mut self, advisories: Arc<crate::advisories::Advisories>) -> Engine {
+        self.advisories = advisories;
+        self
     }
 
     /// Runs `plan` to the end, the budget, or `cancel`; events go to `events` as they happen.
@@ -107,6 +117,7 @@ impl Engine {
         let scan = Arc::new(ScanCtx {
             scan_id: plan.scan_id.clone(),
             net: self.net.clone(),
+            advisories: self.advisories.clone(),
             settings,
             profile: plan.profile,
             cancel: stop,

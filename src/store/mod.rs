@@ -1,6 +1,7 @@
 //! The store: every SQL statement of the program, behind functions named for what they do (SQLite in WAL mode;
 //! migrations from `migrations/` applied at open). Callers never see SQL, so a second backend can replace this one.
 
+mod advisories;
 mod findings;
 mod keys;
 mod quota;
@@ -8,6 +9,7 @@ mod scans;
 mod stats;
 mod targets;
 
+pub use advisories::FeedRow;
 pub use findings::{FindingFilter, PagePos};
 pub use quota::OrgLoad;
 pub use scans::{NewScan, ScanProgress};

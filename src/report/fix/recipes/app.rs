@@ -218,11 +218,13 @@ pub(super) fn security_txt(ctx: &Ctx) -> Recipe {
 pub(super) fn shared(ctx: &Ctx) -> Recipe {
     let first = ctx.findings[0];
     let secret = ctx.findings.iter().any(|f| f.category == Category::Secrets);
-    let places: Vec<String> = ctx
-        .findings
-        .iter()
-        .map(|f| crate::report::one_line(&f.location))
-        .collect();
+    let mut places: Vec<String> = Vec::new();
+    for f in ctx.findings {
+        let place = crate::report::one_line(&f.location);
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    }
     let mut steps = Vec::new();
     if secret {
         steps.push(Step::text(
@@ -234,9 +236,11 @@ pub(super) fn shared(ctx: &Ctx) -> Recipe {
     steps.push(Step::text(
         if secret { "Then remove it everywhere" } else { "Fix it once" },
         format!(
-            "It is in {} places ({}). {}",
-            places.len(),
-            places.join(", "),
+            "{} {}",
+            match places.as_slice() {
+                [one] => format!("It is at {one}."),
+                many => format!("It is in {} places ({}).", many.len(), many.join(", ")),
+            },
             if secret {
                 "Take it out of the source, rebuild the bundles and deploy; keep secrets in server-side environment \
                  variables or a secrets manager, never in code sent to browsers, and add a secret scanner (gitleaks) \
