@@ -7,7 +7,7 @@ use crate::engine::registry::{CheckFail, CheckResult};
 /// The network failures among the requests a check sends to look for one kind of flaw. A check that could not
 /// look everywhere it meant to must not pass (the runner would call earlier findings fixed), so any failure ends
 /// it errored, after the findings it did make are reported.
-pub(super) struct Failures {
+pub(crate) struct Failures {
     what: &'static str,
     sent: usize,
     errors: Vec<String>,
@@ -15,7 +15,7 @@ pub(super) struct Failures {
 
 impl Failures {
     /// Counts requests of one kind (`"probes"`, `"directory requests"`).
-    pub(super) fn new(what: &'static str) -> Failures {
+    pub(crate) fn new(what: &'static str) -> Failures {
         Failures {
             what,
             sent: 0,
@@ -25,7 +25,7 @@ impl Failures {
 
     /// Counts one result, giving back the response; the scan stopping or the host's error budget running out
     /// ends the check at once.
-    pub(super) fn count<T>(&mut self, result: Result<T, NetError>) -> Result<Option<T>, CheckFail> {
+    pub(crate) fn count<T>(&mut self, result: Result<T, NetError>) -> Result<Option<T>, CheckFail> {
         self.sent += 1;
         match result {
             Ok(value) => Ok(Some(value)),
@@ -41,7 +41,7 @@ impl Failures {
 
     /// Passed when nothing failed, else errored with how many failed and the most common reason:
     /// `3 of 40 probes failed: no response within 1s`.
-    pub(super) fn result(self) -> CheckResult {
+    pub(crate) fn result(self) -> CheckResult {
         let Some(first) = self.errors.first() else {
             return Ok(());
         };

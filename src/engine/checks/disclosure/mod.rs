@@ -34,10 +34,10 @@ macro_rules! regex {
 mod banners;
 mod errors;
 mod exposures;
-mod failures;
+pub(crate) mod failures;
 mod listing;
 mod security_txt;
-mod source_maps;
+pub(crate) mod source_maps;
 
 use exposures::rules as ex;
 use failures::Failures;
@@ -123,7 +123,7 @@ fn url_location(url: &Url) -> String {
 /// True if `resp` (to a request for `path`) is the site's not-found answer. Beyond [`NotFound::matches`], a body cut
 /// short by a probe's small cap is compared with the start of the not-found body, so a large catch-all page read
 /// only in part is still recognised.
-fn is_catch_all(nf: &NotFound, resp: &HttpResponse, path: &str) -> bool {
+pub(crate) fn is_catch_all(nf: &NotFound, resp: &HttpResponse, path: &str) -> bool {
     if nf.matches(resp, path) {
         return true;
     }
@@ -152,7 +152,7 @@ fn is_catch_all(nf: &NotFound, resp: &HttpResponse, path: &str) -> bool {
 }
 
 /// True if the text starts like an HTML document (a catch-all page, a login form, an SPA shell).
-fn looks_like_html(text: &str) -> bool {
+pub(crate) fn looks_like_html(text: &str) -> bool {
     let head: String = text
         .trim_start_matches('\u{feff}')
         .chars()
