@@ -3,7 +3,7 @@
 
 use super::catalog::{self, Format, Shape, Token};
 use super::noise;
-use crate::engine::redaction::{redact, vendor_prefix};
+use crate::engine::redaction::{known_prefix, redact_known};
 use crate::model::{Confidence, Severity};
 use regex::Regex;
 use std::collections::HashMap;
@@ -99,7 +99,7 @@ impl Hit {
             span,
             paired: None,
             secret: secret.to_string(),
-            shown: redact(secret),
+            shown: redact_known(secret),
             severity: format.rule.severity,
             confidence: Confidence::High,
             note: None,
@@ -121,7 +121,7 @@ pub struct Tweak {
 /// The part of a secret after its vendor prefix (`sk_live_`, `ghp_`), where randomness is measured.
 pub fn body(secret: &str) -> &str {
     let chars: Vec<char> = secret.chars().collect();
-    let n = vendor_prefix(&chars);
+    let n = known_prefix(&chars);
     let bytes: usize = chars[..n].iter().map(|c| c.len_utf8()).sum();
     &secret[bytes..]
 }
@@ -267,5 +267,9 @@ fn settle(hits: Vec<Hit>) -> Vec<Hit> {
 
 /// The 1-based line of byte `at`.
 pub fn line_of(text: &str, at: usize) -> usize {
-    text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..at]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }

@@ -24,16 +24,76 @@ regex!(
 
 /// Words of a name that say the value is not a secret (a public key, a field label, a length, an id).
 const NOT_SECRET: &[&str] = &[
-    "public", "publishable", "pub", "anon", "csrf", "xsrf", "nonce", "hash", "digest", "length", "len", "min",
-    "max", "regex", "pattern", "policy", "placeholder", "label", "field", "input", "reset", "forgot", "confirm",
-    "confirmation", "strength", "hint", "error", "message", "msg", "invalid", "required", "type", "name", "url",
-    "uri", "endpoint", "path", "header", "param", "visible", "show", "toggle", "icon", "class", "mode",
-    "expires", "expiry", "expiration", "ttl", "count", "enabled", "rule", "format", "id", "file", "manager",
-    "store", "provider",
+    "public",
+    "publishable",
+    "pub",
+    "anon",
+    "csrf",
+    "xsrf",
+    "nonce",
+    "hash",
+    "digest",
+    "length",
+    "len",
+    "min",
+    "max",
+    "regex",
+    "pattern",
+    "policy",
+    "placeholder",
+    "label",
+    "field",
+    "input",
+    "reset",
+    "forgot",
+    "confirm",
+    "confirmation",
+    "strength",
+    "hint",
+    "error",
+    "message",
+    "msg",
+    "invalid",
+    "required",
+    "type",
+    "name",
+    "url",
+    "uri",
+    "endpoint",
+    "path",
+    "header",
+    "param",
+    "visible",
+    "show",
+    "toggle",
+    "icon",
+    "class",
+    "mode",
+    "expires",
+    "expiry",
+    "expiration",
+    "ttl",
+    "count",
+    "enabled",
+    "rule",
+    "format",
+    "id",
+    "file",
+    "manager",
+    "store",
+    "provider",
 ];
 
 /// Values of public-by-design formats that a secret-sounding name may still hold.
-const PUBLIC_VALUES: &[&str] = &["pk_live_", "pk_test_", "sb_publishable_", "NRJS-", "pub", "eyJ", "AIza"];
+const PUBLIC_VALUES: &[&str] = &[
+    "pk_live_",
+    "pk_test_",
+    "sb_publishable_",
+    "NRJS-",
+    "pub",
+    "eyJ",
+    "AIza",
+];
 
 /// The words of an identifier: split at `_`, `-`, `.`, `$` and lower-to-upper case changes, lower-cased.
 fn words(name: &str) -> Vec<String> {
@@ -94,8 +154,19 @@ fn hit(format: &'static Format, span: std::ops::Range<usize>, value: &str, name:
 fn name_around(raw: &str, at: usize, end: usize) -> (usize, usize) {
     let ident = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.' | b'-');
     let bytes = raw.as_bytes();
-    let start = at - bytes[..at].iter().rev().take(40).take_while(|b| ident(b)).count();
-    let stop = end + bytes[end..].iter().take(30).take_while(|b| ident(b) && **b != b'.').count();
+    let start = at
+        - bytes[..at]
+            .iter()
+            .rev()
+            .take(40)
+            .take_while(|b| ident(b))
+            .count();
+    let stop = end
+        + bytes[end..]
+            .iter()
+            .take(30)
+            .take_while(|b| ident(b) && **b != b'.')
+            .count();
     (start, stop)
 }
 
@@ -147,5 +218,44 @@ pub fn assignments(text: &Text, format: &'static Format, out: &mut Vec<Hit>) {
     match text.source {
         Source::Env => env(text, format, out),
         _ => client(text, format, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_split_into_words() {
+        assert_eq!(words("clientSecret"), ["client", "secret"]);
+        assert_eq!(words("SECRET_KEY_ID"), ["secret", "key", "id"]);
+        assert_eq!(words("config.apiKey$"), ["config", "api", "key"]);
+        assert!(secret_name("ADMIN_PASSWORD"), "admin is not min");
+        assert!(secret_name("clientSecret") && secret_name("DB_PASSWORD"));
+        for name in [
+            "passwordHash",
+            "csrfSecret",
+            "secretName",
+            "PASSWORD_MIN_LENGTH",
+            "TOKEN_EXPIRY",
+            "publicKey",
+        ] {
+            assert!(!secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn generated_values_only() {
+        assert!(generated("Zq8vN2rT5wXk9LmP4sYb7HcJ", 3.5));
+        for v in [
+            "Password1234",
+            "your-secret-here",
+            "https://a.test/x1y2z3",
+            "pk_live_Zq8vN2rT5wXk9LmP4sYb",
+            "correct horse",
+        ] {
+            assert!(!generated(v, 3.5), "{v}");
+        }
+        assert!(uuid("550e8400-e29b-41d4-a716-446655440000"));
     }
 }

@@ -8,7 +8,10 @@ use super::noise::{entropy, isolated, placeholder};
 use crate::model::{Confidence, Severity};
 
 regex!(KEY, r"\b(AIza[\w-]{35})(?:[^\w-]|$)");
-regex!(PROJECT, r#"(?i:projectId|project_id)["']?\s*[:=]\s*["']?([a-z][a-z0-9-]{4,40})"#);
+regex!(
+    PROJECT,
+    r#"(?i:projectId|project_id)["']?\s*[:=]\s*["']?([a-z][a-z0-9-]{4,40})"#
+);
 
 /// Words around a key that show it sits in a Firebase web configuration.
 const FIREBASE: &[&str] = &[
@@ -26,7 +29,9 @@ pub fn api_keys(text: &Text, format: &'static Format, out: &mut Vec<Hit>) {
             continue;
         }
         let around = text.window(m.start(), m.end(), 600, 600);
-        let firebase = FIREBASE.iter().any(|w| text.lower[around.clone()].contains(w));
+        let firebase = FIREBASE
+            .iter()
+            .any(|w| text.lower[around.clone()].contains(w));
         let mut hit = Hit::new(format, m.range(), m.as_str());
         if firebase {
             let project = PROJECT
@@ -40,7 +45,10 @@ pub fn api_keys(text: &Text, format: &'static Format, out: &mut Vec<Hit>) {
             });
         } else if text.source == Source::Env {
             hit.severity = Severity::Medium;
-            hit.note = Some("in server-side configuration, where keys are rarely restricted to referrers".into());
+            hit.note = Some(
+                "in server-side configuration, where keys are rarely restricted to referrers"
+                    .into(),
+            );
         } else {
             hit.confidence = Confidence::Medium;
             hit.note = Some("check that it is restricted to your referrers and APIs".into());

@@ -5,12 +5,15 @@
 
 use super::catalog::Format;
 use super::detect::{Hit, Text};
-use crate::engine::redaction::redact;
+use crate::engine::redaction::redact_known;
 use crate::model::{Confidence, Severity};
 use base64::Engine;
 use serde_json::Value;
 
-regex!(JWT, r"\b(eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,})(?:[^\w.-]|$)");
+regex!(
+    JWT,
+    r"\b(eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,})(?:[^\w.-]|$)"
+);
 
 /// Role, scope and group names that mean "can do anything".
 const PRIVILEGED: &[&str] = &[
@@ -123,28 +126,114 @@ pub fn privilege(claims: &Value) -> Option<(Severity, Confidence, String)> {
         }
         let reference = claims.get("ref").and_then(Value::as_str);
         return Some(match reference {
-            Some(r) => (Severity::Critical, Confidence::High, format!("Supabase service_role key of project {r}")),
-            None if iss.contains("supabase") => (Severity::Critical, Confidence::High, "Supabase service_role key".into()),
-            None => (Severity::Critical, Confidence::Medium, "role service_role".into()),
+            Some(r) => (
+                Severity::Critical,
+                Confidence::High,
+                format!("Supabase service_role key of project {r}"),
+            ),
+            None if iss.contains("supabase") => (
+                Severity::Critical,
+                Confidence::High,
+                "Supabase service_role key".into(),
+            ),
+            None => (
+                Severity::Critical,
+                Confidence::Medium,
+                "role service_role".into(),
+            ),
         });
     }
     if matches!(role, "anon" | "authenticated") {
         return None;
     }
     let found = granted(claims);
-    (!found.is_empty()).then(|| (Severity::High, Confidence::Medium, format!("claims {}", found.join(", "))))
+    (!found.is_empty()).then(|| {
+        (
+            Severity::High,
+            Confidence::Medium,
+            format!("claims {}", found.join(", ")),
+        )
+    })
 }
 
 pub fn privileged(text: &Text, format: &'static Format, out: &mut Vec<Hit>) {
     for m in JWT.captures_iter(text.raw).filter_map(|c| c.get(1)) {
-        let Some((severity, confidence, what)) = claims(m.as_str()).and_then(|c| privilege(&c)) else {
+        let Some((severity, confidence, what)) = claims(m.as_str()).and_then(|c| privilege(&c))
+        else {
             continue;
         };
         let mut hit = Hit::new(format, m.range(), m.as_str());
-        hit.shown = format!("JWT {}", redact(m.as_str()));
+        hit.shown = redact_known(m.as_str());
         hit.severity = severity;
         hit.confidence = confidence;
         hit.note = Some(what);
         out.push(hit);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn privileged_claims_and_public_ones() {
+        let grade = |c: Value| privilege(&c).map(|(s, _, what)| (s, what));
+        assert_eq!(
+            grade(json!({"iss": "supabase", "ref": "abcd", "role": "service_role"})),
+            Some((
+                Severity::Critical,
+                "Supabase service_role key of project abcd".into()
+            ))
+        );
+        assert_eq!(
+            grade(json!({"iss": "supabase-demo", "role": "service_role"})),
+            None
+        );
+        assert_eq!(grade(json!({"iss": "supabase", "role": "anon"})), None);
+        assert_eq!(
+            grade(json!({"role": "authenticated", "scope": "admin"})),
+            None
+        );
+        assert_eq!(grade(json!({"sub": "1", "name": "John Doe"})), None);
+        assert_eq!(
+            grade(json!({"roles": ["reader", "Admin"]})),
+            Some((Severity::High, "claims Admin".into()))
+        );
+        assert_eq!(
+            grade(json!({"scope": "read write repo:admin"})).map(|g| g.0),
+            Some(Severity::High)
+        );
+        assert_eq!(
+            grade(json!({"isAdmin": true})).map(|g| g.1),
+            Some("claims isAdmin=true".into())
+        );
+        assert_eq!(
+            grade(json!({"https://hasura.io/jwt/claims": {"x-hasura-default-role": "admin"}}))
+                .map(|g| g.0),
+            Some(Severity::High)
+        );
+        assert_eq!(
+            grade(json!({"role": "admin", "exp": 1_600_000_000})),
+            None,
+            "expired"
+        );
+    }
+
+    #[test]
+    fn claims_need_a_header_with_an_algorithm() {
+        let b64 = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+        let token = format!(
+            "{}.{}.sig",
+            b64(json!({"alg": "HS256"})),
+            b64(json!({"role": "admin"}))
+        );
+        assert_eq!(claims(&token).unwrap()["role"], "admin");
+        let no_alg = format!(
+            "{}.{}.sig",
+            b64(json!({"typ": "JWT"})),
+            b64(json!({"role": "admin"}))
+        );
+        assert!(claims(&no_alg).is_none());
     }
 }

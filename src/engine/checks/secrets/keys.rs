@@ -4,7 +4,7 @@
 use super::catalog::Format;
 use super::detect::{Hit, Text};
 use super::noise::entropy;
-use crate::engine::redaction::redact;
+use crate::engine::redaction::redact_known;
 use crate::model::Severity;
 use base64::Engine;
 
@@ -21,7 +21,10 @@ regex!(
     SA_EMAIL,
     r#"["']?client_email["']?\s*:\s*["']([^"'\s@]+@[a-z0-9-]+\.iam\.gserviceaccount\.com)["']"#
 );
-regex!(SA_KEY_ID, r#"["']?private_key_id["']?\s*:\s*["']([a-f0-9]{40})["']"#);
+regex!(
+    SA_KEY_ID,
+    r#"["']?private_key_id["']?\s*:\s*["']([a-f0-9]{40})["']"#
+);
 
 /// The base64 body of a PEM block: header lines (`Proc-Type: ...`) and line breaks, real or escaped, removed.
 fn base64_body(block: &str) -> String {
@@ -58,7 +61,9 @@ fn openssh_encrypted(body: &str) -> bool {
     }
     let at = magic.len();
     let len = u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize;
-    bytes.get(at + 4..at + 4 + len).is_some_and(|name| name != b"none")
+    bytes
+        .get(at + 4..at + 4 + len)
+        .is_some_and(|name| name != b"none")
 }
 
 /// PEM private key blocks.
@@ -71,7 +76,7 @@ pub fn pem(text: &Text, format: &'static Format, out: &mut Vec<Hit>) {
         }
         let whole = c.get(0).expect("match");
         let mut hit = Hit::new(format, whole.range(), &body);
-        hit.shown = format!("-----BEGIN {label}----- {}", redact(&body));
+        hit.shown = format!("-----BEGIN {label}----- {}", redact_known(&body));
         let encrypted = label.starts_with("ENCRYPTED")
             || raw_body.contains("ENCRYPTED")
             || (label.starts_with("OPENSSH") && openssh_encrypted(&body));
@@ -106,7 +111,10 @@ pub fn service_account(text: &Text, format: &'static Format, out: &mut Vec<Hit>)
         hit.shown = format!(
             "{}, private key id {}",
             email.as_deref().unwrap_or("unnamed service account"),
-            key_id.as_deref().map(redact).unwrap_or_else(|| redact(&body))
+            key_id
+                .as_deref()
+                .map(redact_known)
+                .unwrap_or_else(|| redact_known(&body))
         );
         hit.note = email.map(|e| format!("service account {e}"));
         out.push(hit);

@@ -27,8 +27,8 @@ pub mod report;
 mod sources;
 mod urls;
 
-use crate::engine::checks::disclosure::source_maps::map_url;
 use crate::engine::checks::disclosure::failures::Failures;
+use crate::engine::checks::disclosure::source_maps::map_url;
 use crate::engine::context::CheckCtx;
 use crate::engine::registry::{Check, CheckResult, Rule};
 use crate::engine::site::Page;
@@ -106,9 +106,13 @@ async fn run(ctx: &CheckCtx) -> CheckResult {
     let nf = ctx.not_found().await?;
     let origin = ctx.origin().await;
     let profile = ctx.profile();
-    let planned: Vec<&sources::Probe> = sources::PROBES.iter().filter(|p| p.profile <= profile).collect();
+    let planned: Vec<&sources::Probe> = sources::PROBES
+        .iter()
+        .filter(|p| p.profile <= profile)
+        .collect();
     let results =
-        futures::future::join_all(planned.iter().map(|p| sources::probe(ctx, &nf, &origin, p))).await;
+        futures::future::join_all(planned.iter().map(|p| sources::probe(ctx, &nf, &origin, p)))
+            .await;
     for (probe, result) in planned.iter().zip(results) {
         if let Some((url, text)) = failures.count(result)?.flatten() {
             let found = scan_owned(text, probe.source).await;

@@ -102,8 +102,16 @@ fn runs(bytes: &[u8]) -> usize {
         let (a, b) = (w[0], w[1]);
         let alnum = a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric();
         same = if a == b { same + 1 } else { 1 };
-        up = if alnum && b == a.wrapping_add(1) { up + 1 } else { 1 };
-        down = if alnum && a == b.wrapping_add(1) { down + 1 } else { 1 };
+        up = if alnum && b == a.wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if alnum && a == b.wrapping_add(1) {
+            down + 1
+        } else {
+            1
+        };
         best = best.max(same).max(up).max(down);
     }
     best
@@ -180,7 +188,11 @@ mod tests {
 
     #[test]
     fn a_token_inside_a_blob_is_not_isolated() {
-        let blob = format!("data:image/png;base64,{}AKIA{}", "Qk0".repeat(20), "Z".repeat(40));
+        let blob = format!(
+            "data:image/png;base64,{}AKIA{}",
+            "Qk0".repeat(20),
+            "Z".repeat(40)
+        );
         let at = blob.find("AKIA").unwrap();
         assert!(!isolated(&blob, at, at + 20));
         let code = "const k = \"AKIAZ7Q2M4N6P8R3T5V7\";";

@@ -5,7 +5,7 @@
 use super::catalog::Format;
 use super::detect::{Hit, Text};
 use super::noise::{classes, entropy, isolated, placeholder};
-use crate::engine::redaction::redact;
+use crate::engine::redaction::redact_known;
 use crate::model::{Confidence, Severity};
 use regex::Regex;
 use std::ops::Range;
@@ -20,11 +20,20 @@ regex!(
     r#"(?i:secret_?access_?key|aws_?secret(?:_?key)?)["'`]?\s*(?:=|:|=>)\s*["'`]?([A-Za-z0-9+/]{40})(?:[^A-Za-z0-9+/=]|$)"#
 );
 regex!(ALIBABA_ID, r"\b(LTAI[A-Za-z0-9]{12,20})\b");
-regex!(ALNUM_30, r"(?:^|[^A-Za-z0-9])([A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)");
+regex!(
+    ALNUM_30,
+    r"(?:^|[^A-Za-z0-9])([A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)"
+);
 regex!(TWILIO_SID, r"\b(AC[a-f0-9]{32})\b");
 regex!(TWILIO_KEY, r"\b(SK[a-f0-9]{32})\b");
-regex!(HEX_32, r"(?:^|[^A-Za-z0-9])([a-f0-9]{32})(?:[^A-Za-z0-9]|$)");
-regex!(ALNUM_32, r"(?:^|[^A-Za-z0-9])([A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)");
+regex!(
+    HEX_32,
+    r"(?:^|[^A-Za-z0-9])([a-f0-9]{32})(?:[^A-Za-z0-9]|$)"
+);
+regex!(
+    ALNUM_32,
+    r"(?:^|[^A-Za-z0-9])([A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)"
+);
 
 /// How far around an id its secret is looked for (bytes before, after).
 const BEFORE: usize = 400;
@@ -37,7 +46,12 @@ fn mixed(value: &str, min_entropy: f64) -> bool {
 }
 
 /// The candidate secret (group 1 of `re`) nearest to `id` that `accept` takes.
-fn nearest(text: &Text, id: &Range<usize>, re: &Regex, accept: impl Fn(&str) -> bool) -> Option<Range<usize>> {
+fn nearest(
+    text: &Text,
+    id: &Range<usize>,
+    re: &Regex,
+    accept: impl Fn(&str) -> bool,
+) -> Option<Range<usize>> {
     let window = text.window(id.start, id.end, BEFORE, AFTER);
     let offset = window.start;
     re.captures_iter(&text.raw[window])
@@ -54,11 +68,21 @@ fn real_id(text: &Text, m: &regex::Match, body_from: usize) -> bool {
     !placeholder(id) && !placeholder(&id[body_from..]) && isolated(text.raw, m.start(), m.end())
 }
 
-fn pair(format: &'static Format, id: Range<usize>, secret: Option<Range<usize>>, text: &Text, what: &str) -> Hit {
+fn pair(
+    format: &'static Format,
+    id: Range<usize>,
+    secret: Option<Range<usize>>,
+    text: &Text,
+    what: &str,
+) -> Hit {
     let key = &text.raw[id.clone()];
     let mut hit = Hit::new(format, id, key);
     if let Some(s) = secret {
-        hit.shown = format!("{} with {what} {}", redact(key), redact(&text.raw[s.clone()]));
+        hit.shown = format!(
+            "{} with {what} {}",
+            redact_known(key),
+            redact_known(&text.raw[s.clone()])
+        );
         hit.paired = Some(s);
     }
     hit
@@ -79,7 +103,10 @@ pub fn aws(text: &Text, format: &'static Format, out: &mut Vec<Hit>) {
                 secrets.push(s);
                 if temporary {
                     hit.severity = Severity::High;
-                    hit.note = Some("temporary credentials: they also need their session token and expire".into());
+                    hit.note = Some(
+                        "temporary credentials: they also need their session token and expire"
+                            .into(),
+                    );
                 }
             }
             None => {

@@ -4,7 +4,7 @@
 
 use super::detect::{Hit, Source, Text, detect, line_of};
 use crate::engine::context::CheckCtx;
-use crate::engine::redaction::redact;
+use crate::engine::redaction::redact_known;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use url::Url;
@@ -32,16 +32,22 @@ pub fn scan(text: &str, source: Source) -> Vec<Found> {
 }
 
 fn token_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-' | b'.')
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-')
 }
 
-/// Runs of 16 token characters or more, redacted: whatever else on the line might be a secret.
+/// True for a run of characters that may be a secret no format named: long, mixed letters and digits, random.
+fn secret_like(run: &str) -> bool {
+    let (lower, upper, digits) = super::noise::classes(run);
+    run.len() >= 16 && digits > 0 && lower + upper > 0 && super::noise::entropy(run) >= 3.0
+}
+
+/// `part` with every run that may be a secret redacted: whatever else on the line might be a credential.
 fn mask(part: &str) -> String {
     let mut out = String::new();
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= 16 {
-            out.push_str(&redact(run));
+        if secret_like(run) {
+            out.push_str(&redact_known(run));
         } else {
             out.push_str(run);
         }
@@ -59,6 +65,22 @@ fn mask(part: &str) -> String {
     out
 }
 
+/// How a credential is quoted in place: a PEM block by its first line, a URL with its login redacted, any other
+/// value by its known prefix and last characters.
+fn inline(value: &str) -> String {
+    if value.starts_with("-----BEGIN") {
+        let head = value.split("-----").nth(1).unwrap_or("PRIVATE KEY");
+        return format!("-----{head}-----…");
+    }
+    let login = value
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.split('/').next().is_some_and(|a| a.contains('@')));
+    if login {
+        return crate::engine::redaction::redact_urls(value);
+    }
+    redact_known(value)
+}
+
 /// The text around a hit on its line, with the hit and any other hit in it redacted.
 fn snippet(text: &Text, hit: &Hit, all: &[Hit]) -> String {
     let raw = text.raw;
@@ -72,8 +94,8 @@ fn snippet(text: &Text, hit: &Hit, all: &[Hit]) -> String {
     let mut spans: Vec<(std::ops::Range<usize>, String)> = all
         .iter()
         .flat_map(|h| {
-            let main = (h.span.clone(), redact(&raw[h.span.clone()]));
-            let pair = h.paired.clone().map(|p| (p.clone(), redact(&raw[p])));
+            let main = (h.span.clone(), inline(&raw[h.span.clone()]));
+            let pair = h.paired.clone().map(|p| (p.clone(), inline(&raw[p])));
             std::iter::once(main).chain(pair)
         })
         .filter(|(r, _)| r.start < end && r.end > start)
@@ -91,9 +113,20 @@ fn snippet(text: &Text, hit: &Hit, all: &[Hit]) -> String {
         at = b;
     }
     out.push_str(&mask(&raw[at..end]));
-    let cut = if start > 0 && raw.as_bytes()[start - 1] != b'\n' { "…" } else { "" };
-    let tail = if end < raw.len() && raw.as_bytes()[end] != b'\n' { "…" } else { "" };
-    format!("{cut}{}{tail}", out.split_whitespace().collect::<Vec<_>>().join(" "))
+    let cut = if start > 0 && raw.as_bytes()[start - 1] != b'\n' {
+        "…"
+    } else {
+        ""
+    };
+    let tail = if end < raw.len() && raw.as_bytes()[end] != b'\n' {
+        "…"
+    } else {
+        ""
+    };
+    format!(
+        "{cut}{}{tail}",
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    )
 }
 
 /// Where a text was read.
@@ -125,8 +158,12 @@ impl Origin<'_> {
     fn sentence(&self) -> &'static str {
         match self.source {
             Source::Env => "It was read from an environment file the server lets anyone download.",
-            Source::Config => "It was read from a configuration document the site serves to every visitor.",
-            Source::SourceMap => "It was read from an original source file embedded in a public source map.",
+            Source::Config => {
+                "It was read from a configuration document the site serves to every visitor."
+            }
+            Source::SourceMap => {
+                "It was read from an original source file embedded in a public source map."
+            }
             _ => "It is sent to every visitor's browser.",
         }
     }
@@ -144,11 +181,16 @@ pub fn location(url: &Url, hit: &Hit) -> String {
     url.set_query(None);
     url.set_fragment(None);
     let rule = hit.rule.id.trim_start_matches("secrets.");
-    format!("{url} ({rule}: {})", redact(&hit.secret))
+    format!("{url} ({rule}: {})", redact_known(&hit.secret))
 }
 
 /// Reports every credential found in one text, once per location over the whole check.
-pub async fn report(ctx: &CheckCtx, found: Vec<Found>, origin: &Origin<'_>, seen: &mut HashSet<String>) {
+pub async fn report(
+    ctx: &CheckCtx,
+    found: Vec<Found>,
+    origin: &Origin<'_>,
+    seen: &mut HashSet<String>,
+) {
     for f in found {
         let hit = &f.hit;
         let location = location(origin.url, hit);
@@ -164,7 +206,12 @@ pub async fn report(ctx: &CheckCtx, found: Vec<Found>, origin: &Origin<'_>, seen
         } else {
             format!("{} in {}", hit.rule.title, origin.title_place())
         };
-        let evidence = format!("{name}: {} at {}: {}", hit.shown, origin.place(f.line), f.snippet);
+        let evidence = format!(
+            "{name}: {} at {}: {}",
+            hit.shown,
+            origin.place(f.line),
+            f.snippet
+        );
         let draft = ctx
             .finding(hit.rule, location)
             .title(title)

@@ -104,7 +104,9 @@ pub async fn probe(
     probe: &Probe,
 ) -> Result<Option<(Url, String)>, NetError> {
     let url = ctx.site_url(origin, probe.path);
-    let resp = ctx.request(&HttpRequest::get(url.clone(), PROBE_CAP)).await?;
+    let resp = ctx
+        .request(&HttpRequest::get(url.clone(), PROBE_CAP))
+        .await?;
     Ok(verified(&resp, nf, probe).map(|text| (url, text)))
 }
 

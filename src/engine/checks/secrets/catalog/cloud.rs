@@ -132,7 +132,7 @@ formats! { ai: false;
         refs ["https://supabase.com/docs/reference/api/introduction", OWASP],
         keys ["sbp_"],
         token(r"\b(sbp_[a-f0-9]{40})\b", 3.0);
-    AGE "age-secret-key", Secrets High, "age secret key",
+    AGE "age-secret-key", Secrets High, "Age secret key",
         "With it, anyone can decrypt every file encrypted to its public key (SOPS files included).",
         fix "Generate a new key with `age-keygen`, re-encrypt what the old key protected to the new recipient, and remove the old key from the site and from every place it was copied to.",
         refs ["https://github.com/FiloSottile/age", OWASP],

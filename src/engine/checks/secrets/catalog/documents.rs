@@ -11,7 +11,7 @@ formats! { ai: false;
         refs ["https://cloud.google.com/iam/docs/keys-create-delete", "https://cloud.google.com/iam/docs/best-practices-for-managing-service-account-keys", OWASP],
         keys ["service_account"],
         Shape::Custom(keys::service_account);
-    PRIVATE_KEY "private-key", Secrets High, "private key",
+    PRIVATE_KEY "private-key", Secrets High, "Private key",
         "A PEM private key (RSA, EC, DSA, OpenSSH, PGP or PKCS#8) lets anyone impersonate what it belongs to: decrypt TLS traffic, sign as you, log in over SSH. An encrypted key still invites an offline attack on its passphrase.",
         fix "Treat the key as compromised: generate a new key pair, replace the certificate, SSH authorized key or signing key that used it, and revoke the old certificate. Never ship private keys in web roots or bundles.",
         refs ["https://cheatsheetseries.owasp.org/cheatsheets/Cryptographic_Storage_Cheat_Sheet.html", OWASP],

@@ -100,7 +100,7 @@ pub const ROTATE: &str = "Rotate it first: create a new key at the provider (see
 pub const OWASP: &str =
     "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html";
 
-/// Declares formats and their rules: `NAME "id", Category Severity, "name", "what it lets anyone do",
+/// Declares formats and their rules: `NAME "id", Category Severity, "Name", "what it lets anyone do",
 /// fix REMEDIATION, refs [urls], keys ["keyword"], shapes...;`. `ai: true` marks AI model providers.
 macro_rules! formats {
     (ai: $ai:literal; $($rule:ident $id:literal, $cat:ident $sev:ident, $name:literal, $can:literal,
@@ -111,7 +111,7 @@ macro_rules! formats {
                 category: crate::model::Category::$cat,
                 severity: crate::model::Severity::$sev,
                 title: concat!($name, " exposed"),
-                description: concat!("Anyone who loads this site can read this ", $name, ". ", $can),
+                description: $can,
                 remediation: $fix,
                 references: &[$($r),*],
                 cwe: Some(798),

@@ -14,7 +14,7 @@ formats! { ai: false;
         refs ["https://supabase.com/docs/guides/api/api-keys", "https://datatracker.ietf.org/doc/html/rfc7519", OWASP],
         keys ["eyj"],
         Shape::Custom(jwt::privileged);
-    DATABASE_URL "database-url", Secrets High, "database connection URL with a password",
+    DATABASE_URL "database-url", Secrets High, "Database connection URL with a password",
         "With the user name and password, anyone who can reach the database server can connect to it as that user: read, change and delete its data.",
         fix "Change the database user's password (or create a new user and drop the old one), restrict who can reach the database (private network, allow-listed addresses), and keep the URL in a server-side environment variable that is never bundled or served.",
         refs ["https://cheatsheetseries.owasp.org/cheatsheets/Database_Security_Cheat_Sheet.html", OWASP],
@@ -26,7 +26,7 @@ formats! { ai: false;
         refs ["https://cwe.mitre.org/data/definitions/598.html", OWASP],
         keys ["://"],
         Shape::Custom(urls::credentials);
-    GENERIC "generic-secret", Secrets Medium, "hard-coded secret",
+    GENERIC "generic-secret", Secrets Medium, "Hard-coded secret",
         "A value assigned to a secret-named variable (a password, a client secret, a private key) looks random enough to be a real credential of a service this scanner has no format for.",
         fix ROTATE,
         refs ["https://cwe.mitre.org/data/definitions/798.html", OWASP],
