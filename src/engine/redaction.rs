@@ -15,14 +15,37 @@ static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
 static BEARER: LazyLock<Regex> =
     LazyLock::new(|| crate::engine::pattern::compile(r"(?i-u)\b(bearer\s+)([\w.~+/-]{8,}=*)"));
 
-/// Tokens whose format names them wherever they appear (GitHub, GitLab, Slack, Stripe, AWS, npm, Google, OpenAI,
-/// Anthropic, Hugging Face). ASCII classes: the formats are ASCII, and a Unicode `\w{20,}` costs 40 ms to compile.
+/// Tokens whose format names them wherever they appear: every prefixed format the `secrets` check detects (GitHub,
+/// GitLab, Slack, Stripe, AWS, npm, PyPI, Google, OpenAI, Anthropic and other AI providers, cloud and SaaS tokens,
+/// webhooks, JWTs). ASCII classes: the formats are ASCII, and a Unicode `\w{20,}` costs 40 ms to compile.
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     crate::engine::pattern::compile(concat!(
-        r"(?-u)\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}|xox[abeprs]-[\w-]{10,}",
-        r"|[spr]k_(?:live|test)_\w{10,}|whsec_\w{20,}|(?:AKIA|ASIA)[0-9A-Z]{16}|npm_[A-Za-z0-9]{30,}",
-        r"|AIza[\w-]{30,}|sk-(?:proj-|ant-)?[\w-]{20,}|hf_[A-Za-z0-9]{30,})"
+        r"(?-u)\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}|xox[abeoprs]-[\w-]{10,}",
+        r"|xoxe\.xox[bp]-[\w-]{10,}|xapp-[\w-]{10,}|gl(?:dt|rt|ptt|oas|cbt|ft|imt|agent|soat|ffct)-[\w-]{20,}",
+        r"|GR1348941[\w-]{20,}|[spr]k_(?:live|test)_\w{10,}|whsec_[\w+/=]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16}",
+        r"|npm_[A-Za-z0-9]{30,}|pypi-[\w-]{50,}|AIza[\w-]{30,}|sk-(?:proj-|ant-)?[\w-]{20,}|hf_[A-Za-z0-9]{30,}",
+        r"|api_org_[A-Za-z]{30,}|gsk_[A-Za-z0-9]{40,}|r8_[A-Za-z0-9]{30,}|pplx-[A-Za-z0-9]{40,}|xai-[A-Za-z0-9]{60,}",
+        r"|GOCSPX-[\w-]{20,}|AAAA[\w-]{7}:APA91b[\w-]{100,}|(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/=]{40,}",
+        r"|[\w~.]{3}[0-9]Q~[\w~.-]{31,34}|do[por]_v1_[a-f0-9]{64}|HRKU-[\w-]{40,}|dapi[a-f0-9]{32}",
+        r"|[A-Za-z0-9]{14}\.atlasv1\.[\w=-]{60,}|hv[sb]\.[\w-]{90,}|pul-[a-f0-9]{40}|pscale_(?:tkn|pw|oauth)_[\w.=-]{32,}",
+        r"|dp\.(?:pt|st|ct|sa|scim|audit)\.[A-Za-z0-9]{40,}|ops_eyJ[A-Za-z0-9+/]{100,}={0,3}|sb_secret_[\w-]{20,}",
+        r"|sbp_[a-f0-9]{40}|AGE-SECRET-KEY-1[0-9A-Z]{58}|LTAI[A-Za-z0-9]{12,20}|SG\.[\w-]{22}\.[\w-]{43}",
+        r"|key-[a-f0-9]{32}|[a-f0-9]{32}-us[0-9]{1,2}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}",
+        r"|EAAA[\w-]{60}|sq0(?:atp|csp)-[\w-]{22,}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|lin_api_[A-Za-z0-9]{40}",
+        r"|ATATT3[\w=-]{100,}|sntry[su]_[\w+/=]{40,}|NRAK-[A-Z0-9]{27}|glc_[A-Za-z0-9+/]{32,}={0,3}",
+        r"|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|sl\.[\w.=-]{130,}|ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43}",
+        r"|pat[A-Za-z0-9]{14}\.[a-f0-9]{64}|sk\.eyJ[\w-]{20,}\.[\w-]{20,}|A{22}[A-Za-z0-9%]{60,}",
+        r"|hooks\.slack\.com/(?:services|workflows|triggers)/[\w/+-]{20,}|discord(?:app)?\.com/api/webhooks/[0-9]+/[\w-]{20,}",
+        r"|[\w-]+\.webhook\.office\.com/webhookb2/[\w@/-]{40,}|[MNO][\w-]{23,25}\.[\w-]{6}\.[\w-]{27,38}",
+        r"|[0-9]{8,10}:AA[\w-]{30,}|eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,})"
     ))
+});
+
+/// A PEM private key block: its base64 body is dropped, the type kept.
+static PEM: LazyLock<Regex> = LazyLock::new(|| {
+    crate::engine::pattern::compile(
+        r"(-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----)(?:[A-Za-z0-9+/=:,. \t\r\n-]|\\[rn])+?(-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----)",
+    )
 });
 
 /// `name = value` or `name: value` where the name says the value is a secret.
@@ -35,9 +58,109 @@ static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Vendor prefixes that are recognised even on short secrets or before a body of plain letters.
 const VENDOR_PREFIXES: &[&str] = &[
-    "AKIA", "ASIA", "AIza", "sk_live_", "sk_test_", "rk_live_", "rk_test_", "pk_live_", "pk_test_",
-    "whsec_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_", "glpat-", "xoxb-", "xoxp-",
-    "xoxa-", "xoxe-", "xapp-", "npm_", "pypi-", "hf_", "sk-ant-", "sk-proj-", "sk-", "shpat_",
+    "AKIA",
+    "ASIA",
+    "AIza",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "pk_live_",
+    "pk_test_",
+    "whsec_",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_",
+    "github_pat_",
+    "glpat-",
+    "xoxb-",
+    "xoxp-",
+    "xoxa-",
+    "xoxe-",
+    "xoxr-",
+    "xoxs-",
+    "xoxo-",
+    "xoxe.xoxp-",
+    "xoxe.xoxb-",
+    "xapp-",
+    "npm_",
+    "pypi-",
+    "hf_",
+    "sk-ant-",
+    "sk-ant-api03-",
+    "sk-ant-admin01-",
+    "sk-proj-",
+    "sk-svcacct-",
+    "sk-admin-",
+    "sk-",
+    "shpat_",
+    "shpca_",
+    "shppa_",
+    "shpss_",
+    "gldt-",
+    "glrt-",
+    "glptt-",
+    "gloas-",
+    "glcbt-",
+    "glft-",
+    "glimt-",
+    "glagent-",
+    "glsoat-",
+    "glffct-",
+    "GR1348941",
+    "GOCSPX-",
+    "dop_v1_",
+    "doo_v1_",
+    "dor_v1_",
+    "HRKU-",
+    "dapi",
+    "hvs.",
+    "hvb.",
+    "pul-",
+    "pscale_tkn_",
+    "pscale_pw_",
+    "pscale_oauth_",
+    "dp.pt.",
+    "dp.st.",
+    "dp.ct.",
+    "dp.sa.",
+    "dp.scim.",
+    "dp.audit.",
+    "ops_",
+    "sb_secret_",
+    "sbp_",
+    "AGE-SECRET-KEY-1",
+    "LTAI",
+    "api_org_",
+    "gsk_",
+    "r8_",
+    "pplx-",
+    "xai-",
+    "SG.",
+    "key-",
+    "xkeysib-",
+    "EAAA",
+    "sq0atp-",
+    "sq0csp-",
+    "PMAK-",
+    "lin_api_",
+    "ATATT3",
+    "sntrys_",
+    "sntryu_",
+    "NRAK-",
+    "glc_",
+    "glsa_",
+    "sl.",
+    "ntn_",
+    "secret_",
+    "sk.",
+    "AAAAAAAAAAAAAAAAAAAAAA",
+    "AccountKey=",
+    "SharedAccessKey=",
+    "eyJ",
 ];
 
 /// How many leading characters of `chars` name the vendor: a known prefix, or the run up to the last `_` or `-`
@@ -45,13 +168,9 @@ const VENDOR_PREFIXES: &[&str] = &[
 /// looks generated (a digit, or 16 characters or more). A passphrase's first words or a UUID's first group are not
 /// a prefix.
 pub fn vendor_prefix(chars: &[char]) -> usize {
-    let text: String = chars.iter().collect();
-    if let Some(known) = VENDOR_PREFIXES
-        .iter()
-        .filter(|p| text.starts_with(*p) && chars.len() > p.len())
-        .max_by_key(|p| p.len())
-    {
-        return known.len();
+    let known = known_prefix(chars);
+    if known > 0 {
+        return known;
     }
     let is_sep = |c: &char| *c == '_' || *c == '-';
     let Some(end) = chars.iter().take(10).rposition(is_sep).map(|i| i + 1) else {
@@ -65,6 +184,44 @@ pub fn vendor_prefix(chars: &[char]) -> usize {
     let body = &chars[end..];
     let generated = body.iter().any(char::is_ascii_digit) || body.len() >= 16;
     if vendor_like && generated { end } else { 0 }
+}
+
+/// How many leading characters of `chars` are a known vendor prefix (`sk_live_`, `ghp_`, `AKIA`), else 0.
+pub fn known_prefix(chars: &[char]) -> usize {
+    let text: String = chars.iter().collect();
+    VENDOR_PREFIXES
+        .iter()
+        .filter(|p| text.starts_with(*p) && chars.len() > p.len())
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Like [`redact`], but only a known vendor prefix is shown (a random value's first characters never are), and a
+/// URL keeps its scheme and host: `https://hooks.slack.com/…Xpu2`.
+pub fn redact_known(secret: &str) -> String {
+    if let Some((scheme, rest)) = secret.split_once("://")
+        && let Some((host, path)) = rest.split_once('/')
+        && !host.contains('@')
+    {
+        let path: Vec<char> = path.chars().collect();
+        let last: String = if path.len() >= 16 {
+            path[path.len() - 4..].iter().collect()
+        } else {
+            String::new()
+        };
+        return format!("{scheme}://{host}/…{last}");
+    }
+    let chars: Vec<char> = secret.chars().collect();
+    let prefix = known_prefix(&chars);
+    let body = chars.len() - prefix;
+    let shown: String = chars[..prefix].iter().collect();
+    let last: String = if chars.len() >= 16 && body >= 16 {
+        chars[chars.len() - 4..].iter().collect()
+    } else {
+        String::new()
+    };
+    format!("{shown}…{last}")
 }
 
 /// A URL with user information found in text.
@@ -139,6 +296,7 @@ pub fn looks_like_token(value: &str) -> bool {
 /// evidence quoting a site's own text (an instruction file's first line, an error page).
 pub fn scrub(text: &str) -> String {
     let text = redact_urls(text);
+    let text = PEM.replace_all(&text, |c: &Captures| format!("{}…{}", &c[1], &c[2]));
     let text = TOKEN.replace_all(&text, |c: &Captures| redact(&c[0]));
     let text = BEARER.replace_all(&text, |c: &Captures| format!("{}{}", &c[1], redact(&c[2])));
     ASSIGNMENT
@@ -277,6 +435,51 @@ mod tests {
             assert!(tail * 4 <= body, "{secret} -> {shown}");
             assert!(secret.starts_with(shown.split('…').next().unwrap()));
         }
+    }
+
+    #[test]
+    fn redact_known_shows_only_known_prefixes() {
+        assert_eq!(redact_known("O-Zq8vN2rT5wXk9LmP4sYb7HcJ3dFg6h"), "…Fg6h");
+        assert_eq!(
+            redact("O-Zq8vN2rT5wXk9LmP4sYb7HcJ3dFg6h"),
+            "O-…Fg6h",
+            "the heuristic"
+        );
+        assert_eq!(
+            redact_known("ghp_Zq8vN2rT5wXk9LmP4sYb7HcJ3dFg6hK1mN0p"),
+            "ghp_…mN0p"
+        );
+        assert_eq!(
+            redact_known(
+                "https://hooks.slack.com/services/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"
+            ),
+            "https://hooks.slack.com/…7HcJ"
+        );
+        assert_eq!(
+            redact_known("AGE-SECRET-KEY-1QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"),
+            "AGE-SECRET-KEY-1…UA7L"
+        );
+    }
+
+    #[test]
+    fn every_detected_format_is_scrubbed_from_evidence() {
+        for token in [
+            "sk-ant-api03-Zq8vN2rT5wXk9LmP4sYb7HcJ3dFg6hK1mN0pQ2sT4vW",
+            "gsk_Zq8vN2rT5wXk9LmP4sYb7HcJ3dFg6hK1mN0pQ2sT4vWx8Yz1A2b3C4d",
+            "dop_v1_4f9c2a7e1b3d5c6a8e0f2b4d6c8a0e1f4f9c2a7e1b3d5c6a8e0f2b4d6c8a0e1f",
+            "SG.Zq8vN2rT5wXk9LmP4sYb7H.cJ3dFg6hK1mN0pQ2sT4vWx8Yz1A2b3C4d5E6f7G8h9Ij",
+            "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",
+            "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.Zq8vN2rT5wXk9LmP4sYb7H",
+            "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",
+        ] {
+            let shown = scrub(&format!("found {token} here"));
+            assert!(!shown.contains(&token[token.len() - 12..]), "{shown}");
+        }
+        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAZq8vN2rT5wXk9LmP4sYb7HcJ3dFg6h\n-----END RSA PRIVATE KEY-----";
+        assert_eq!(
+            scrub(pem),
+            "-----BEGIN RSA PRIVATE KEY-----…-----END RSA PRIVATE KEY-----"
+        );
     }
 
     #[test]

@@ -34,10 +34,10 @@ macro_rules! regex {
 mod banners;
 mod errors;
 mod exposures;
-mod failures;
+pub(crate) mod failures;
 mod listing;
 mod security_txt;
-mod source_maps;
+pub(crate) mod source_maps;
 
 use exposures::rules as ex;
 pub(crate) use failures::Failures;
@@ -152,7 +152,7 @@ pub(crate) fn is_catch_all(nf: &NotFound, resp: &HttpResponse, path: &str) -> bo
 }
 
 /// True if the text starts like an HTML document (a catch-all page, a login form, an SPA shell).
-fn looks_like_html(text: &str) -> bool {
+pub(crate) fn looks_like_html(text: &str) -> bool {
     let head: String = text
         .trim_start_matches('\u{feff}')
         .chars()

@@ -3,7 +3,7 @@
 
 use super::{Failures, is_catch_all, looks_like_html, url_location};
 use crate::engine::context::CheckCtx;
-use crate::engine::net::{HttpRequest, HttpResponse, NetError};
+use crate::engine::net::{HttpResponse, NetError};
 use crate::engine::registry::CheckResult;
 use crate::engine::site::{Crawl, Page, same_origin};
 use crate::model::Severity;
@@ -24,11 +24,10 @@ rule!(
 
 /// Scripts whose maps are requested, at most (one request each).
 const MAX_SCRIPTS: usize = 10;
-const MAP_CAP: usize = 512 * 1024;
 
 /// Where the map of `script` is: its `SourceMap`/`X-SourceMap` header, its last `sourceMappingURL` comment, else
 /// `<script>.map`. `None` for inline (`data:`) maps and maps on other origins.
-pub(super) fn map_url(script: &Page) -> Option<Url> {
+pub(crate) fn map_url(script: &Page) -> Option<Url> {
     regex!(
         COMMENT,
         r"(?m)^[ \t]*//[#@][ \t]*sourceMappingURL=([^\s'\x22]+)[ \t]*$"
@@ -121,10 +120,12 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     for failed in failed_scripts(ctx, &crawl).await {
         failures.count::<()>(Err(failed))?;
     }
+    // Through the page cache: the `secrets` check reads the same maps for the sources embedded in them.
     let results = futures::future::join_all(maps.iter().map(|url| async {
-        let resp = ctx.request(&HttpRequest::get(url.clone(), MAP_CAP)).await?;
-        let found = (resp.status == 200 && !is_catch_all(&nf, &resp, url.path()))
-            .then(|| verify(&resp))
+        let page = ctx.page(url).await?;
+        let resp = page.resp();
+        let found = (resp.status == 200 && !is_catch_all(&nf, resp, url.path()))
+            .then(|| verify(resp))
             .flatten();
         Ok::<_, NetError>(found)
     }))

@@ -1,0 +1,5 @@
+// FAKE credential generated for Palisade's test corpus: it is not a real key and grants nothing.
+export const config = {
+  region: "eu-west-1",
+  square: "EAAAkArrywWQdHGg09naYCzlY86jGW7gD33Sx8eJ-NfUtW3OzUErcfTN4qFFkYg-",
+};
