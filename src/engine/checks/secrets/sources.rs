@@ -104,9 +104,12 @@ pub async fn probe(
     probe: &Probe,
 ) -> Result<Option<(Url, String)>, NetError> {
     let url = ctx.site_url(origin, probe.path);
-    let resp = ctx
-        .request(&HttpRequest::get(url.clone(), PROBE_CAP))
-        .await?;
+    // `.env` files are read with the exposure check's cap, so both checks share one request.
+    let cap = match probe.source {
+        Source::Env => crate::engine::site::TEXT_PROBE_CAP,
+        _ => PROBE_CAP,
+    };
+    let resp = ctx.probe(&url, cap).await?;
     Ok(verified(&resp, nf, probe).map(|text| (url, text)))
 }
 

@@ -84,9 +84,7 @@ async fn probe(
     p: &Probe,
 ) -> Result<Option<Proof>, NetError> {
     let url = ctx.site_url(origin, p.path);
-    let resp = ctx
-        .request(&HttpRequest::get(url, p.kind.max_body()))
-        .await?;
+    let resp = ctx.probe(&url, p.kind.max_body()).await?;
     if resp.status != 200 || resp.body.is_empty() || is_catch_all(nf, &resp, p.path) {
         return Ok(None);
     }
