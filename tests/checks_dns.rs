@@ -44,6 +44,8 @@ fn zones() -> Vec<Zone> {
         .txt("s3.many.test", "v=spf1 a mx ptr exists:x.many.test -all")
         .txt("twice.test", "v=spf1 mx -all")
         .txt("twice.test", "v=spf1 a -all")
+        .txt("redirected.test", "v=spf1 redirect=_spf.redirected.test")
+        .txt("_spf.redirected.test", "v=spf1 mx ?all")
         .txt("monitor.test", "v=spf1 -all")
         .txt(
             "_dmarc.monitor.test",
@@ -56,6 +58,7 @@ fn zones() -> Vec<Zone> {
         .a("app.inherit.test", "127.0.0.1")
         .a("gone.test", "127.0.0.1")
         .cname("app.gone.test", "gone-app.azurewebsites.net")
+        .cname("blog.gone.test", "gone-blog.github.io")
         .a("pages.test", "127.0.0.1")
         .cname("www.pages.test", "old-pages.github.io")
         .cname("assets.test", "assets-gone.s3.amazonaws.com")
@@ -125,10 +128,12 @@ async fn world() -> World {
         "soft.test",
         "many.test",
         "twice.test",
+        "redirected.test",
         "monitor.test",
         "subopen.test",
         "app.inherit.test",
         "app.gone.test",
+        "blog.gone.test",
         "pages.test",
         "lapsed.test",
         "wild.test",
@@ -239,6 +244,7 @@ async fn spf_missing_permissive_over_the_lookup_limit_or_doubled() {
             "soft.test",
             "many.test",
             "twice.test",
+            "redirected.test",
         ],
         Profile::Standard,
     )
@@ -276,6 +282,13 @@ async fn spf_missing_permissive_over_the_lookup_limit_or_doubled() {
         evidence(many)
     );
     assert_eq!(about(&out, "dns.spf", "many.test"), vec!["dns.spf-lookups"]);
+
+    let redirected = at(&out, "dns.spf-all", "dns:redirected.test TXT");
+    assert_eq!(
+        evidence(redirected),
+        "TXT redirected.test: v=spf1 redirect=_spf.redirected.test (the `all` comes from the redirect to \
+         _spf.redirected.test)"
+    );
 
     let twice = at(&out, "dns.spf-multiple", "dns:twice.test TXT");
     assert!(
@@ -333,7 +346,13 @@ async fn an_unsigned_zone_is_information() {
 #[tokio::test]
 async fn dangling_cnames_to_providers_are_takeovers() {
     let out = scan(
-        &["app.gone.test", "pages.test", "assets.test", "lapsed.test"],
+        &[
+            "app.gone.test",
+            "blog.gone.test",
+            "pages.test",
+            "assets.test",
+            "lapsed.test",
+        ],
         Profile::Standard,
     )
     .await;
@@ -347,6 +366,13 @@ async fn dangling_cnames_to_providers_are_takeovers() {
         "CNAME chain: app.gone.test → gone-app.azurewebsites.net; gone-app.azurewebsites.net: NXDOMAIN (no such name)"
     );
     assert!(azure.title.contains("Microsoft Azure"), "{}", azure.title);
+
+    let github_nx = at(&out, "dns.subdomain-takeover", "dns:blog.gone.test CNAME");
+    assert_eq!(
+        (github_nx.severity, github_nx.confidence),
+        (Severity::Medium, Confidence::Medium),
+        "a missing GitHub Pages name is claimed by a repository, not by its host name: less sure"
+    );
 
     let pages = at(&out, "dns.subdomain-takeover", "dns:www.pages.test CNAME");
     assert_eq!(pages.severity, Severity::High);

@@ -28,6 +28,7 @@ mod dmarc;
 mod providers;
 pub mod resolve;
 mod spf;
+mod spf_terms;
 mod takeover;
 mod zone;
 

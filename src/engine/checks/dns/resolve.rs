@@ -89,6 +89,12 @@ pub async fn zone(ctx: &CheckCtx) -> Result<Zone, CheckFail> {
             "{host} has no registrable domain (a single label or a public suffix)"
         ))
     })?;
+    if let Some(suffix) = platform_suffix(&domain) {
+        return Err(CheckFail::Skipped(format!(
+            "{host} is under {suffix}, a suffix a hosting platform owns (private section of the Public Suffix \
+             List): its DNS records are the platform's to set, not the site's"
+        )));
+    }
     if let Answer::NxDomain = query(ctx, &domain, RecordType::SOA).await? {
         return Err(CheckFail::Skipped(format!(
             "{domain} does not exist in the DNS (NXDOMAIN): the host is reached through a pin, so it has no DNS \
@@ -113,6 +119,15 @@ pub fn registrable(host: &str) -> Option<String> {
         return None;
     }
     psl::domain_str(&host).map(str::to_string)
+}
+
+/// The suffix `domain` is under when a platform owns it (`herokuapp.com`, `github.io`: the private section of the
+/// Public Suffix List), so that names under it are the platform's customers' and their DNS records the platform's.
+pub fn platform_suffix(domain: &str) -> Option<String> {
+    let parsed = psl::domain(domain.as_bytes())?;
+    let suffix = parsed.suffix();
+    (suffix.typ() == Some(psl::Type::Private))
+        .then(|| String::from_utf8_lossy(suffix.as_bytes()).into_owned())
 }
 
 /// Asks the resolver for `rtype` records of `name`, within the scan's request timeout; a failure (SERVFAIL,
@@ -190,6 +205,16 @@ mod tests {
         );
         assert_eq!(registrable("app.shop.test").as_deref(), Some("shop.test"));
         assert_eq!(registrable("co.uk"), None);
+        assert_eq!(
+            platform_suffix("myapp.herokuapp.com").as_deref(),
+            Some("herokuapp.com")
+        );
+        assert_eq!(
+            platform_suffix("acme.github.io").as_deref(),
+            Some("github.io")
+        );
+        assert_eq!(platform_suffix("example.com"), None);
+        assert_eq!(platform_suffix("shop.test"), None);
         assert_eq!(registrable("localhost"), None);
     }
 }

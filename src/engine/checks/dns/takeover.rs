@@ -202,7 +202,13 @@ async fn page(ctx: &CheckCtx, zone: &Zone, host: &str) -> Result<(Url, u16, Stri
     if host == zone.host {
         let page = ctx.start_page().await?;
         let resp = page.resp();
-        return Ok((resp.url.clone(), resp.status, resp.text().into_owned()));
+        // A host that redirects elsewhere is not answering with a provider's page of its own.
+        let body = if resp.url.host_str() == Some(host) {
+            resp.text().into_owned()
+        } else {
+            String::new()
+        };
+        return Ok((resp.url.clone(), resp.status, body));
     }
     let url = Url::parse(&format!("{}://{host}/", ctx.target.scheme()))
         .map_err(|e| CheckFail::Errored(format!("cannot build the URL of {host}: {e}")))?;
