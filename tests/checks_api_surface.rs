@@ -453,3 +453,37 @@ async fn api_surface_checks_are_standard_and_cost_few_requests() {
         out.scan.requests
     );
 }
+
+/// A site whose every path honours `?next=` (a middleware): one flaw, so one finding naming the other paths, and
+/// the parameter learned on the first path is tried first on the others.
+#[tokio::test]
+async fn a_site_wide_redirect_parameter_is_one_finding() {
+    let log = Log::default();
+    let handler = |State(log): State<Log>, uri: Uri| async move {
+        let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        log.0.lock().unwrap().push(format!("GET {target}"));
+        match param(&uri, "next") {
+            Some(next) => redirect(&next),
+            None => html(200, HTML),
+        }
+    };
+    let app = Router::new().fallback(handler).with_state(log.clone());
+    let out = scan_https(app, Profile::Standard).await;
+    assert_eq!(out.ids_in("api."), vec!["api.open-redirect"]);
+    let f = out.finding("api.open-redirect");
+    assert_eq!(f.location, "https://site.test/?next=");
+    assert_eq!(f.title, "Open redirect through the next parameter of /");
+    let shown = f.evidence.as_deref().unwrap();
+    assert!(
+        shown.ends_with(
+            "; the same parameter redirects at /login, /redirect, /out, /go, /r, /exit too"
+        ),
+        "{shown}"
+    );
+    let probes = log.count(|l| l.contains("palisade-redirect-"));
+    assert!(
+        probes <= 7 + 10 + 6,
+        "{probes} redirect probes: {:?}",
+        log.lines()
+    );
+}
