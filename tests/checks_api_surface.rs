@@ -119,6 +119,10 @@ const GRAPHIQL: &str = r#"<!DOCTYPE html><html><head><title>GraphiQL</title>
 <script src="https://unpkg.com/graphiql/graphiql.min.js"></script>
 <script>ReactDOM.render(React.createElement(GraphiQL, { fetcher: GraphiQL.createFetcher({ url: "/graphql" }) }),
 document.getElementById("graphiql"));</script></body></html>"#;
+/// A real documentation page of the hardened site: it names the tools and links to them, but is none of them.
+const DOCS: &str = r#"<!doctype html><html><head><title>Developer docs</title></head><body><h1>API</h1>
+<p>The REST API is described in OpenAPI: try it in <a href="/swagger-ui/">Swagger UI</a> once signed in.
+GraphQL users can explore the schema with GraphiQL or Redoc from the staff network.</p></body></html>"#;
 /// The hardened site's single-page-app shell, answered for every path it does not route.
 const SHELL: &str = r#"<!doctype html><html><head><title>Shop</title><script src="/static/app.js"></script></head>
 <body><div id="root"></div><a href="/login?next=/account">Sign in</a></body></html>"#;
@@ -173,13 +177,19 @@ async fn vulnerable(method: Method, uri: Uri, body: Bytes) -> Response {
     }
 }
 
-/// The hardened site: GraphQL with introspection off, a login that redirects only to same-site paths, OPTIONS
-/// advertising only GET, HEAD and OPTIONS, and a single-page-app shell for every other path.
+/// The hardened site: GraphQL with introspection off (named in app.js too), a login that redirects only to
+/// same-site paths, OPTIONS advertising only GET, HEAD and OPTIONS (its CORS methods list PUT and DELETE), a
+/// documentation page that only names the tools, and a single-page-app shell for every other path.
 async fn hardened(method: Method, uri: Uri, body: Bytes) -> Response {
     if method == Method::OPTIONS {
         let mut resp = html(204, "");
-        resp.headers_mut()
-            .insert("allow", "GET, HEAD, OPTIONS".parse().unwrap());
+        let headers = resp.headers_mut();
+        headers.insert("allow", "GET, HEAD, OPTIONS".parse().unwrap());
+        // A CORS preflight answer lists what API routes take: not what this page accepts.
+        headers.insert(
+            "access-control-allow-methods",
+            "GET, POST, PUT, DELETE".parse().unwrap(),
+        );
         return resp;
     }
     if uri.path() == "/graphql"
@@ -196,7 +206,16 @@ async fn hardened(method: Method, uri: Uri, body: Bytes) -> Response {
         let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
         return redirect(if local { &next } else { "/" });
     }
-    html(200, SHELL)
+    match uri.path() {
+        "/static/app.js" => http::Response::builder()
+            .header("content-type", "text/javascript")
+            .body(axum::body::Body::from(
+                r#"fetch("/graphql", {method: "POST"});"#,
+            ))
+            .unwrap(),
+        "/docs" => html(200, DOCS),
+        _ => html(200, SHELL),
+    }
 }
 
 fn site(mode: Mode, log: Log) -> Router {
@@ -439,5 +458,39 @@ async fn api_surface_checks_are_standard_and_cost_few_requests() {
         "standard scan: {} requests in all, {added} by the api surface checks \
          ({redirects} redirect, {graphql} GraphQL, {docs} documentation, {options} OPTIONS)",
         out.scan.requests
+    );
+}
+
+/// A site whose every path honours `?next=` (a middleware): one flaw, so one finding naming the other paths, and
+/// the parameter learned on the first path is tried first on the others.
+#[tokio::test]
+async fn a_site_wide_redirect_parameter_is_one_finding() {
+    let log = Log::default();
+    let handler = |State(log): State<Log>, uri: Uri| async move {
+        let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        log.0.lock().unwrap().push(format!("GET {target}"));
+        match param(&uri, "next") {
+            Some(next) => redirect(&next),
+            None => html(200, HTML),
+        }
+    };
+    let app = Router::new().fallback(handler).with_state(log.clone());
+    let out = scan_https(app, Profile::Standard).await;
+    assert_eq!(out.ids_in("api."), vec!["api.open-redirect"]);
+    let f = out.finding("api.open-redirect");
+    assert_eq!(f.location, "https://site.test/?next=");
+    assert_eq!(f.title, "Open redirect through the next parameter of /");
+    let shown = f.evidence.as_deref().unwrap();
+    assert!(
+        shown.ends_with(
+            "; the same parameter redirects at /login, /redirect, /out, /go, /r, /exit too"
+        ),
+        "{shown}"
+    );
+    let probes = log.count(|l| l.contains("palisade-redirect-"));
+    assert!(
+        probes <= 7 + 10 + 6,
+        "{probes} redirect probes: {:?}",
+        log.lines()
     );
 }

@@ -84,13 +84,18 @@ fn answers_typename(resp: &HttpResponse) -> bool {
     json(resp).is_some_and(|v| v["data"]["__typename"].is_string())
 }
 
-/// True if a GET was turned down in a way a POST may not be: a GraphQL server that takes only POST (405, 400,
-/// 415...), or an IDE page served for GET. The site's not-found answer is no refusal.
+/// True if a GET was turned down in a way a POST may not be: the method refused (405), a GraphQL-style error
+/// (400, 406 or 415 in JSON, or naming GraphQL), or an IDE page served for GET. The site's not-found answer is no
+/// refusal, and neither is any other answer: a POST is sent only where a GraphQL server is likely.
 fn refused(resp: &HttpResponse, nf: &NotFound, path: &str) -> bool {
-    let ide = resp.status == 200
-        && resp.is_html()
-        && resp.text().to_ascii_lowercase().contains("graphql");
-    (matches!(resp.status, 400 | 405 | 406 | 415) || ide) && !is_catch_all(nf, resp, path)
+    let names_graphql = || resp.text().to_ascii_lowercase().contains("graphql");
+    let likely = match resp.status {
+        405 => true,
+        400 | 406 | 415 => json(resp).is_some() || names_graphql(),
+        200 => resp.is_html() && names_graphql(),
+        _ => false,
+    };
+    likely && !is_catch_all(nf, resp, path)
 }
 
 /// The type names of an introspection answer, `None` when introspection was refused.
@@ -167,40 +172,57 @@ fn discovered(crawl: &Crawl, origin: &Url, known: &[Url]) -> Vec<Url> {
     found
 }
 
+/// A confirmed GraphQL endpoint and how it takes queries.
+struct Endpoint<'a> {
+    url: &'a Url,
+    via: Via,
+}
+
+/// A schema that answered introspection, and where (with the status of each answer).
+struct Open<'a> {
+    schema: Schema,
+    at: Vec<(&'a Endpoint<'a>, u16)>,
+}
+
 pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     ctx.start_page().await?;
     let nf = ctx.not_found().await?;
     let origin = ctx.origin().await;
-    let mut endpoints: Vec<Url> = PATHS.iter().map(|p| ctx.site_url(&origin, p)).collect();
+    let mut urls: Vec<Url> = PATHS.iter().map(|p| ctx.site_url(&origin, p)).collect();
     let crawl = ctx.crawl().await?;
-    endpoints.extend(discovered(&crawl, &origin, &endpoints));
+    urls.extend(discovered(&crawl, &origin, &urls));
     let mut failures = Failures::new("GraphQL requests");
-    let confirmed = futures::future::join_all(endpoints.iter().map(|u| confirm(ctx, &nf, u))).await;
+    let confirmed = futures::future::join_all(urls.iter().map(|u| confirm(ctx, &nf, u))).await;
     let mut live = Vec::new();
-    for (url, result) in endpoints.iter().zip(confirmed) {
+    for (url, result) in urls.iter().zip(confirmed) {
         if let Some(Some(via)) = failures.count(result)? {
-            live.push((url, via));
+            live.push(Endpoint { url, via });
         }
     }
     let requests: Vec<HttpRequest> = live
         .iter()
-        .map(|(url, via)| query(url, *via, INTROSPECT))
+        .map(|e| query(e.url, e.via, INTROSPECT))
         .collect();
     let answers = futures::future::join_all(requests.iter().map(|r| ctx.request(r))).await;
     // One finding per schema: a server mounted at several paths is one problem.
-    let mut open: Vec<(Schema, Vec<(&Url, Via, u16)>)> = Vec::new();
-    for ((url, via), answer) in live.iter().zip(answers) {
+    let mut open: Vec<Open> = Vec::new();
+    for (endpoint, answer) in live.iter().zip(answers) {
         let Some(resp) = failures.count(answer)? else {
             continue;
         };
-        let Some(s) = schema(&resp) else { continue };
-        match open.iter_mut().find(|(known, _)| *known == s) {
-            Some((_, at)) => at.push((url, *via, resp.status)),
-            None => open.push((s, vec![(url, *via, resp.status)])),
+        let Some(schema) = schema(&resp) else {
+            continue;
+        };
+        match open.iter_mut().find(|o| o.schema == schema) {
+            Some(o) => o.at.push((endpoint, resp.status)),
+            None => open.push(Open {
+                schema,
+                at: vec![(endpoint, resp.status)],
+            }),
         }
     }
-    for (schema, at) in open {
-        report(ctx, &schema, &at).await;
+    for o in &open {
+        report(ctx, o).await;
     }
     failures.result()
 }
@@ -218,25 +240,25 @@ async fn confirm(ctx: &CheckCtx, nf: &NotFound, url: &Url) -> Result<Option<Via>
     Ok(answers_typename(&post).then_some(Via::Post))
 }
 
-async fn report(ctx: &CheckCtx, schema: &Schema, at: &[(&Url, Via, u16)]) {
-    let (url, via, status) = at[0];
+async fn report(ctx: &CheckCtx, open: &Open<'_>) {
+    let (first, status) = open.at[0];
     let mut evidence = format!(
         "{} -> {status}: {}",
-        shown(url, via, INTROSPECT),
-        schema.summary()
+        shown(first.url, first.via, INTROSPECT),
+        open.schema.summary()
     );
-    if at.len() > 1 {
-        let others: Vec<&str> = at[1..].iter().map(|(u, _, _)| u.path()).collect();
+    if open.at.len() > 1 {
+        let others: Vec<&str> = open.at[1..].iter().map(|(e, _)| e.url.path()).collect();
         evidence.push_str(&format!(
             "; the same schema answers at {}",
             others.join(", ")
         ));
     }
     let draft = ctx
-        .finding(&INTROSPECTION, url_location(url))
+        .finding(&INTROSPECTION, url_location(first.url))
         .title(format!(
             "GraphQL introspection is enabled at {}",
-            url.path()
+            first.url.path()
         ))
         .evidence(evidence);
     ctx.report(draft).await;
@@ -262,6 +284,30 @@ mod tests {
         )));
         assert!(!answers_typename(&resp(200, r#"{"__typename":"Query"}"#)));
         assert!(!answers_typename(&resp(200, "<html>graphql</html>")));
+    }
+
+    #[test]
+    fn only_graphql_like_refusals_lead_to_a_post() {
+        let nf = NotFound::of(&resp(404, "<h1>Not found</h1>"), "/palisade-x".into());
+        let refusals = [
+            resp(405, ""),
+            resp(
+                400,
+                r#"{"errors":[{"message":"This operation has been blocked (CSRF)"}]}"#,
+            ),
+            resp(415, "GraphQL requests must be POST"),
+        ];
+        for r in &refusals {
+            assert!(refused(r, &nf, "/graphql"), "{r:?}");
+        }
+        for r in [
+            resp(404, "<h1>Not found</h1>"),
+            resp(400, "Bad Request"),
+            resp(401, "{}"),
+            resp(200, "{}"),
+        ] {
+            assert!(!refused(&r, &nf, "/graphql"), "{r:?}");
+        }
     }
 
     #[test]

@@ -243,8 +243,11 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let probes =
         futures::future::join_all(candidates.iter().map(|c| probe(ctx, c, &c.params, &marker)))
             .await;
-    // Crawled candidates come first: a path they already showed is not narrowed down again.
+    // Crawled candidates come first: a path they already showed is not narrowed down again, and the parameters
+    // they showed are tried first on the others (a site-wide redirect parameter costs one request per path).
     let mut reported: Vec<String> = Vec::new();
+    let mut learned: Vec<String> = Vec::new();
+    let mut hits: Vec<(&Candidate, Hit)> = Vec::new();
     for (candidate, result) in candidates.iter().zip(probes) {
         let Some(Some(hit)) = failures.count(result)? else {
             continue;
@@ -253,9 +256,22 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
         if reported.contains(&path) {
             continue;
         }
-        let hit = narrow(ctx, candidate, hit, &marker, &mut failures).await?;
-        report(ctx, candidate, hit).await;
+        let hit = narrow(ctx, candidate, hit, &learned, &marker, &mut failures).await?;
+        if let [param] = hit.params.as_slice()
+            && !learned.contains(param)
+        {
+            learned.push(param.clone());
+        }
         reported.push(path);
+        hits.push((candidate, hit));
+    }
+    // One finding per parameter: a site-wide `?next=` handler is one flaw, however many paths show it.
+    while let Some(params) = hits.first().map(|(_, h)| h.params.clone()) {
+        let (same, rest): (Vec<_>, Vec<_>) =
+            hits.into_iter().partition(|(_, h)| h.params == params);
+        let others: Vec<&str> = same[1..].iter().map(|(c, _)| c.url.path()).collect();
+        report(ctx, same[0].0, &same[0].1, &others).await;
+        hits = rest;
     }
     failures.result()
 }
@@ -286,15 +302,25 @@ async fn probe(
     }))
 }
 
-/// Halves the parameters of a hit until one is left, or neither half redirects alone (then the hit stands as
-/// it is): a few more requests, only for a site that has the flaw.
+/// Narrows a hit down to the parameter responsible: first each of the `learned` parameters that the hit set
+/// (those other paths redirected through), then by halves until one is left or neither half redirects alone (then
+/// the hit stands as it is). A few more requests, only for a site that has the flaw.
 async fn narrow(
     ctx: &CheckCtx,
     c: &Candidate,
     mut hit: Hit,
+    learned: &[String],
     marker: &Url,
     failures: &mut Failures,
 ) -> Result<Hit, CheckFail> {
+    if hit.params.len() > 1 {
+        for param in learned.iter().filter(|p| hit.params.contains(p)) {
+            let single = std::slice::from_ref(param);
+            if let Some(Some(h)) = failures.count(probe(ctx, c, single, marker).await)? {
+                return Ok(h);
+            }
+        }
+    }
     while hit.params.len() > 1 {
         let (a, b) = hit.params.split_at(hit.params.len() / 2);
         let (a, b) = (a.to_vec(), b.to_vec());
@@ -313,7 +339,8 @@ async fn narrow(
     Ok(hit)
 }
 
-async fn report(ctx: &CheckCtx, c: &Candidate, hit: Hit) {
+/// Reports the hit on `c`, naming the `others` paths where the same parameter redirects too.
+async fn report(ctx: &CheckCtx, c: &Candidate, hit: &Hit, others: &[&str]) {
     let (what, confidence) = match &hit.sent {
         Sent::Header(line) => (line.clone(), Confidence::Confirmed),
         Sent::Meta(content) => (
@@ -325,6 +352,13 @@ async fn report(ctx: &CheckCtx, c: &Candidate, hit: Hit) {
             Confidence::Low,
         ),
     };
+    let mut evidence = format!("GET {} -> {}, {what}", hit.url, hit.status);
+    if !others.is_empty() {
+        evidence.push_str(&format!(
+            "; the same parameter redirects at {} too",
+            others.join(", ")
+        ));
+    }
     let draft = ctx
         .finding(&OPEN_REDIRECT, c.location(&hit.params))
         .title(format!(
@@ -332,7 +366,7 @@ async fn report(ctx: &CheckCtx, c: &Candidate, hit: Hit) {
             hit.params.join(", "),
             c.url.path()
         ))
-        .evidence(format!("GET {} -> {}, {what}", hit.url, hit.status))
+        .evidence(evidence)
         .confidence(confidence);
     ctx.report(draft).await;
 }
