@@ -159,9 +159,12 @@ impl HostCtx {
                 .or_default()
                 .clone()
         };
-        cell.get_or_init(|| self.request(&HttpRequest::get(url.clone(), cap)))
-            .await
-            .clone()
+        cell.get_or_init(|| async {
+            let req = HttpRequest::get(url.clone(), cap);
+            self.request(&req).await
+        })
+        .await
+        .clone()
     }
 
     /// GETs `url` once per scan and reads its HTML; later calls share the result. The target URL follows redirects

@@ -6,7 +6,7 @@
 use super::detect::Source;
 use crate::engine::checks::disclosure::{is_catch_all, looks_like_html};
 use crate::engine::context::CheckCtx;
-use crate::engine::net::{HttpRequest, HttpResponse, NetError};
+use crate::engine::net::{HttpResponse, NetError};
 use crate::engine::site::NotFound;
 use crate::model::Profile;
 use serde_json::Value;

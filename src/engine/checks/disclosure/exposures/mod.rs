@@ -13,7 +13,7 @@ mod text;
 
 use super::{Failures, is_catch_all, url_location};
 use crate::engine::context::CheckCtx;
-use crate::engine::net::{HttpRequest, NetError};
+use crate::engine::net::NetError;
 use crate::engine::redaction::redact_urls;
 use crate::engine::registry::CheckResult;
 use crate::engine::site::NotFound;
