@@ -71,6 +71,14 @@ pub struct Eol {
     pub note: String,
 }
 
+/// True for an entry retire.js writes to say a version line is end of life (no ids, a summary saying so): it
+/// becomes an end-of-life rule rather than an advisory (the bundled rules win where there are some).
+fn is_eol_notice(a: &Advisory) -> bool {
+    let summary = a.summary.to_ascii_lowercase();
+    a.public_ids().next().is_none()
+        && (summary.contains("end-of-life") || summary.contains("end of life"))
+}
+
 /// A library or server the database knows.
 #[derive(Debug, Clone)]
 pub struct Component {
@@ -209,7 +217,17 @@ impl Advisories {
                 advisories: Vec::new(),
                 eol: Vec::new(),
             });
-        component.advisories.extend(lib.advisories.iter().cloned());
+        for a in &lib.advisories {
+            if !is_eol_notice(a) {
+                component.advisories.push(a.clone());
+            } else if component.eol.is_empty() {
+                component.eol.push(Eol {
+                    ranges: a.ranges.clone(),
+                    since: None,
+                    note: a.summary.clone(),
+                });
+            }
+        }
         for spec in &lib.extractors {
             if let Ok(x) = Extractor::compile(&name, spec, "retire.js") {
                 self.extractors.push(x);
