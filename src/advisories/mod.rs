@@ -7,11 +7,13 @@ mod bundled;
 pub mod extract;
 pub mod import;
 mod matching;
+pub mod range;
 pub mod version;
 
 pub use extract::{Extractor, ExtractorSpec, On};
 pub use matching::Verdict;
-pub use version::{Range, Scheme, Version};
+pub use range::{Range, parse_ranges};
+pub use version::{Scheme, Version};
 
 use crate::model::Severity;
 use serde::{Deserialize, Serialize};
