@@ -2,7 +2,7 @@
 //! read once. A unit test reads them all, so a mistake in them fails the build's tests, not a scan.
 
 use super::extract::{ExtractorSpec, On, PLACEHOLDER};
-use super::version::parse_ranges;
+use super::range::parse_ranges;
 use super::{Advisory, Component, Eol, KevEntry, Kind, Scheme};
 use crate::model::Severity;
 use serde::Deserialize;

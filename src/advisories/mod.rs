@@ -7,11 +7,13 @@ mod bundled;
 pub mod extract;
 pub mod import;
 mod matching;
+pub mod range;
 pub mod version;
 
 pub use extract::{Extractor, ExtractorSpec, On};
 pub use matching::Verdict;
-pub use version::{Range, Scheme, Version};
+pub use range::{Range, parse_ranges};
+pub use version::{Scheme, Version};
 
 use crate::model::Severity;
 use serde::{Deserialize, Serialize};
@@ -69,6 +71,14 @@ pub struct Eol {
     pub since: Option<String>,
     /// What to move to, in a few words.
     pub note: String,
+}
+
+/// True for an entry retire.js writes to say a version line is end of life (no ids, a summary saying so): it
+/// becomes an end-of-life rule rather than an advisory (the bundled rules win where there are some).
+fn is_eol_notice(a: &Advisory) -> bool {
+    let summary = a.summary.to_ascii_lowercase();
+    a.public_ids().next().is_none()
+        && (summary.contains("end-of-life") || summary.contains("end of life"))
 }
 
 /// A library or server the database knows.
@@ -209,7 +219,17 @@ impl Advisories {
                 advisories: Vec::new(),
                 eol: Vec::new(),
             });
-        component.advisories.extend(lib.advisories.iter().cloned());
+        for a in &lib.advisories {
+            if !is_eol_notice(a) {
+                component.advisories.push(a.clone());
+            } else if component.eol.is_empty() {
+                component.eol.push(Eol {
+                    ranges: a.ranges.clone(),
+                    since: None,
+                    note: a.summary.clone(),
+                });
+            }
+        }
         for spec in &lib.extractors {
             if let Ok(x) = Extractor::compile(&name, spec, "retire.js") {
                 self.extractors.push(x);

@@ -202,3 +202,39 @@ fn imported_records_add_libraries_patterns_kev_and_osv() {
     assert_eq!(x.find("acme-widget-1.2.3.min.js").unwrap().version, "1.2.3");
     assert!(db.resolves("npm", "acme-widget") && db.resolves("NPM", "jquery"));
 }
+
+#[test]
+fn retire_end_of_life_notices_become_end_of_life_rules() {
+    let notice = |name: &str| {
+        Record::Library(ImportedLibrary {
+            name: name.into(),
+            npm: None,
+            advisories: vec![Advisory {
+                ids: vec![],
+                severity: Severity::Low,
+                summary: "Version 1 is End-of-Life and no longer maintained".into(),
+                ranges: vec![Range::parse("<1.999.999", Scheme::Semver).unwrap()],
+                condition: None,
+                source: "retire.js".into(),
+            }],
+            extractors: vec![],
+        })
+    };
+    let db = Advisories::build(&[notice("oldlib"), notice("jquery")]);
+    let old = db.check("oldlib", &v("1.4.0"), false).unwrap();
+    assert!(old.advisories.is_empty());
+    assert_eq!(
+        old.eol.unwrap().note,
+        "Version 1 is End-of-Life and no longer maintained"
+    );
+    let jquery = db.check("jquery", &v("1.12.4"), false).unwrap();
+    assert_eq!(
+        jquery.fixed_in.unwrap().to_string(),
+        "3.5.0",
+        "no advisory without a fix added"
+    );
+    assert!(
+        jquery.eol.unwrap().note.starts_with("jQuery 1.x and 2.x"),
+        "the bundled rule wins"
+    );
+}

@@ -8,6 +8,7 @@
 //! that fixes them all, and one more when the version is end of life. No request of their own beyond the shared
 //! crawl and not-found probe.
 
+mod assets;
 mod libraries;
 mod report;
 mod servers;
