@@ -51,7 +51,8 @@ async fn legacy_openssl_server_accepts_tls10_tls11_null_and_anonymous_suites() {
             "-cipher",
             "ALL:eNULL:aNULL:@SECLEVEL=0",
         ],
-    );
+    )
+    .await;
     let out = scan(server.addr(), Profile::Standard, |_| {}).await;
     assert_eq!(
         deep_ids(&out),
@@ -116,7 +117,8 @@ async fn static_rsa_only_server_has_no_forward_secrecy() {
     let server = OpenSsl::start(
         &cert,
         &["-no_tls1_3", "-cipher", "AES128-GCM-SHA256:AES256-SHA"],
-    );
+    )
+    .await;
     let out = scan(server.addr(), Profile::Standard, |_| {}).await;
     assert_eq!(
         deep_ids(&out),
@@ -136,7 +138,7 @@ async fn static_rsa_only_server_has_no_forward_secrecy() {
 async fn modern_openssl_server_that_staples_yields_nothing() {
     let cert = Cert::rsa(Some("http://ocsp.site.test/"));
     let response = cert.ocsp_response();
-    let server = OpenSsl::start(&cert, &["-status_file", &response]);
+    let server = OpenSsl::start(&cert, &["-status_file", &response]).await;
     let out = scan(server.addr(), Profile::Standard, |_| {}).await;
     assert_eq!(deep_ids(&out), Vec::<&str>::new());
     for check in CHECKS {
@@ -147,7 +149,7 @@ async fn modern_openssl_server_that_staples_yields_nothing() {
 #[tokio::test]
 async fn a_certificate_naming_an_ocsp_responder_without_stapling_is_reported() {
     let cert = Cert::rsa(Some("http://ocsp.site.test/"));
-    let server = OpenSsl::start(&cert, &[]);
+    let server = OpenSsl::start(&cert, &[]).await;
     let out = scan(server.addr(), Profile::Standard, |_| {}).await;
     assert_eq!(deep_ids(&out), vec!["tls.ocsp-stapling-missing"]);
     let f = out.finding("tls.ocsp-stapling-missing");
@@ -158,6 +160,24 @@ async fn a_certificate_naming_an_ocsp_responder_without_stapling_is_reported() {
         text.contains("without status_request and no CertificateStatus message")
             && text.ends_with("the certificate's OCSP responder: http://ocsp.site.test/"),
         "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_tls13_only_server_leaves_nothing_to_judge_below_it() {
+    let server = tls13_only_server().await;
+    let out = scan(server.addr, Profile::Standard, |_| {}).await;
+    assert_eq!(deep_ids(&out), Vec::<&str>::new());
+    assert_eq!(out.state("tls.protocols"), CoverageState::Passed);
+    assert_eq!(out.state("tls.cipher-suites"), CoverageState::Skipped);
+    assert!(
+        out.detail("tls.cipher-suites")
+            .contains("speaks only TLS 1.3")
+    );
+    assert_eq!(out.state("tls.ocsp-stapling"), CoverageState::Skipped);
+    assert!(
+        out.detail("tls.ocsp-stapling")
+            .contains("speaks only TLS 1.3")
     );
 }
 
@@ -196,7 +216,7 @@ async fn old_server_with_ssl3_rc4_3des_and_export_suites() {
         force_version: None,
     })
     .await;
-    let out = scan(server.addr, Profile::Standard, fake_server_budget).await;
+    let out = scan(server.addr, Profile::Standard, |_| {}).await;
     assert_eq!(
         deep_ids(&out),
         vec![
@@ -253,7 +273,7 @@ async fn a_server_answering_old_hellos_with_tls12_did_not_accept_the_old_version
         force_version: Some(0x0303),
     })
     .await;
-    let out = scan(server.addr, Profile::Standard, fake_server_budget).await;
+    let out = scan(server.addr, Profile::Standard, |_| {}).await;
     assert_eq!(deep_ids(&out), vec!["tls.tls13-missing"]);
     assert_eq!(out.state("tls.protocols"), CoverageState::Found);
     assert_eq!(out.state("tls.cipher-suites"), CoverageState::Passed);
@@ -268,6 +288,34 @@ async fn a_plain_http_site_skips_the_probes() {
         assert_eq!(out.state(check), CoverageState::Skipped, "{check}");
         assert_eq!(out.detail(check), "nothing answers HTTPS on site.test");
     }
+}
+
+#[tokio::test]
+async fn a_port_that_does_not_speak_tls_is_an_error_not_a_pass() {
+    let plain = http(fixed(200, &[], "<html>plain</html>")).await;
+    let out = scan(plain.addr, Profile::Standard, |_| {}).await;
+    assert_eq!(deep_ids(&out), Vec::<&str>::new());
+    for check in CHECKS {
+        assert_eq!(out.state(check), CoverageState::Errored, "{check}");
+    }
+    let detail = out.detail("tls.protocols");
+    assert!(
+        detail.starts_with("no ClientHello was accepted, so protocol support could not be judged (TLS 1.3: not a TLS answer: ")
+            && detail.contains("48 54 54 50"),
+        "{detail}"
+    );
+    assert!(
+        out.detail("tls.cipher-suites")
+            .starts_with("no ClientHello up to TLS 1.2 was accepted"),
+        "{}",
+        out.detail("tls.cipher-suites")
+    );
+    assert!(
+        out.detail("tls.ocsp-stapling")
+            .starts_with("a TLS 1.2 ClientHello was not accepted: not a TLS answer"),
+        "{}",
+        out.detail("tls.ocsp-stapling")
+    );
 }
 
 #[tokio::test]
@@ -305,7 +353,7 @@ async fn openssl_builds_with_ssl3_rc4_or_3des_are_probed_too() {
             );
             continue;
         }
-        let server = OpenSsl::start(&Cert::rsa(None), &args);
+        let server = OpenSsl::start(&Cert::rsa(None), &args).await;
         let out = scan(server.addr(), Profile::Standard, |_| {}).await;
         assert!(deep_ids(&out).contains(&id), "{what}: {:?}", deep_ids(&out));
     }

@@ -2,6 +2,12 @@
 //! response when asked), `openssl s_server` with chosen options, and a hand-written server for the protocol versions
 //! and suites this machine's OpenSSL no longer has.
 
+mod fake;
+mod front;
+
+pub use fake::{Fake, FakeServer};
+pub use front::Front;
+
 use super::support::*;
 use palisade::model::Profile;
 use rcgen::{CertificateParams, CustomExtension, DnType, KeyPair, SerialNumber};
@@ -10,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tempfile::TempDir;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub const HOST: &str = "site.test";
 
@@ -31,10 +36,24 @@ pub async fn scan(
     t.scan(&[&format!("https://{HOST}/")], profile).await
 }
 
-/// The hand-written server completes no handshake, so every HTTPS request of the scan fails by design: a larger
-/// error budget keeps those failures from skipping the probes.
-pub fn fake_server_budget(c: &mut palisade::config::Config) {
-    c.scan.error_budget = 1000;
+/// The project's rustls server with TLS 1.3 alone.
+pub async fn tls13_only_server() -> palisade::lab::serve::Server {
+    use palisade::lab::certs::{CertSpec, LabCa};
+    let cert = LabCa::new("Test CA").issue(&CertSpec::valid(&[HOST], 200));
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(cert.chain.clone(), cert.key.clone_key())
+        .unwrap();
+    palisade::lab::serve::serve(
+        "127.0.0.1:0".parse().unwrap(),
+        fixed(200, &[], "<html>ok</html>"),
+        Some(std::sync::Arc::new(config)),
+    )
+    .await
+    .unwrap()
 }
 
 fn openssl(args: &[&str], dir: &Path) {
@@ -191,19 +210,20 @@ fn spawn_s_server(cert: &Cert, port: u16, args: &[&str]) -> Child {
         .expect("openssl is installed (scripts/test installs it)")
 }
 
-/// `openssl s_server -www` on a free loopback port, killed when dropped.
+/// `openssl s_server -www` on a free loopback port behind a [`Front`], killed when dropped.
 pub struct OpenSsl {
     child: Child,
-    port: u16,
+    front: Front,
 }
 
 impl OpenSsl {
-    pub fn start(cert: &Cert, args: &[&str]) -> OpenSsl {
+    pub async fn start(cert: &Cert, args: &[&str]) -> OpenSsl {
         let port = closed_port().port();
         let mut child = spawn_s_server(cert, port, args);
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return OpenSsl { child, port };
+                let front = Front::start(SocketAddr::from(([127, 0, 0, 1], port))).await;
+                return OpenSsl { child, front };
             }
             assert!(
                 child.try_wait().unwrap().is_none(),
@@ -214,8 +234,9 @@ impl OpenSsl {
         panic!("openssl s_server {args:?} did not listen");
     }
 
+    /// Where the scan connects: the front.
     pub fn addr(&self) -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], self.port))
+        self.front.addr
     }
 }
 
@@ -224,119 +245,4 @@ impl Drop for OpenSsl {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// What the hand-written server accepts.
-#[derive(Clone)]
-pub struct Fake {
-    /// Lowest and highest version it negotiates (it ignores `supported_versions`, like a pre-TLS 1.3 server).
-    pub versions: (u16, u16),
-    /// The suites it accepts; it picks the client's first one among them.
-    pub suites: Vec<u16>,
-    /// Answer every hello with this version whatever the client offered (a broken server).
-    pub force_version: Option<u16>,
-}
-
-/// A server that reads one ClientHello and answers with a ServerHello, Certificate and ServerHelloDone written by
-/// hand, or the alert a real server would send; it never finishes a handshake.
-pub struct FakeServer {
-    pub addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for FakeServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-impl FakeServer {
-    pub async fn start(fake: Fake) -> FakeServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let leaf = {
-            let key = KeyPair::generate().unwrap();
-            let params = CertificateParams::new(vec![HOST.to_string()]).unwrap();
-            params.self_signed(&key).unwrap().der().to_vec()
-        };
-        let task = tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                let (fake, leaf) = (fake.clone(), leaf.clone());
-                tokio::spawn(async move {
-                    if let Some(hello) = read_client_hello(&mut stream).await {
-                        let _ = stream.write_all(&answer(&fake, &hello, &leaf)).await;
-                        let _ = stream.shutdown().await;
-                    }
-                });
-            }
-        });
-        FakeServer { addr, task }
-    }
-}
-
-/// A ClientHello's version and suites.
-struct ClientHello {
-    version: u16,
-    suites: Vec<u16>,
-}
-
-async fn read_client_hello(stream: &mut tokio::net::TcpStream) -> Option<ClientHello> {
-    let mut header = [0u8; 5];
-    stream.read_exact(&mut header).await.ok()?;
-    if header[0] != 22 {
-        return None;
-    }
-    let mut body = vec![0u8; u16::from_be_bytes([header[3], header[4]]) as usize];
-    stream.read_exact(&mut body).await.ok()?;
-    let hello = body.get(4..)?;
-    let version = u16::from_be_bytes([hello[0], hello[1]]);
-    let mut at = 2 + 32;
-    at += 1 + *hello.get(at)? as usize;
-    let len = u16::from_be_bytes([*hello.get(at)?, *hello.get(at + 1)?]) as usize;
-    let suites = hello
-        .get(at + 2..at + 2 + len)?
-        .chunks(2)
-        .map(|c| u16::from_be_bytes([c[0], c[1]]))
-        .collect();
-    Some(ClientHello { version, suites })
-}
-
-fn record(kind: u8, version: u16, data: &[u8]) -> Vec<u8> {
-    let mut out = vec![kind];
-    out.extend_from_slice(&version.to_be_bytes());
-    out.extend_from_slice(&(data.len() as u16).to_be_bytes());
-    out.extend_from_slice(data);
-    out
-}
-
-fn handshake(kind: u8, body: &[u8]) -> Vec<u8> {
-    let mut out = vec![kind];
-    out.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
-    out.extend_from_slice(body);
-    out
-}
-
-fn answer(fake: &Fake, hello: &ClientHello, leaf: &[u8]) -> Vec<u8> {
-    let version = fake
-        .force_version
-        .unwrap_or_else(|| hello.version.min(fake.versions.1));
-    if version < fake.versions.0 {
-        return record(21, 0x0301, &[2, 70]);
-    }
-    let Some(suite) = hello.suites.iter().find(|s| fake.suites.contains(s)) else {
-        return record(21, version, &[2, 40]);
-    };
-    let mut server_hello = version.to_be_bytes().to_vec();
-    server_hello.extend_from_slice(&[0x5A; 32]);
-    server_hello.push(0);
-    server_hello.extend_from_slice(&suite.to_be_bytes());
-    server_hello.push(0);
-    let mut certificate = Vec::new();
-    certificate.extend_from_slice(&((leaf.len() + 3) as u32).to_be_bytes()[1..]);
-    certificate.extend_from_slice(&(leaf.len() as u32).to_be_bytes()[1..]);
-    certificate.extend_from_slice(leaf);
-    let mut flight = handshake(2, &server_hello);
-    flight.extend(handshake(11, &certificate));
-    flight.extend(handshake(14, &[]));
-    record(22, version, &flight)
 }

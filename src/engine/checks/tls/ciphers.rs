@@ -64,45 +64,42 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
         .chain(CATEGORIES.iter().map(|c| c.suites));
     let hellos: Vec<ClientHello> = lists.map(hello).collect();
     let answers = probe::probe_all(ctx, &host, port, &hellos, false).await?;
-    let mut errors: Vec<NetError> = Vec::new();
-    let mut probes = answers.len();
     for (category, answer) in CATEGORIES.iter().zip(&answers[1..]) {
-        match answer {
-            Ok(Answer::Hello(h)) if category.suites.contains(&h.suite) => {
-                let evidence = evidence(category.label, category.suites, answer);
-                report(ctx, &location, category, h.suite, evidence).await;
-            }
-            Ok(_) => {}
-            Err(e) => errors.push(e.clone()),
+        if let Ok(answer @ Answer::Hello(h)) = answer
+            && category.suites.contains(&h.suite)
+        {
+            let evidence = evidence(category.label, category.suites, answer);
+            report(ctx, &location, category, h.suite, evidence).await;
         }
     }
-    match &answers[0] {
-        Ok(refused @ (Answer::Alert(..) | Answer::Closed)) => {
-            probes += 1;
-            let rsa = hello(suites::STATIC_RSA);
-            match probe::probe(ctx, &host, port, &rsa, false).await {
-                Ok(Answer::Hello(h)) if suites::STATIC_RSA.contains(&h.suite) => {
-                    let text = format!(
-                        "{}; {}",
-                        evidence(
-                            "ECDHE and DHE",
-                            suites::FORWARD_SECRET,
-                            &Ok(refused.clone())
-                        ),
-                        evidence("static RSA", suites::STATIC_RSA, &Ok(Answer::Hello(h)))
-                    );
-                    let draft = ctx.finding(&NO_FORWARD_SECRECY, &location);
-                    ctx.report(draft.evidence(text)).await;
-                }
-                Ok(_) => {}
-                Err(e) => errors.push(e),
-            }
+    let mut answers = answers;
+    if let Ok(refused @ (Answer::Alert(..) | Answer::Closed)) = &answers[0] {
+        let rsa = probe::probe(ctx, &host, port, &hello(suites::STATIC_RSA), false).await;
+        if let Ok(accepted @ Answer::Hello(h)) = &rsa
+            && suites::STATIC_RSA.contains(&h.suite)
+        {
+            let text = format!(
+                "{}; {}",
+                evidence("ECDHE and DHE", suites::FORWARD_SECRET, refused),
+                evidence("static RSA", suites::STATIC_RSA, accepted)
+            );
+            let draft = ctx.finding(&NO_FORWARD_SECRECY, &location);
+            ctx.report(draft.evidence(text)).await;
         }
-        Ok(_) => {}
-        Err(e) => errors.push(e.clone()),
+        answers.push(rsa);
     }
-    if let Some(fail) = probe::failed(ctx, &errors, probes) {
+    judged(ctx, &answers)
+}
+
+/// Whether the answers judged the server: the probes all went through, and it accepted at least one of them (or it
+/// refused every version up to TLS 1.2, so there is nothing to judge).
+fn judged(ctx: &CheckCtx, answers: &[Result<Answer, NetError>]) -> CheckResult {
+    let errors: Vec<NetError> = answers.iter().filter_map(|a| a.clone().err()).collect();
+    if let Some(fail) = probe::failed(ctx, &errors, answers.len()) {
         return Err(fail);
+    }
+    if answers.iter().any(|a| matches!(a, Ok(Answer::Hello(_)))) {
+        return Ok(());
     }
     if answers
         .iter()
@@ -114,14 +111,17 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
                 .into(),
         ));
     }
-    Ok(())
+    let first = answers[0]
+        .as_ref()
+        .map(Answer::to_string)
+        .unwrap_or_default();
+    Err(CheckFail::Errored(format!(
+        "no ClientHello up to TLS 1.2 was accepted, so the cipher suites could not be judged (ECDHE and DHE \
+         suites: {first})"
+    )))
 }
 
-fn evidence(label: &str, offered: &[u16], answer: &Result<Answer, NetError>) -> String {
-    let answer = match answer {
-        Ok(a) => a.to_string(),
-        Err(e) => e.to_string(),
-    };
+fn evidence(label: &str, offered: &[u16], answer: &Answer) -> String {
     format!(
         "ClientHello (up to TLS 1.2) offering only {label} suites ({}) answered with {answer}",
         offered.len()

@@ -102,13 +102,8 @@ async fn read_answer(stream: &mut TcpStream, whole_flight: bool, deadline: Insta
             Ok(Ok(n)) => n,
             // A reset after some bytes is an end like any other; a reset before any is a refusal.
             Ok(Err(_)) => 0,
-            Err(_) => {
-                return match flight::parse(&buf, whole_flight, true) {
-                    Some(Answer::Hello(h)) => Answer::Hello(h),
-                    _ if buf.is_empty() => Answer::Silent,
-                    other => other.unwrap_or(Answer::Silent),
-                };
-            }
+            Err(_) if buf.is_empty() => return Answer::Silent,
+            Err(_) => return flight::parse(&buf, whole_flight, true).unwrap_or(Answer::Silent),
         };
         buf.extend_from_slice(&chunk[..n]);
         let ended = n == 0 || buf.len() >= MAX_FLIGHT;
