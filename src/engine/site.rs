@@ -28,6 +28,7 @@ pub struct Site {
     body_bytes: std::sync::atomic::AtomicUsize,
     not_found: OnceCell<Result<Arc<NotFound>, NetError>>,
     crawl: OnceCell<Arc<Crawl>>,
+    probes: Mutex<HashMap<String, Shared<Arc<HttpResponse>>>>,
 }
 
 /// A fetched page, with its HTML read once.
@@ -232,6 +233,22 @@ impl HostCtx {
         }
         url.set_scheme("http").ok()?;
         Some(url)
+    }
+
+    /// GETs `url` once per scan without following redirects: a probe of a well-known path that several checks read
+    /// (the `disclosure` check verifies that a `.env` file is served, the `secrets` check reads what is in it).
+    /// The first caller's body cap applies.
+    pub async fn probe(&self, url: &Url, max_body: usize) -> Result<Arc<HttpResponse>, NetError> {
+        let cell = {
+            let mut probes = self.site.probes.lock().expect("probe cache lock");
+            probes.entry(url.as_str().to_string()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let req = HttpRequest::get(url.clone(), max_body);
+            self.request(&req).await.map(Arc::new)
+        })
+        .await
+        .clone()
     }
 
     /// How the site answers a path that does not exist (measured once, without following redirects).

@@ -13,7 +13,7 @@ mod text;
 
 use super::{Failures, is_catch_all, url_location};
 use crate::engine::context::CheckCtx;
-use crate::engine::net::{HttpRequest, NetError};
+use crate::engine::net::NetError;
 use crate::engine::redaction::redact_urls;
 use crate::engine::registry::CheckResult;
 use crate::engine::site::NotFound;
@@ -84,9 +84,8 @@ async fn probe(
     p: &Probe,
 ) -> Result<Option<Proof>, NetError> {
     let url = ctx.site_url(origin, p.path);
-    let resp = ctx
-        .request(&HttpRequest::get(url, p.kind.max_body()))
-        .await?;
+    // Through the probe cache: the `secrets` check reads the same .env files.
+    let resp = ctx.probe(&url, p.kind.max_body()).await?;
     if resp.status != 200 || resp.body.is_empty() || is_catch_all(nf, &resp, p.path) {
         return Ok(None);
     }
