@@ -28,12 +28,8 @@ pub struct Site {
     body_bytes: std::sync::atomic::AtomicUsize,
     not_found: OnceCell<Result<Arc<NotFound>, NetError>>,
     crawl: OnceCell<Arc<Crawl>>,
-    probes: Mutex<HashMap<(String, usize), Shared<HttpResponse>>>,
+    probes: Mutex<HashMap<String, Shared<Arc<HttpResponse>>>>,
 }
-
-/// The read cap of probes for small text files that several checks read (`/.env`: the exposure check proves it is
-/// served, the secrets check reads the credentials in it): one cap, so they share one request.
-pub const TEXT_PROBE_CAP: usize = 64 * 1024;
 
 /// A fetched page, with its HTML read once.
 #[derive(Debug)]
@@ -149,24 +145,6 @@ pub fn random_path(prefix: &str) -> String {
 }
 
 impl HostCtx {
-    /// A GET of `url` read up to `cap`, never following redirects, sent once per scan however many checks ask for
-    /// the same URL with the same cap.
-    pub async fn probe(&self, url: &Url, cap: usize) -> Result<HttpResponse, NetError> {
-        let cell = {
-            let mut probes = self.site.probes.lock().expect("probe cache lock");
-            probes
-                .entry((url.as_str().to_string(), cap))
-                .or_default()
-                .clone()
-        };
-        cell.get_or_init(|| async {
-            let req = HttpRequest::get(url.clone(), cap);
-            self.request(&req).await
-        })
-        .await
-        .clone()
-    }
-
     /// GETs `url` once per scan and reads its HTML; later calls share the result. The target URL follows redirects
     /// anywhere (as a browser would); every other page follows them only within its own host.
     pub async fn page(&self, url: &Url) -> Result<Arc<Page>, NetError> {
@@ -255,6 +233,22 @@ impl HostCtx {
         }
         url.set_scheme("http").ok()?;
         Some(url)
+    }
+
+    /// GETs `url` once per scan without following redirects: a probe of a well-known path that several checks read
+    /// (the `disclosure` check verifies that a `.env` file is served, the `secrets` check reads what is in it).
+    /// The first caller's body cap applies.
+    pub async fn probe(&self, url: &Url, max_body: usize) -> Result<Arc<HttpResponse>, NetError> {
+        let cell = {
+            let mut probes = self.site.probes.lock().expect("probe cache lock");
+            probes.entry(url.as_str().to_string()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let req = HttpRequest::get(url.clone(), max_body);
+            self.request(&req).await.map(Arc::new)
+        })
+        .await
+        .clone()
     }
 
     /// How the site answers a path that does not exist (measured once, without following redirects).

@@ -33,7 +33,7 @@ macro_rules! regex {
 
 mod banners;
 mod errors;
-mod exposures;
+pub(crate) mod exposures;
 pub(crate) mod failures;
 mod listing;
 mod security_txt;

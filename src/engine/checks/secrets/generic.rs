@@ -11,7 +11,7 @@ use crate::model::{Confidence, Severity};
 regex!(CLIENT_NAME, r"secret|passw(?:or)?d|private_?key|privatekey");
 regex!(
     ASSIGN,
-    r#"^[\w$-]{0,30}["']?\s*(?:=|:|=>)\s*["'`]([^"'`\s]{12,200})["'`]"#
+    r#"^[\w$-]{0,30}["']?\s*(?:=|:|=>)\s*["'`]([^"'`\s]+)["'`]"#
 );
 regex!(
     ENV_LINE,
@@ -180,7 +180,8 @@ fn client(text: &Text, format: &'static Format, out: &mut Vec<Hit>) {
         let Some(value) = ASSIGN.captures(&text.raw[stop..]).and_then(|c| c.get(1)) else {
             continue;
         };
-        if uuid(value.as_str()) || !generated(value.as_str(), 3.5) {
+        let v = value.as_str();
+        if !(12..=200).contains(&v.len()) || uuid(v) || !generated(v, 3.5) {
             continue;
         }
         let span = (value.start() + stop)..(value.end() + stop);

@@ -46,7 +46,7 @@ pub static CHECKS: &[Check] = &[Check {
     id: "secrets.credentials",
     module: Module::Secrets,
     profile: Profile::Quick,
-    summary: "credentials of 80 formats in the start page (quick); crawled pages, scripts, source maps, configuration endpoints and .env files (standard)",
+    summary: "over 80 credential formats in the start page (quick); crawled pages, scripts, source maps, configuration endpoints and .env files (standard)",
     rules: &catalog::RULES,
     run: |ctx| Box::pin(run(ctx)),
 }];
@@ -106,10 +106,7 @@ async fn run(ctx: &CheckCtx) -> CheckResult {
     let nf = ctx.not_found().await?;
     let origin = ctx.origin().await;
     let profile = ctx.profile();
-    let planned: Vec<&sources::Probe> = sources::PROBES
-        .iter()
-        .filter(|p| p.profile <= profile)
-        .collect();
+    let planned = sources::planned(profile);
     let results =
         futures::future::join_all(planned.iter().map(|p| sources::probe(ctx, &nf, &origin, p)))
             .await;

@@ -1,6 +1,7 @@
-//! Credentials in two parts, an id that is not secret and a secret written next to it: AWS access keys, Alibaba
-//! Cloud AccessKeys, Twilio account SIDs with auth tokens and API keys with their secrets. The id alone is reported
-//! (low) only where it gives something away by itself (an AWS or Alibaba key id names the account).
+//! Credentials in two parts, an id that is not secret and a secret written next to it (named as a secret, or the
+//! next argument): AWS access keys, Alibaba Cloud AccessKeys, Twilio account SIDs with auth tokens and API keys
+//! with their secrets. The id alone is reported (low) only where it gives something away by itself (an AWS or
+//! Alibaba key id names the account).
 
 use super::catalog::Format;
 use super::detect::{Hit, Text};
@@ -45,6 +46,25 @@ fn mixed(value: &str, min_entropy: f64) -> bool {
     lower > 0 && upper > 0 && digits > 0 && entropy(value) >= min_entropy && !placeholder(value)
 }
 
+/// True when a candidate is tied to its id: named as a secret or token just before it (`secretAccessKey: "..."`,
+/// `TWILIO_AUTH_TOKEN=...`), or written right after the id as the next argument (`twilio("AC...", "...")`). A value
+/// of the right shape that merely sits nearby (a hash, another vendor's key) is not the id's secret.
+fn tied(text: &Text, id: &Range<usize>, secret: &Range<usize>) -> bool {
+    let mut from = secret.start.saturating_sub(40);
+    while !text.lower.is_char_boundary(from) {
+        from -= 1;
+    }
+    let named = &text.lower[from..secret.start];
+    if ["secret", "token", "auth"]
+        .iter()
+        .any(|w| named.contains(w))
+    {
+        return true;
+    }
+    let gap = &text.raw[id.end.min(secret.start)..secret.start.max(id.end)];
+    secret.start >= id.end && gap.len() <= 12 && !gap.bytes().any(|b| b.is_ascii_alphanumeric())
+}
+
 /// The candidate secret (group 1 of `re`) nearest to `id` that `accept` takes.
 fn nearest(
     text: &Text,
@@ -58,7 +78,7 @@ fn nearest(
         .filter_map(|c| c.get(1))
         .map(|m| (m.start() + offset)..(m.end() + offset))
         .filter(|r| r.end <= id.start || r.start >= id.end)
-        .filter(|r| accept(&text.raw[r.clone()]))
+        .filter(|r| accept(&text.raw[r.clone()]) && tied(text, id, r))
         .min_by_key(|r| r.start.abs_diff(id.start))
 }
 

@@ -4,6 +4,7 @@
 //! content is what the path promises.
 
 use super::detect::Source;
+use crate::engine::checks::disclosure::exposures::probes::{Kind, PROBES};
 use crate::engine::checks::disclosure::{is_catch_all, looks_like_html};
 use crate::engine::context::CheckCtx;
 use crate::engine::net::{HttpResponse, NetError};
@@ -13,8 +14,8 @@ use serde_json::Value;
 use std::sync::Arc;
 use url::Url;
 
-/// Bytes read of a configuration document or environment file.
-const PROBE_CAP: usize = 256 * 1024;
+/// Bytes read of a configuration document.
+const CONFIG_CAP: usize = 256 * 1024;
 
 /// A path probed for secrets, in the profiles from `profile` up.
 pub struct Probe {
@@ -23,37 +24,48 @@ pub struct Probe {
     pub source: Source,
 }
 
-macro_rules! probes {
-    ($($profile:ident $source:ident $path:literal,)*) => {
-        &[$(Probe { path: $path, profile: Profile::$profile, source: Source::$source }),*]
+macro_rules! configs {
+    ($($profile:ident $path:literal,)*) => {
+        &[$(Probe { path: $path, profile: Profile::$profile, source: Source::Config }),*]
     };
 }
 
-/// The standard profile sends eight of these; deep sends all.
-pub static PROBES: &[Probe] = probes![
-    Standard Env "/.env",
-    Standard Env "/.env.production",
-    Standard Env "/.env.local",
-    Standard Config "/config.json",
-    Standard Config "/env.json",
-    Standard Config "/__/firebase/init.json",
-    Standard Config "/api/config",
-    Standard Config "/runtime-config.js",
-    Deep Config "/app-config.json",
-    Deep Config "/settings.json",
-    Deep Config "/config.js",
-    Deep Config "/env.js",
-    Deep Config "/environment.json",
-    Deep Config "/assets/config.json",
-    Deep Config "/appsettings.json",
-    Deep Env "/.env.prod",
-    Deep Env "/.env.development",
-    Deep Env "/.env.staging",
-    Deep Env "/.env.dev",
-    Deep Env "/.env.backup",
-    Deep Env "/.env.bak",
-    Deep Env "/.env.old",
+/// Configuration documents sites serve to browsers; the standard profile sends five of these.
+static CONFIGS: &[Probe] = configs![
+    Standard "/config.json",
+    Standard "/env.json",
+    Standard "/__/firebase/init.json",
+    Standard "/api/config",
+    Standard "/runtime-config.js",
+    Deep "/app-config.json",
+    Deep "/settings.json",
+    Deep "/config.js",
+    Deep "/env.js",
+    Deep "/environment.json",
+    Deep "/assets/config.json",
+    Deep "/appsettings.json",
 ];
+
+/// What a profile probes: the configuration documents, and the `.env` paths of the `disclosure` check (the same
+/// requests, answered once from the probe cache).
+pub fn planned(profile: Profile) -> Vec<Probe> {
+    let envs = PROBES
+        .iter()
+        .filter(|p| p.kind == Kind::Env)
+        .map(|p| Probe {
+            path: p.path,
+            profile: p.profile,
+            source: Source::Env,
+        });
+    let configs = CONFIGS.iter().map(|p| Probe {
+        path: p.path,
+        profile: p.profile,
+        source: p.source,
+    });
+    envs.chain(configs)
+        .filter(|p| p.profile <= profile)
+        .collect()
+}
 
 regex!(ENV_VAR, r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=");
 
@@ -104,10 +116,9 @@ pub async fn probe(
     probe: &Probe,
 ) -> Result<Option<(Url, String)>, NetError> {
     let url = ctx.site_url(origin, probe.path);
-    // `.env` files are read with the exposure check's cap, so both checks share one request.
     let cap = match probe.source {
-        Source::Env => crate::engine::site::TEXT_PROBE_CAP,
-        _ => PROBE_CAP,
+        Source::Env => Kind::Env.max_body(),
+        _ => CONFIG_CAP,
     };
     let resp = ctx.probe(&url, cap).await?;
     Ok(verified(&resp, nf, probe).map(|text| (url, text)))

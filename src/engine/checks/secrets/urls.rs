@@ -14,7 +14,7 @@ regex!(
 );
 regex!(
     LOGIN,
-    r#"\b((?:https?|ftps?|sftp|ssh|smtps?|ldaps?|git|wss?|svn)://)([^\s:@/'"`<>\\]{1,64}):([^\s@/'"`<>\\]{3,128})@([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,24}|\d{1,3}(?:\.\d{1,3}){3})(:\d{2,5})?(?:[/?#:\s'"`<>\\]|$)"#
+    r#"\b((?:https?|ftps?|sftp|ssh|smtps?|ldaps?|git|wss?|svn)://)([^\s:@/'"`<>\\]+):([^\s@/'"`<>\\]+)@([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,24}|\d{1,3}(?:\.\d{1,3}){3})(:\d{2,5})?(?:[/?#:\s'"`<>\\]|$)"#
 );
 
 /// Passwords that documentation and local defaults use.
@@ -134,7 +134,13 @@ pub fn database(text: &Text, format: &'static Format, out: &mut Vec<Hit>) {
 pub fn credentials(text: &Text, format: &'static Format, out: &mut Vec<Hit>) {
     for c in LOGIN.captures_iter(text.raw) {
         let (scheme, user, password, host) = (&c[1], &c[2], &c[3], &c[4]);
-        if trivial(user, password) || placeholder(user) || documentation_host(host) || local(host) {
+        let sizes = user.len() <= 64 && (3..=128).contains(&password.len());
+        if !sizes
+            || trivial(user, password)
+            || placeholder(user)
+            || documentation_host(host)
+            || local(host)
+        {
             continue;
         }
         let port = c.get(5).map_or("", |m| m.as_str());

@@ -84,6 +84,7 @@ async fn probe(
     p: &Probe,
 ) -> Result<Option<Proof>, NetError> {
     let url = ctx.site_url(origin, p.path);
+    // Through the probe cache: the `secrets` check reads the same .env files.
     let resp = ctx.probe(&url, p.kind.max_body()).await?;
     if resp.status != 200 || resp.body.is_empty() || is_catch_all(nf, &resp, p.path) {
         return Ok(None);

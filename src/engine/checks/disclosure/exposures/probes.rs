@@ -146,7 +146,7 @@ pub(crate) static PROBES: &[Probe] = probes![
     Deep Npmrc "/.npmrc",
 ];
 
-const SMALL: usize = crate::engine::site::TEXT_PROBE_CAP;
+const SMALL: usize = 64 * 1024;
 /// Magic bytes are all an archive or database check needs; never download the file.
 const MAGIC: usize = 4 * 1024;
 const DOCUMENT: usize = 512 * 1024;

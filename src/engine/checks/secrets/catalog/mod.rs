@@ -86,7 +86,7 @@ macro_rules! assigned {
         concat!(
             r#"(?i:"#,
             $name,
-            r#")(?:[\w.-]{0,30}?|[^\n;]{0,40}?(?i:key|token|secret))["'`]?\s*(?:=|:|=>)\s*["'`]?("#,
+            r#")(?:[\w.-]{0,30}?|[\x20-\x3a\x3c-\x7e]{0,40}?(?i:key|token|secret))["'`]?\s*(?:=|:|=>)\s*["'`]?("#,
             $value,
             r#")(?:[^0-9A-Za-z_-]|$)"#
         )
