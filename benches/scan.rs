@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 /// The binary measured: this build's, or `PALISADE_BENCH_BIN`.
 fn bin() -> String {
-    std::env::var("PALISADE_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_palisade").to_string())
+    std::env::var("PALISADE_BENCH_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_palisade").to_string())
 }
 
 struct Measure {

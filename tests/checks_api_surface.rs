@@ -371,9 +371,13 @@ fn only_safe_requests(log: &Log) {
         // `tools/list` when tools are offered) is the only POST a scan sends.
         if method == "POST" {
             let mcp = line.starts_with("POST /mcp ")
-                && ["\"initialize\"", "\"notifications/initialized\"", "\"tools/list\""]
-                    .iter()
-                    .any(|m| line.contains(m));
+                && [
+                    "\"initialize\"",
+                    "\"notifications/initialized\"",
+                    "\"tools/list\"",
+                ]
+                .iter()
+                .any(|m| line.contains(m));
             assert!(mcp || line.contains("graphql {\"query\":\"{__"), "{line}");
         }
         assert!(!line.to_ascii_lowercase().contains("mutation"), "{line}");
