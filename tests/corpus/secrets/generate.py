@@ -161,6 +161,8 @@ def cases():
     yield "slack-app-token.env", env([("SLACK_APP_TOKEN", f"xapp-1-A{rnd(UPPER_DIGITS, 10)}-{digits(13)}-{rnd(HEX, 64)}")])
     yield "slack-token.js", js("slackLegacy", f"xoxa-2-{rnd(ALNUM, 40)}")
     yield "slack-webhook.js", js("alerts", f"https://hooks.slack.com/services/T{rnd(UPPER_DIGITS, 8)}/B{rnd(UPPER_DIGITS, 10)}/{rnd(ALNUM, 24)}")
+    hook = f"https://hooks.slack.com/services/T{rnd(UPPER_DIGITS, 8)}/B{rnd(UPPER_DIGITS, 10)}/{rnd(ALNUM, 24)}"
+    yield "slack-webhook.escaped.json", json.dumps({"notify": {"slack": hook}}).replace("/", "\\/")
     bot_id = digits(18)
     discord = base64.urlsafe_b64encode(bot_id.encode()).decode().rstrip("=") + "." + rnd(URLSAFE, 6) + "." + rnd(URLSAFE, 38)
     yield "discord-bot-token.env", env([("DISCORD_BOT_TOKEN", discord)])

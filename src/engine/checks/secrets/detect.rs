@@ -28,13 +28,6 @@ pub enum Source {
     Env,
 }
 
-impl Source {
-    /// True for what a browser receives (and so every visitor can read).
-    pub fn client(self) -> bool {
-        !matches!(self, Source::Env)
-    }
-}
-
 /// A text being scanned, with its lower-cased copy for keyword and case-insensitive checks.
 pub struct Text<'a> {
     pub raw: &'a str,
@@ -238,7 +231,9 @@ pub fn detect(text: &Text) -> Vec<Hit> {
     settle(hits)
 }
 
-/// Drops hits that overlap one of a format listed earlier (more specific), and repeats of the same credential.
+/// Drops hits that overlap a surer one (a prefixed or checksummed token over a value recognised by the name it is
+/// assigned to), or at equal confidence one of a format listed earlier (more specific), and repeats of the same
+/// credential.
 fn settle(hits: Vec<Hit>) -> Vec<Hit> {
     let rank = |h: &Hit| {
         catalog::all()
@@ -247,7 +242,7 @@ fn settle(hits: Vec<Hit>) -> Vec<Hit> {
             .unwrap_or(usize::MAX)
     };
     let mut ranked: Vec<(usize, Hit)> = hits.into_iter().map(|h| (rank(&h), h)).collect();
-    ranked.sort_by_key(|(r, h)| (*r, h.span.start));
+    ranked.sort_by_key(|(r, h)| (std::cmp::Reverse(h.confidence), *r, h.span.start));
     let mut kept: Vec<Hit> = Vec::new();
     for (_, hit) in ranked {
         let overlaps = kept.iter().any(|k| {

@@ -30,11 +30,11 @@ mod urls;
 use crate::engine::checks::disclosure::failures::Failures;
 use crate::engine::checks::disclosure::source_maps::map_url;
 use crate::engine::context::CheckCtx;
-use crate::engine::registry::{Check, CheckResult, Rule};
+use crate::engine::registry::{Check, CheckFail, CheckResult, Rule};
 use crate::engine::site::Page;
 use crate::model::{Module, Profile};
 use detect::Source;
-use report::{Found, Origin};
+use report::Origin;
 use std::collections::HashSet;
 use std::sync::Arc;
 use url::Url;
@@ -60,85 +60,120 @@ pub fn ai_provider_rules() -> impl Iterator<Item = &'static Rule> {
 /// Source maps read, at most (the `disclosure` check reads the same ones).
 const MAX_MAPS: usize = 10;
 
-/// Scans a text off the async runtime (a large bundle takes milliseconds of CPU).
-async fn scan_owned(text: String, source: Source) -> Vec<Found> {
-    tokio::task::spawn_blocking(move || scan(&text, source))
+/// Runs `work` off the async runtime (a large bundle takes milliseconds of CPU); a panic in it fails the check
+/// rather than passing for "nothing found".
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CheckFail> {
+    tokio::task::spawn_blocking(work)
         .await
-        .unwrap_or_default()
+        .map_err(|e| CheckFail::Errored(format!("the secret scan stopped: {e}")))
 }
 
-async fn scan_page(ctx: &CheckCtx, page: &Arc<Page>, source: Source, seen: &mut HashSet<String>) {
-    let found = scan_owned(page.resp().text().into_owned(), source).await;
+async fn scan_page(
+    ctx: &CheckCtx,
+    page: &Arc<Page>,
+    source: Source,
+    seen: &mut Seen,
+) -> CheckResult {
+    let text = page.resp().text().into_owned();
+    let found = blocking(move || scan(&text, source)).await?;
     let origin = Origin {
         url: page.url(),
         source,
         file: None,
     };
     report::report(ctx, found, &origin, seen).await;
+    Ok(())
 }
 
+/// Locations already reported by this run of the check.
+type Seen = HashSet<String>;
+
 async fn run(ctx: &CheckCtx) -> CheckResult {
-    let mut seen = HashSet::new();
+    let mut seen = Seen::new();
     if ctx.profile() == Profile::Quick {
         let page = ctx.start_page().await?;
-        scan_page(ctx, &page, Source::Page, &mut seen).await;
-        return Ok(());
+        return scan_page(ctx, &page, Source::Page, &mut seen).await;
     }
     let crawl = ctx.crawl().await?;
     for page in &crawl.pages {
-        scan_page(ctx, page, Source::Page, &mut seen).await;
+        scan_page(ctx, page, Source::Page, &mut seen).await?;
     }
     for script in &crawl.scripts {
-        scan_page(ctx, script, Source::Script, &mut seen).await;
+        scan_page(ctx, script, Source::Script, &mut seen).await?;
     }
     let mut failures = Failures::new("source map and configuration requests");
+    scan_maps(ctx, &crawl.scripts, &mut failures, &mut seen).await?;
+    scan_probes(ctx, &mut failures, &mut seen).await?;
+    failures.result()
+}
+
+/// The source maps of the crawled scripts, each original file embedded in them.
+async fn scan_maps(
+    ctx: &CheckCtx,
+    scripts: &[Arc<Page>],
+    failures: &mut Failures,
+    seen: &mut Seen,
+) -> CheckResult {
     let mut maps: Vec<Url> = Vec::new();
-    for url in crawl.scripts.iter().filter_map(|s| map_url(s)) {
+    for url in scripts.iter().filter_map(|s| map_url(s)) {
         if !maps.contains(&url) && maps.len() < MAX_MAPS {
             maps.push(url);
         }
     }
     for (url, result) in maps.iter().zip(sources::fetch_maps(ctx, &maps).await) {
-        if let Some(map) = failures.count(result)? {
-            scan_map(ctx, url, &map, &mut seen).await;
+        let Some(files) = failures
+            .count(result)?
+            .and_then(|map| sources::map_files(map.resp()))
+        else {
+            continue;
+        };
+        let files: Vec<(Option<String>, String)> = match files {
+            sources::MapText::Files(files) => {
+                files.into_iter().map(|(n, c)| (Some(n), c)).collect()
+            }
+            sources::MapText::Raw(text) => vec![(None, text)],
+        };
+        // One task for the whole map: it may hold hundreds of files.
+        let scanned = blocking(move || {
+            files
+                .into_iter()
+                .map(|(file, text)| (file, scan(&text, Source::SourceMap)))
+                .collect::<Vec<_>>()
+        })
+        .await?;
+        for (file, found) in scanned {
+            let origin = Origin {
+                url,
+                source: Source::SourceMap,
+                file: file.as_deref(),
+            };
+            report::report(ctx, found, &origin, seen).await;
         }
     }
+    Ok(())
+}
+
+/// The configuration documents and `.env` files of the profile, when they are what their path promises.
+async fn scan_probes(ctx: &CheckCtx, failures: &mut Failures, seen: &mut Seen) -> CheckResult {
     let nf = ctx.not_found().await?;
     let origin = ctx.origin().await;
-    let profile = ctx.profile();
-    let planned = sources::planned(profile);
+    let planned = sources::planned(ctx.profile());
     let results =
         futures::future::join_all(planned.iter().map(|p| sources::probe(ctx, &nf, &origin, p)))
             .await;
     for (probe, result) in planned.iter().zip(results) {
         if let Some((url, text)) = failures.count(result)?.flatten() {
-            let found = scan_owned(text, probe.source).await;
+            let source = probe.source;
+            let found = blocking(move || scan(&text, source)).await?;
             let at = Origin {
                 url: &url,
-                source: probe.source,
+                source,
                 file: None,
             };
-            report::report(ctx, found, &at, &mut seen).await;
+            report::report(ctx, found, &at, seen).await;
         }
     }
-    failures.result()
-}
-
-async fn scan_map(ctx: &CheckCtx, url: &Url, map: &Page, seen: &mut HashSet<String>) {
-    let Some(content) = sources::map_files(map.resp()) else {
-        return;
-    };
-    let files = match content {
-        sources::MapText::Files(files) => files.into_iter().map(|(n, c)| (Some(n), c)).collect(),
-        sources::MapText::Raw(text) => vec![(None, text)],
-    };
-    for (file, text) in files {
-        let found = scan_owned(text, Source::SourceMap).await;
-        let origin = Origin {
-            url,
-            source: Source::SourceMap,
-            file: file.as_deref(),
-        };
-        report::report(ctx, found, &origin, seen).await;
-    }
+    Ok(())
 }

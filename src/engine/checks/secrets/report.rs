@@ -20,6 +20,14 @@ pub struct Found {
 /// Every credential in `text` (cut to [`super::detect::MAX_SCAN`] bytes), each with its line and a redacted
 /// quote of it.
 pub fn scan(text: &str, source: Source) -> Vec<Found> {
+    // JSON written by some encoders escapes every `/`, which would hide URLs and base64 keys.
+    let unescaped;
+    let text = if text.contains("\\/") {
+        unescaped = text.replace("\\/", "/");
+        unescaped.as_str()
+    } else {
+        text
+    };
     let text = Text::new(text, source);
     let hits = detect(&text);
     hits.iter()
@@ -138,8 +146,13 @@ pub struct Origin<'a> {
 }
 
 impl Origin<'_> {
+    /// The original file's name as the map gives it (the site's text: cut short).
+    fn file(&self) -> Option<String> {
+        self.file.map(|f| crate::engine::draft::truncate(f, 120))
+    }
+
     fn place(&self, line: usize) -> String {
-        match self.file {
+        match self.file() {
             Some(file) => format!("line {line} of {file} in the source map {}", self.url),
             None => format!("line {line} of {}", self.url),
         }
@@ -147,7 +160,7 @@ impl Origin<'_> {
 
     fn title_place(&self) -> String {
         let path = self.url.path();
-        match (self.source, self.file) {
+        match (self.source, self.file()) {
             (Source::SourceMap, Some(file)) => format!("{file} (source map {path})"),
             (Source::SourceMap, None) => format!("the source map {path}"),
             (Source::Env, _) => format!("the exposed {path}"),

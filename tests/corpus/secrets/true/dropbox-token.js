@@ -1,5 +1,5 @@
 // FAKE credential generated for Palisade's test corpus: it is not a real key and grants nothing.
 export const config = {
   region: "eu-west-1",
-  dropbox: "sl.Q2QsmMll38E8c2x9-Yq4x5gvpm2SUqGvm-AdjVhJUwQ0DZqE1owROqnZUSUqil9beUXIlIxpwHgXeDKP9VwSBhWEQdLDIoOoprp2nZKpL1LSrxp3jLS1T19TyH5Ny7m6XD_rEIqw-5",
+  dropbox: "sl.vpm2SUqGvm-AdjVhJUwQ0DZqE1owROqnZUSUqil9beUXIlIxpwHgXeDKP9VwSBhWEQdLDIoOoprp2nZKpL1LSrxp3jLS1T19TyH5Ny7m6XD_rEIqw-5vDiktwsnTrMKXUmvwpeSr_F",
 };

@@ -1,5 +1,5 @@
 // FAKE credential generated for Palisade's test corpus: it is not a real key and grants nothing.
 export const config = {
   region: "eu-west-1",
-  mailchimp: "6e7ee76db69393c2d25b4835c5158c7b-us21",
+  mailchimp: "158c7bdc26548b75a49bdcb636a98f72-us21",
 };

@@ -1,5 +1,5 @@
 // FAKE credential generated for Palisade's test corpus: it is not a real key and grants nothing.
 export const config = {
   region: "eu-west-1",
-  mailgun: "key-4e78dfa9cac6cccce2f672f8a926bd21",
+  mailgun: "key-26bd216e7ee76db69393c2d25b4835c5",
 };

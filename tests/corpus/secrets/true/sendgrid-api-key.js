@@ -1,5 +1,5 @@
 // FAKE credential generated for Palisade's test corpus: it is not a real key and grants nothing.
 export const config = {
   region: "eu-west-1",
-  sendgrid: "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",
+  sendgrid: "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",
 };

@@ -1,5 +1,5 @@
 // FAKE credential generated for Palisade's test corpus: it is not a real key and grants nothing.
 export const config = {
   region: "eu-west-1",
-  telegram: "3976713784:AAtzxn10gkVNnRTww6nDSQPbR0iBUTiwzPz",
+  telegram: "6056135519:AAwzPzroTlUbnEYxqbIlatOY1rbsedqzdgN",
 };

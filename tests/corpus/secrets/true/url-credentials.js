@@ -1,5 +1,5 @@
 // FAKE credential generated for Palisade's test corpus: it is not a real key and grants nothing.
 export const config = {
   region: "eu-west-1",
-  feedUrl: "https://feeds:kP5lfmSVKL9n0lfLI3zV@partner-feeds.shop.io/v1/products.xml",
+  feedUrl: "https://feeds:vLv2u587B3BqvgLo86Yz@partner-feeds.shop.io/v1/products.xml",
 };

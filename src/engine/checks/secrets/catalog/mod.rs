@@ -196,7 +196,30 @@ pub fn all() -> &'static [&'static Format] {
     &ALL
 }
 
-/// The format with this id.
-pub fn by_id(id: &str) -> Option<&'static Format> {
-    all().iter().copied().find(|f| f.id == id)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_unique_lower_case_keyed_and_have_their_rule() {
+        let mut ids = std::collections::HashSet::new();
+        for f in all() {
+            assert!(ids.insert(f.id), "{} twice", f.id);
+            assert_eq!(f.rule.id, format!("secrets.{}", f.id));
+            assert!(!f.keywords.is_empty(), "{} has no keyword", f.id);
+            for k in f.keywords {
+                assert_eq!(
+                    *k,
+                    k.to_ascii_lowercase(),
+                    "{}: keywords match the lower-cased text",
+                    f.id
+                );
+            }
+        }
+        assert_eq!(
+            RULES.len(),
+            all().len() + 1,
+            "one rule per format, and the Firebase configuration"
+        );
+    }
 }
