@@ -12,7 +12,7 @@ use palisade::config::Pin;
 use palisade::lab::certs::{CertKey, CertSpec, LabCa};
 use palisade::model::{CoverageState, Profile, Severity};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use support::peers::Redis;
 use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -114,63 +114,6 @@ async fn read_line(s: &mut TcpStream) -> Option<String> {
         line.push(byte[0]);
     }
     Some(String::from_utf8_lossy(&line).into_owned())
-}
-
-// ---------- a real redis-server ----------
-
-/// A `redis-server` on a free loopback port, without persistence, stopped on drop.
-struct Redis {
-    child: Child,
-    addr: SocketAddr,
-    _dir: tempfile::TempDir,
-}
-
-impl Redis {
-    fn start(password: Option<&str>) -> Redis {
-        let dir = tempfile::tempdir().unwrap();
-        let addr = closed_port();
-        let port = addr.port().to_string();
-        let mut cmd = Command::new("redis-server");
-        cmd.args([
-            "--port",
-            &port,
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .arg("--dir")
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-        if let Some(pw) = password {
-            cmd.args(["--requirepass", pw]);
-        }
-        let child = cmd.spawn().unwrap_or_else(|e| {
-            panic!("cannot start redis-server ({e}): run scripts/test, which installs it (apt-get install redis-server)")
-        });
-        let redis = Redis {
-            child,
-            addr,
-            _dir: dir,
-        };
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(addr).is_ok() {
-                return redis;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(25));
-        }
-        panic!("redis-server did not start listening on {addr}");
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[tokio::test]

@@ -10,11 +10,9 @@ mod support;
 
 use fixfile::FixFile;
 use palisade::lab::certs::{CertSpec, LabCa};
-use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use support::peers::{Nginx, free_port};
 use tempfile::TempDir;
 
 const HOST: &str = "nginx-lab.palisade.test";
@@ -56,73 +54,6 @@ http {
     }
 }
 "#;
-
-fn nginx_bin() -> PathBuf {
-    let found = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-    found.expect("nginx not found: run scripts/test, which installs Debian's nginx-light")
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A running nginx, stopped on drop.
-struct Nginx {
-    child: Child,
-}
-
-impl Nginx {
-    fn start(dir: &Path, conf: &str, port: u16) -> Nginx {
-        let path = dir.join("nginx.conf");
-        std::fs::write(&path, conf).unwrap();
-        let args = |extra: &[&str]| {
-            let mut cmd = Command::new(nginx_bin());
-            cmd.arg("-p")
-                .arg(dir)
-                .arg("-c")
-                .arg(&path)
-                .arg("-e")
-                .arg(dir.join("error.log"));
-            cmd.args(extra);
-            cmd
-        };
-        let test = args(&["-t"]).output().unwrap();
-        assert!(
-            test.status.success(),
-            "nginx refuses the configuration:\n{}\n{conf}",
-            String::from_utf8_lossy(&test.stderr)
-        );
-        let child = args(&["-g", "daemon off;"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "nginx did not start listening on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Nginx { child }
-    }
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        // SIGTERM: fast shutdown of master and workers.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-        let _ = self.child.wait();
-    }
-}
 
 /// Writes the lab's files under `www/`, readable by nginx's unprivileged workers.
 fn write_site(dir: &Path) {

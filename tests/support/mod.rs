@@ -5,6 +5,7 @@
 pub mod dns;
 pub mod hostile;
 pub mod lab_process;
+pub mod peers;
 
 use axum::Router;
 use palisade::app::{App, DEFAULT_ORG, ScanRequest};
