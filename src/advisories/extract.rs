@@ -57,14 +57,16 @@ impl ExtractorSpec {
     }
 }
 
-/// A compiled extractor for one component.
+/// An extractor for one component. Its pattern is compiled on first use: building the automata of every pattern
+/// took half the instructions of a quick scan, which never uses them.
 #[derive(Debug, Clone)]
 pub struct Extractor {
     pub component: String,
     pub on: On,
     /// `bundled` or the feed it was imported from.
     pub source: &'static str,
-    regex: Regex,
+    pattern: String,
+    regex: std::sync::OnceLock<Option<Regex>>,
     replace: Option<String>,
 }
 
@@ -75,18 +77,22 @@ pub struct Found {
     pub matched: String,
 }
 
+fn build(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(SIZE_LIMIT)
+        .build()
+}
+
 impl Extractor {
-    /// Compiles `spec`; the error says why the `regex` crate refused it.
+    /// Compiles `spec` now; the error says why the `regex` crate refused it (importers use this to report what
+    /// they skip).
     pub fn compile(
         component: &str,
         spec: &ExtractorSpec,
         source: &'static str,
     ) -> Result<Extractor, String> {
-        let regex = RegexBuilder::new(&spec.pattern)
-            .unicode(false)
-            .size_limit(SIZE_LIMIT)
-            .build()
-            .map_err(|e| refusal(&e))?;
+        let regex = build(&spec.pattern).map_err(|e| refusal(&e))?;
         if spec.replace.is_none() && regex.captures_len() < 2 {
             return Err("no group for the version".into());
         }
@@ -94,14 +100,54 @@ impl Extractor {
             component: component.to_string(),
             on: spec.on,
             source,
-            regex,
+            pattern: spec.pattern.clone(),
+            regex: std::sync::OnceLock::from(Some(regex)),
             replace: spec.replace.clone(),
         })
     }
 
+    /// Checks `spec`'s syntax and groups now (microseconds) and compiles it on first use. For patterns that
+    /// [`Extractor::compile`] accepted before (bundled ones are tested, imported ones were compiled at import); one
+    /// that still fails to compile then matches nothing and is logged.
+    pub fn deferred(
+        component: &str,
+        spec: &ExtractorSpec,
+        source: &'static str,
+    ) -> Result<Extractor, String> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(&spec.pattern)
+            .map_err(|e| format!("syntax the regex crate rejects ({e})"))?;
+        if spec.replace.is_none() && hir.properties().explicit_captures_len() < 1 {
+            return Err("no group for the version".into());
+        }
+        Ok(Extractor {
+            component: component.to_string(),
+            on: spec.on,
+            source,
+            pattern: spec.pattern.clone(),
+            regex: std::sync::OnceLock::new(),
+            replace: spec.replace.clone(),
+        })
+    }
+
+    fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| match build(&self.pattern) {
+                Ok(regex) => Some(regex),
+                Err(e) => {
+                    tracing::warn!(component = %self.component, reason = %refusal(&e), "version pattern skipped");
+                    None
+                }
+            })
+            .as_ref()
+    }
+
     /// The version in `text`, if the pattern matches and yields one.
     pub fn find(&self, text: &str) -> Option<Found> {
-        let caps = self.regex.captures(text.as_bytes())?;
+        let caps = self.regex()?.captures(text.as_bytes())?;
         let raw = match &self.replace {
             Some(template) => {
                 let mut out = Vec::new();

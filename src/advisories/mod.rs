@@ -176,7 +176,7 @@ impl Advisories {
         };
         let mut aliases = base.aliases;
         for (component, spec) in base.extractors {
-            if let Ok(x) = Extractor::compile(&component, &spec, "bundled") {
+            if let Ok(x) = Extractor::deferred(&component, &spec, "bundled") {
                 db.extractors.push(x);
             }
         }
@@ -231,7 +231,7 @@ impl Advisories {
             }
         }
         for spec in &lib.extractors {
-            if let Ok(x) = Extractor::compile(&name, spec, "retire.js") {
+            if let Ok(x) = Extractor::deferred(&name, spec, "retire.js") {
                 self.extractors.push(x);
             }
         }

@@ -238,3 +238,21 @@ fn retire_end_of_life_notices_become_end_of_life_rules() {
         "the bundled rule wins"
     );
 }
+
+#[test]
+fn deferred_patterns_are_checked_at_once_and_compiled_on_first_use() {
+    let spec = |pattern: &str| ExtractorSpec {
+        on: On::Content,
+        pattern: pattern.into(),
+        replace: None,
+    };
+    let bad = Extractor::deferred("acme", &spec(r"acme v([0-9"), "t").unwrap_err();
+    assert!(bad.starts_with("syntax the regex crate rejects"), "{bad}");
+    assert_eq!(
+        Extractor::deferred("acme", &spec(r"acme v[0-9.]+"), "t").unwrap_err(),
+        "no group for the version"
+    );
+    let x = Extractor::deferred("acme", &spec(r"acme v([0-9][0-9.]*)"), "t").unwrap();
+    assert_eq!(x.find("/*! acme v2.4.1 */").unwrap().version, "2.4.1");
+    assert!(x.find("nothing here").is_none());
+}
