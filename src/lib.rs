@@ -5,6 +5,7 @@
 //! - [`engine`] plans and runs checks against targets under per-host limits, a time budget and the scope guard
 //!   ([`scope`]), streaming findings as they are found.
 //! - [`store`] holds all SQL (SQLite in WAL mode), behind functions named for what they do.
+//! - [`scheduler`] starts scheduled scans inside `palisade serve`.
 //! - [`cli`] is the command-line front end; [`lab`] is the built-in demo target.
 //! - [`advisories`] is the database of vulnerable and end-of-life component versions the `components` checks
 //!   match against: bundled, plus feeds imported with `palisade db import` / `db update`.
@@ -21,6 +22,7 @@ pub mod mcp;
 pub mod model;
 pub mod report;
 pub mod rest;
+pub mod scheduler;
 pub mod scope;
 pub mod server;
 pub mod store;

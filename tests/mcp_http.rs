@@ -138,7 +138,7 @@ async fn a_stateless_client_works_on_the_same_endpoint() {
         .await
         .expect("discovered statelessly");
     let tools = client.list_all_tools().await.unwrap();
-    assert_eq!(tools.len(), 10);
+    assert_eq!(tools.len(), 11);
     let hardened = lab.host(palisade::lab::Kind::Hardened).url();
     let scan = mcp::call(
         &client,

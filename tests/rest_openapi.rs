@@ -113,7 +113,14 @@ async fn the_document_is_valid_openapi_within_chatgpt_limits_and_true_to_the_rou
         let consequential = op["x-openai-isConsequential"].as_bool();
         let acts = matches!(
             id,
-            "startScan" | "cancelScan" | "removeTarget" | "createKey" | "revokeKey"
+            "startScan"
+                | "cancelScan"
+                | "removeTarget"
+                | "createKey"
+                | "revokeKey"
+                | "createSchedule"
+                | "updateSchedule"
+                | "deleteSchedule"
         );
         assert_eq!(consequential, Some(acts), "{id}: x-openai-isConsequential");
         let public = matches!(id, "health" | "openapi");

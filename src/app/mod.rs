@@ -9,6 +9,7 @@ mod owner;
 mod reports;
 mod runner;
 mod scans;
+mod schedules;
 mod stats;
 mod targets;
 mod verify;
@@ -20,6 +21,9 @@ pub use advisories::{
 pub use keys::{KEY_PREFIX, NewKey};
 pub use reports::{Rendered, scan_target};
 pub use scans::{ScanEvent, ScanHandle, ScanHandleParts, ScanRequest};
+pub use schedules::{
+    MAX_SCHEDULE_TARGETS, MAX_SCHEDULES_PER_ORG, NewSchedule, ScheduleChange, Step,
+};
 pub use stats::{CategoryCounts, MAX_TREND, OrgStats, TargetPosture, TrendPoint, WORST_TARGETS};
 pub use verify::{Verdict, Verification};
 
@@ -95,12 +99,24 @@ struct Inner {
     starting: tokio::sync::Mutex<()>,
     /// The merged advisory database of the last scan, kept until an import changes it.
     advisories: advisories::Cache,
+    /// The wall clock schedules are read with.
+    clock: crate::scheduler::clock::Clock,
+    /// Woken when a schedule is created, changed or deleted, so the scheduler looks again.
+    schedules_changed: Arc<tokio::sync::Notify>,
 }
 
 impl App {
     /// Opens the store (applying migrations and recovering scans interrupted by a dead process) and builds the
     /// network stack.
     pub async fn build(config: Config) -> Result<App, BuildError> {
+        App::build_with_clock(config, crate::scheduler::clock::Clock::System).await
+    }
+
+    /// Like [`App::build`], reading schedules with `clock` (tests run schedules in paused tokio time).
+    pub async fn build_with_clock(
+        config: Config,
+        clock: crate::scheduler::clock::Clock,
+    ) -> Result<App, BuildError> {
         let net = Net::new(&config).map_err(BuildError::Network)?;
         let store = Store::open(&config.db).await?;
         let recovered = store.recover_interrupted(owner::is_alive).await?;
@@ -116,8 +132,20 @@ impl App {
                 owner: owner::current(),
                 starting: tokio::sync::Mutex::new(()),
                 advisories: Default::default(),
+                clock,
+                schedules_changed: Arc::new(tokio::sync::Notify::new()),
             }),
         })
+    }
+
+    /// The wall clock schedules are read with.
+    pub fn clock(&self) -> crate::scheduler::clock::Clock {
+        self.inner.clock
+    }
+
+    /// Notified when schedules change.
+    pub fn schedules_changed(&self) -> Arc<tokio::sync::Notify> {
+        self.inner.schedules_changed.clone()
     }
 
     /// The configuration the App was built with.

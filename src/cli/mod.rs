@@ -11,6 +11,7 @@ mod progress;
 mod render;
 mod report;
 mod scan;
+mod schedules;
 mod serve;
 mod signals;
 mod stats;
@@ -82,6 +83,9 @@ pub enum Command {
     Keys(keys::KeysCommand),
     /// Serve MCP over HTTP (/mcp, legacy SSE at /sse) and the REST API (/v1) on 127.0.0.1:8477
     Serve(serve::ServeArgs),
+    /// Recurring scans run by `palisade serve`: create, list, show, update, pause, resume, delete
+    #[command(subcommand)]
+    Schedules(schedules::SchedulesCommand),
     /// Organisation-wide numbers: findings by severity and category, mean score, worst targets, trend
     Stats(stats::StatsArgs),
     /// The advisory database of the components checks: import a feed, update from the public feeds, status
@@ -318,6 +322,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Mcp(args) => mcp::run(&cli.global, args).await,
         Command::Serve(args) => serve::run(&cli.global, args).await,
         Command::Keys(cmd) => keys::run(&cli.global, cmd).await,
+        Command::Schedules(cmd) => schedules::run(&cli.global, cmd).await,
         Command::Stats(args) => stats::run(&cli.global, args).await,
         Command::Db(cmd) => db::run(&cli.global, cmd).await,
     }

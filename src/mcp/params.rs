@@ -177,3 +177,38 @@ pub struct VerifyFixesParams {
 pub fn wait_seconds(asked: Option<u32>, default: u32) -> u32 {
     asked.unwrap_or(default).min(MAX_WAIT_SECONDS)
 }
+
+/// What `schedule_scan` does.
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ScheduleOperation {
+    /// Schedule a recurring scan of `targets` on `cadence`.
+    #[default]
+    Create,
+    /// List the schedules.
+    List,
+    /// Delete the schedule `schedule_id`.
+    Delete,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ScheduleScanParams {
+    /// `create` (default), `list` or `delete`.
+    #[serde(default)]
+    pub operation: ScheduleOperation,
+    /// For create: the URLs or host names scanned together at each run.
+    #[serde(default)]
+    pub targets: Option<Vec<String>>,
+    /// For create: `hourly`, `every-12hours`, `daily`, `weekly-monday`, or five cron fields such as `30 9 * * 1-5`.
+    #[serde(default)]
+    pub cadence: Option<String>,
+    /// For create: the IANA time zone the cadence is read in (default `UTC`), e.g. `Europe/Berlin`.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// For create: scan depth (default `standard`).
+    #[serde(default)]
+    pub profile: Option<ProfileParam>,
+    /// For delete: the schedule's id (from create or list).
+    #[serde(default)]
+    pub schedule_id: Option<String>,
+}

@@ -1,4 +1,4 @@
-//! The ten tools: thin adapters that parse arguments, call `App`, and shape the answer. Their descriptions live in
+//! The eleven tools: thin adapters that parse arguments, call `App`, and shape the answer. Their descriptions live in
 //! `tools/<name>.md`. A problem the model can fix (bad URL, unknown scan, out of scope) is a tool error with a
 //! sentence saying what to do; JSON-RPC errors are left to protocol faults.
 
@@ -6,7 +6,7 @@ use super::McpServer;
 use super::params::*;
 use super::views::*;
 use super::watch::Waited;
-use crate::app::{AppError, DEFAULT_ORG, ScanRequest, Verdict};
+use crate::app::{AppError, DEFAULT_ORG, NewSchedule, ScanRequest, Verdict};
 use crate::model::{Category, Module};
 use crate::store::FindingFilter;
 use rmcp::handler::server::tool::schema_for_output;
@@ -31,6 +31,13 @@ fn say(e: AppError) -> String {
         }
         AppError::OutOfScope { target, reason } => format!(
             "{target} cannot be scanned: {reason}. Tell the user; the server's scope settings must allow it."
+        ),
+        AppError::NotFound {
+            kind: "schedule",
+            id,
+            ..
+        } => format!(
+            "no schedule '{id}': call schedule_scan with operation list to see schedule ids"
         ),
         AppError::Store(_) => {
             "palisade's database failed; the server log has details. Try again later.".into()
@@ -314,6 +321,66 @@ impl McpServer {
         Ok(Json(ScansOut {
             scans: scans.into_iter().map(|s| ScanView::new(s, None)).collect(),
         }))
+    }
+
+    #[tool(description = include_str!("../../tools/schedule_scan.md"), annotations(open_world_hint = true))]
+    async fn schedule_scan(
+        &self,
+        Parameters(p): Parameters<ScheduleScanParams>,
+    ) -> Result<Json<SchedulesOut>, String> {
+        match p.operation {
+            ScheduleOperation::List => {
+                let schedules = self.app.list_schedules(DEFAULT_ORG).await.map_err(say)?;
+                Ok(Json(SchedulesOut {
+                    message: format!("{} schedule(s)", schedules.len()),
+                    schedules,
+                }))
+            }
+            ScheduleOperation::Delete => {
+                let id = p.schedule_id.ok_or(
+                    "delete needs schedule_id: call schedule_scan with operation list to see ids",
+                )?;
+                let s = self.app.get_schedule(DEFAULT_ORG, &id).await.map_err(say)?;
+                self.app
+                    .delete_schedule(DEFAULT_ORG, &id)
+                    .await
+                    .map_err(say)?;
+                Ok(Json(SchedulesOut {
+                    message: format!("schedule {id} deleted; the scans it ran are kept"),
+                    schedules: vec![s],
+                }))
+            }
+            ScheduleOperation::Create => {
+                let targets = p.targets.filter(|t| !t.is_empty()).ok_or(
+                    "create needs targets (URLs or host names) and a cadence such as daily",
+                )?;
+                let cadence = p.cadence.ok_or(
+                    "create needs a cadence: hourly, every-12hours, daily, weekly-monday, or five cron fields",
+                )?;
+                let new = NewSchedule {
+                    targets,
+                    cadence,
+                    timezone: p.timezone,
+                    profile: p.profile.map(Into::into),
+                    ..Default::default()
+                };
+                let s = self
+                    .app
+                    .create_schedule(DEFAULT_ORG, new)
+                    .await
+                    .map_err(say)?;
+                Ok(Json(SchedulesOut {
+                    message: format!(
+                        "schedule {} created: {} ({}); first run at {} while palisade serve runs",
+                        s.id,
+                        s.cadence,
+                        s.timezone,
+                        s.next_start_at.as_deref().unwrap_or("never")
+                    ),
+                    schedules: vec![s],
+                }))
+            }
+        }
     }
 
     #[tool(description = include_str!("../../tools/verify_fixes.md"), annotations(open_world_hint = true))]

@@ -312,3 +312,11 @@ pub fn fit_page(findings: &[FindingView], max_bytes: usize) -> usize {
     }
     findings.len()
 }
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SchedulesOut {
+    /// What was done, in one sentence.
+    pub message: String,
+    /// The schedule created or deleted, or every schedule for `list`.
+    pub schedules: Vec<crate::model::Schedule>,
+}

@@ -38,8 +38,10 @@ macro_rules! string_enum {
 }
 
 mod key;
+mod schedule;
 mod site;
 pub use key::{ApiKey, Scope};
+pub use schedule::{Schedule, ScheduleRun};
 pub use site::{ContentSources, SiteProfile, TechKind, Technology};
 
 string_enum!(

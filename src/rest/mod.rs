@@ -13,6 +13,8 @@ mod limits;
 mod op;
 mod openapi;
 mod scans;
+mod schedule_views;
+mod schedules;
 mod targets;
 mod views;
 
@@ -32,6 +34,7 @@ use error::{ApiResult, ranged};
 use extract::Query;
 use http::{StatusCode, header};
 use op::Op;
+use schedule_views::{CreateSchedule, ScheduleDetail, ScheduleList, ScheduleOne, UpdateSchedule};
 use serde_json::json;
 use std::sync::Arc;
 use views::*;
@@ -258,6 +261,57 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
                 .reply::<KeyOne>(200, "The revoked key.")
                 .consequential(),
             keys::revoke,
+        ),
+        mount(
+            Op::get("/v1/schedules", "listSchedules", "List the org's scan schedules")
+                .tag("schedules")
+                .scope(ScansRead)
+                .describe("Each schedule with its cadence, time zone, next slot and start, and its last run.")
+                .reply::<ScheduleList>(200, "The org's schedules, oldest first."),
+            schedules::list,
+        ),
+        mount(
+            Op::post("/v1/schedules", "createSchedule", "Schedule a recurring scan")
+                .tag("schedules")
+                .scope(ScansWrite)
+                .describe(
+                    "palisade serve scans the targets at each slot of the cadence (preset or cron, in a time zone) plus a \
+                     stable jitter. A slot missed while down runs once; a run whose previous scan still goes is skipped.",
+                )
+                .body::<CreateSchedule>()
+                .reply::<ScheduleOne>(201, "The schedule, with its first slot.")
+                .links("id", "$response.body#/schedule/id", &["getSchedule", "updateSchedule", "deleteSchedule"])
+                .consequential(),
+            schedules::create,
+        ),
+        mount(
+            Op::get("/v1/schedules/{id}", "getSchedule", "Get a schedule and its last runs")
+                .tag("schedules")
+                .scope(ScansRead)
+                .path_param("id", "The schedule's id.")
+                .reply::<ScheduleDetail>(200, "The schedule and up to 100 runs, newest first."),
+            schedules::get,
+        ),
+        mount(
+            Op::patch("/v1/schedules/{id}", "updateSchedule", "Change, pause or resume a schedule")
+                .tag("schedules")
+                .scope(ScansWrite)
+                .path_param("id", "The schedule's id.")
+                .describe("Fields left out keep their value. paused: true pauses; false resumes at the next slot.")
+                .body::<UpdateSchedule>()
+                .reply::<ScheduleOne>(200, "The schedule as changed.")
+                .consequential(),
+            schedules::update,
+        ),
+        mount(
+            Op::delete("/v1/schedules/{id}", "deleteSchedule", "Delete a schedule")
+                .tag("schedules")
+                .scope(ScansWrite)
+                .path_param("id", "The schedule's id.")
+                .describe("No more runs; the scans it started are kept.")
+                .reply::<ScheduleOne>(200, "The deleted schedule.")
+                .consequential(),
+            schedules::delete,
         ),
     ]
 }

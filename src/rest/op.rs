@@ -84,6 +84,9 @@ impl Op {
     pub fn delete(path: &'static str, id: &'static str, summary: &'static str) -> Op {
         Op::new(Method::DELETE, path, id, summary)
     }
+    pub fn patch(path: &'static str, id: &'static str, summary: &'static str) -> Op {
+        Op::new(Method::PATCH, path, id, summary)
+    }
     pub fn describe(mut self, text: &'static str) -> Op {
         self.description = text;
         self

@@ -1,7 +1,7 @@
 //! `palisade serve`: one HTTP server for every remote client, on one port. It mounts the MCP server as Streamable
 //! HTTP at `/mcp` (stateful sessions, and stateless requests from 2026-07-28 clients), the older HTTP+SSE transport
 //! at `/sse` + `/message`, the REST API at `/v1` and `/healthz`; every route is behind the Host, Origin, key and
-//! rate guard.
+//! rate guard. The scheduler runs beside it, starting scheduled scans.
 
 mod guard;
 mod legacy_sse;
@@ -71,7 +71,7 @@ pub async fn bind(app: &App) -> Result<TcpListener, ServeError> {
     })
 }
 
-/// Serves until `shutdown`, then lets running scans finish.
+/// Serves until `shutdown` (running the scheduler alongside), then lets running scans finish.
 pub async fn serve(
     app: App,
     listener: TcpListener,
@@ -82,9 +82,12 @@ pub async fn serve(
         None => format!("http://{}", listener.local_addr()?),
     };
     let router = router(app.clone(), shutdown.child_token(), &base);
+    let scheduler = crate::scheduler::spawn(app.clone(), shutdown.child_token());
     axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
         .await?;
+    shutdown.cancel();
+    let _ = scheduler.task.await;
     app.finish_running().await;
     Ok(())
 }

@@ -6,6 +6,7 @@ mod findings;
 mod keys;
 mod quota;
 mod scans;
+mod schedules;
 mod stats;
 mod targets;
 
@@ -13,6 +14,7 @@ pub use advisories::FeedRow;
 pub use findings::{FindingFilter, PagePos};
 pub use quota::OrgLoad;
 pub use scans::{NewScan, ScanProgress};
+pub use schedules::RunOutcome;
 pub use stats::{LatestTarget, ScanMark};
 
 use sqlx::SqlitePool;

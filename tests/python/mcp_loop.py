@@ -31,7 +31,7 @@ async def the_loop(session, target):
     init = await session.initialize()
     expect(init.serverInfo.name == "palisade", f"server is {init.serverInfo}")
     names = sorted(t.name for t in (await session.list_tools()).tools)
-    expect(len(names) == 10 and "verify_fixes" in names, names)
+    expect(len(names) == 11 and "verify_fixes" in names and "schedule_scan" in names, names)
 
     seen = []
 
@@ -55,6 +55,20 @@ async def the_loop(session, target):
 
     fix = await call(session, "get_fix_file", {"scan_id": scan["scan_id"]})
     expect(fix.content[0].text.startswith("---\nformat: security-fix/v1\n"), fix.content[0].text[:80])
+
+    # A schedule for the same target: created, listed, deleted; a bad cadence is a tool error saying what to write.
+    made = await call(session, "schedule_scan", {"targets": [target], "cadence": "daily", "timezone": "Europe/Berlin"})
+    expect(not made.isError, made.content)
+    schedule = made.structuredContent["schedules"][0]
+    expect(schedule["cadence"] == "daily" and schedule["timezone"] == "Europe/Berlin", schedule)
+    listed = (await call(session, "schedule_scan", {"operation": "list"})).structuredContent
+    expect([s["id"] for s in listed["schedules"]] == [schedule["id"]], listed)
+    bad = await call(session, "schedule_scan", {"targets": [target], "cadence": "every day"})
+    expect(bad.isError and "five-field cron expression" in bad.content[0].text, bad.content)
+    gone = await call(session, "schedule_scan", {"operation": "delete", "schedule_id": schedule["id"]})
+    expect(not gone.isError, gone.content)
+    left = (await call(session, "schedule_scan", {"operation": "list"})).structuredContent
+    expect(left["schedules"] == [], left)
 
     unknown = await call(session, "get_scan", {"scan_id": "zzzzzzzz"})
     expect(unknown.isError and "list_scans" in unknown.content[0].text, unknown.content)

@@ -99,6 +99,7 @@ pub async fn the_loop(client: &Client, rec: &Recorder, lab: &Lab, slow: std::net
             "list_scans",
             "list_targets",
             "remove_target",
+            "schedule_scan",
             "start_scan",
             "verify_fixes"
         ]
