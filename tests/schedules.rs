@@ -2,10 +2,7 @@
 //! follows tokio's lets days pass in milliseconds, so each test checks the instants runs start at (across a
 //! daylight-saving change in a named zone), that a missed run after an outage runs once, that a run never
 //! overlaps the previous scan of the same targets, and that schedules stay within their org.
-//!
-//! Time moves only when the test moves it: tokio's auto-advance would jump to the next timer whenever the runtime
-//! waits on SQLite's threads (firing the connection pool's timeouts), so a blocking task held for the test's length
-//! turns it off, and the test advances to each instant the scheduler said it sleeps until.
+//! Time moves only when the test moves it (`support/frozen.rs`).
 
 mod support;
 
@@ -16,6 +13,7 @@ use palisade::model::{Profile, ScheduleRun};
 use palisade::scheduler::Scheduler;
 use palisade::scheduler::clock::Clock;
 use std::time::Duration;
+use support::frozen::{self, freeze};
 use support::*;
 use tokio_util::sync::CancellationToken;
 
@@ -39,19 +37,6 @@ async fn app_at(config: Config, clock: Clock) -> App {
         .expect("app builds")
 }
 
-/// Keeps tokio from advancing paused time by itself while it lives (a running blocking task inhibits it).
-struct Frozen {
-    _release: std::sync::mpsc::Sender<()>,
-}
-
-fn freeze() -> Frozen {
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    tokio::task::spawn_blocking(move || {
-        let _ = rx.recv();
-    });
-    Frozen { _release: tx }
-}
-
 /// The real scheduler over `app`, and the means to stop it.
 struct Running {
     scheduler: Scheduler,
@@ -71,32 +56,7 @@ fn scheduler(app: &App) -> Running {
 impl Running {
     /// Moves time forward by `hours`, stopping at each instant the scheduler sleeps until and letting it work.
     async fn run_for(&mut self, hours: f64) {
-        let until = self.clock.now() + chrono::Duration::milliseconds((hours * 3_600_000.0) as i64);
-        loop {
-            let sleeping = &mut self.scheduler.sleeping;
-            let deadline = sleeping
-                .wait_for(|d| d.is_some())
-                .await
-                .expect("scheduler alive")
-                .expect("sleeping");
-            let left = (until - self.clock.now())
-                .to_std()
-                .unwrap_or(Duration::ZERO);
-            if left.is_zero() {
-                return;
-            }
-            let now = tokio::time::Instant::now();
-            if deadline <= now + left {
-                tokio::time::advance(deadline.saturating_duration_since(now)).await;
-                sleeping
-                    .wait_for(|d| *d != Some(deadline))
-                    .await
-                    .expect("scheduler alive");
-            } else {
-                tokio::time::advance(left).await;
-                return;
-            }
-        }
+        frozen::run_for(&mut self.scheduler.sleeping, self.clock, hours).await;
     }
 
     async fn stop(self) {

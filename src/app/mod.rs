@@ -13,6 +13,7 @@ mod schedules;
 mod stats;
 mod targets;
 mod verify;
+mod webhooks;
 mod writer;
 
 pub use advisories::{
@@ -26,6 +27,9 @@ pub use schedules::{
 };
 pub use stats::{CategoryCounts, MAX_TREND, OrgStats, TargetPosture, TrendPoint, WORST_TARGETS};
 pub use verify::{Verdict, Verification};
+pub use webhooks::{
+    FIRST_RETRY, MAX_RETRY_DELAY, MAX_WEBHOOKS_PER_ORG, NewWebhook, RETRY_FOR, retry_delay,
+};
 
 use crate::config::Config;
 use crate::engine::net::Net;
@@ -103,6 +107,8 @@ struct Inner {
     clock: crate::scheduler::clock::Clock,
     /// Woken when a schedule is created, changed or deleted, so the scheduler looks again.
     schedules_changed: Arc<tokio::sync::Notify>,
+    /// Woken when deliveries are stored, so the delivery worker sends them at once.
+    deliveries_changed: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -134,6 +140,7 @@ impl App {
                 advisories: Default::default(),
                 clock,
                 schedules_changed: Arc::new(tokio::sync::Notify::new()),
+                deliveries_changed: Arc::new(tokio::sync::Notify::new()),
             }),
         })
     }

@@ -41,6 +41,12 @@ pub(super) async fn run(app: App, plan: ScanPlan, baselines: Vec<Baseline>, runn
         .lock()
         .expect("running lock")
         .remove(&scan_id);
+    // Webhook deliveries are stored before `done`, so whoever waits for the scan finds them.
+    if let Some(org) = app.scan_org(&scan_id).await
+        && let Err(e) = app.emit_scan_events(&org, &scan_id).await
+    {
+        tracing::warn!(scan = %scan_id, error = %e, "webhook events of the scan could not be stored");
+    }
     let _ = running.done.send(true);
 }
 

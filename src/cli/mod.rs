@@ -15,6 +15,7 @@ mod schedules;
 mod serve;
 mod signals;
 mod stats;
+mod webhooks;
 
 use crate::app::{App, AppError, BuildError};
 use crate::config::{Config, ConfigError, Layer, NetworkLayer, ScanLayer, ScopeLayer};
@@ -86,6 +87,9 @@ pub enum Command {
     /// Recurring scans run by `palisade serve`: create, list, show, update, pause, resume, delete
     #[command(subcommand)]
     Schedules(schedules::SchedulesCommand),
+    /// Signed webhooks for an org's events (scan.completed, finding.new...): create, list, deliveries, delete
+    #[command(subcommand)]
+    Webhooks(webhooks::WebhooksCommand),
     /// Organisation-wide numbers: findings by severity and category, mean score, worst targets, trend
     Stats(stats::StatsArgs),
     /// The advisory database of the components checks: import a feed, update from the public feeds, status
@@ -323,6 +327,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Serve(args) => serve::run(&cli.global, args).await,
         Command::Keys(cmd) => keys::run(&cli.global, cmd).await,
         Command::Schedules(cmd) => schedules::run(&cli.global, cmd).await,
+        Command::Webhooks(cmd) => webhooks::run(&cli.global, cmd).await,
         Command::Stats(args) => stats::run(&cli.global, args).await,
         Command::Db(cmd) => db::run(&cli.global, cmd).await,
     }

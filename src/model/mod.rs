@@ -40,9 +40,11 @@ macro_rules! string_enum {
 mod key;
 mod schedule;
 mod site;
+mod webhook;
 pub use key::{ApiKey, Scope};
 pub use schedule::{Schedule, ScheduleRun};
 pub use site::{ContentSources, SiteProfile, TechKind, Technology};
+pub use webhook::{Delivery, EVENTS, Webhook};
 
 string_enum!(
     /// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.

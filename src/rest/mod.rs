@@ -17,6 +17,8 @@ mod schedule_views;
 mod schedules;
 mod targets;
 mod views;
+mod webhook_views;
+mod webhooks;
 
 pub use caller::Caller;
 pub use error::ApiError;
@@ -38,6 +40,7 @@ use schedule_views::{CreateSchedule, ScheduleDetail, ScheduleList, ScheduleOne, 
 use serde_json::json;
 use std::sync::Arc;
 use views::*;
+use webhook_views::{CreateWebhook, DeliveryList, WebhookCreated, WebhookDeleted, WebhookList};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -312,6 +315,45 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
                 .reply::<ScheduleOne>(200, "The deleted schedule.")
                 .consequential(),
             schedules::delete,
+        ),
+        mount(
+            Op::get("/v1/webhooks", "listWebhooks", "List the org's webhooks")
+                .tag("webhooks")
+                .scope(Admin)
+                .reply::<WebhookList>(200, "The org's webhooks, never their secrets."),
+            webhooks::list,
+        ),
+        mount(
+            Op::post("/v1/webhooks", "createWebhook", "Post the org's events to a URL, signed")
+                .tag("webhooks")
+                .scope(Admin)
+                .describe(
+                    "Events are stored, then POSTed with Palisade-Signature: t=...,v1=HMAC-SHA256(secret, t.body); \
+                     retried with growing delays for 24 hours. The URL passes the scan scope guard.",
+                )
+                .body::<CreateWebhook>()
+                .reply::<WebhookCreated>(201, "The webhook and its secret, shown this once.")
+                .links("id", "$response.body#/webhook/id", &["deleteWebhook", "listDeliveries"])
+                .consequential(),
+            webhooks::create,
+        ),
+        mount(
+            Op::delete("/v1/webhooks/{id}", "deleteWebhook", "Delete a webhook")
+                .tag("webhooks")
+                .scope(Admin)
+                .path_param("id", "The webhook's id.")
+                .describe("Its pending deliveries are given up.")
+                .reply::<WebhookDeleted>(200, "The id deleted.")
+                .consequential(),
+            webhooks::delete,
+        ),
+        mount(
+            Op::get("/v1/webhooks/{id}/deliveries", "listDeliveries", "List a webhook's deliveries")
+                .tag("webhooks")
+                .scope(Admin)
+                .path_param("id", "The webhook's id.")
+                .reply::<DeliveryList>(200, "Newest first: status, attempts, next attempt, last answer."),
+            webhooks::deliveries,
         ),
     ]
 }

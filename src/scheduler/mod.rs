@@ -3,6 +3,8 @@
 
 pub mod cadence;
 pub mod clock;
+pub mod deliveries;
+pub mod signing;
 
 use crate::app::App;
 use std::time::Duration;

@@ -1,7 +1,8 @@
 //! `palisade serve`: one HTTP server for every remote client, on one port. It mounts the MCP server as Streamable
 //! HTTP at `/mcp` (stateful sessions, and stateless requests from 2026-07-28 clients), the older HTTP+SSE transport
 //! at `/sse` + `/message`, the REST API at `/v1` and `/healthz`; every route is behind the Host, Origin, key and
-//! rate guard. The scheduler runs beside it, starting scheduled scans.
+//! rate guard. The scheduler runs beside it, starting scheduled scans, and the
+//! delivery worker, sending webhook deliveries.
 
 mod guard;
 mod legacy_sse;
@@ -83,11 +84,13 @@ pub async fn serve(
     };
     let router = router(app.clone(), shutdown.child_token(), &base);
     let scheduler = crate::scheduler::spawn(app.clone(), shutdown.child_token());
+    let deliveries = crate::scheduler::deliveries::spawn(app.clone(), shutdown.child_token());
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown.clone().cancelled_owned())
         .await?;
     shutdown.cancel();
     let _ = scheduler.task.await;
+    let _ = deliveries.task.await;
     app.finish_running().await;
     Ok(())
 }

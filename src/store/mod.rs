@@ -9,6 +9,7 @@ mod scans;
 mod schedules;
 mod stats;
 mod targets;
+mod webhooks;
 
 pub use advisories::FeedRow;
 pub use findings::{FindingFilter, PagePos};
@@ -16,6 +17,7 @@ pub use quota::OrgLoad;
 pub use scans::{NewScan, ScanProgress};
 pub use schedules::RunOutcome;
 pub use stats::{LatestTarget, ScanMark};
+pub use webhooks::{Attempt, DueDelivery};
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -365,4 +365,12 @@ impl Store {
             .await?
             .flatten())
     }
+
+    /// The org a scan belongs to.
+    pub async fn scan_org(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT org_id FROM scans WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod dns;
+pub mod frozen;
 pub mod hostile;
 pub mod lab_process;
 pub mod peers;

@@ -1,0 +1,419 @@
+//! Webhooks as a service: create (URL through the scope guard, secret shown once), list, delete, list deliveries;
+//! the events a finished scan raises, stored as deliveries before anything is sent; and the delivery step, which
+//! signs and posts what is due and schedules retries with growing delays for 24 hours.
+
+use super::{App, AppError};
+use crate::engine::net::HttpRequest;
+use crate::model::{Delivery, EVENTS, FindingStatus, Scan, ScanStatus, Severity, Webhook};
+use crate::scheduler::clock::{read, stamp};
+use crate::scheduler::signing;
+use crate::store::{Attempt, FindingFilter};
+use crate::target::TargetUrl;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// Most webhooks an org may have.
+pub const MAX_WEBHOOKS_PER_ORG: u32 = 50;
+/// How long a delivery is retried before it is given up.
+pub const RETRY_FOR: chrono::Duration = chrono::Duration::hours(24);
+/// The delay before the first retry; each later one doubles, up to [`MAX_RETRY_DELAY`].
+pub const FIRST_RETRY: chrono::Duration = chrono::Duration::seconds(30);
+/// The longest delay between two attempts.
+pub const MAX_RETRY_DELAY: chrono::Duration = chrono::Duration::hours(1);
+/// How long one attempt may take.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Findings listed in one `finding.new` event at most.
+const MAX_LISTED: usize = 50;
+
+/// A webhook just created, with its secret (shown this once).
+#[derive(Debug)]
+pub struct NewWebhook {
+    pub webhook: Webhook,
+    pub secret: String,
+}
+
+/// The delay before attempt `n + 1` after `n` failed attempts: 30 s, 1 min, 2 min, 4 min ... up to an hour.
+pub fn retry_delay(failed_attempts: u32) -> chrono::Duration {
+    let doublings = failed_attempts.saturating_sub(1).min(16);
+    (FIRST_RETRY * (1 << doublings)).min(MAX_RETRY_DELAY)
+}
+
+impl App {
+    /// Creates a webhook for `events` (all when empty) posting to `url` in `format` (`json`, `slack`; `slack` by
+    /// default for Slack's hooks.slack.com URLs). The URL passes the scope guard like a scan target.
+    pub async fn create_webhook(
+        &self,
+        org: &str,
+        url: &str,
+        events: &[String],
+        format: Option<&str>,
+    ) -> Result<NewWebhook, AppError> {
+        let parsed = url::Url::parse(url.trim()).map_err(|e| {
+            AppError::Invalid(format!(
+                "'{url}' is not a URL ({e}): give the full address, e.g. https://example.com/hooks/palisade"
+            ))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(AppError::Invalid(format!(
+                "'{url}' must be an http:// or https:// URL with a host"
+            )));
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(AppError::Invalid(
+                "put no credentials in the webhook URL: verify Palisade's signature instead".into(),
+            ));
+        }
+        let origin = TargetUrl::parse(&format!(
+            "{}://{}/",
+            parsed.scheme(),
+            parsed.host_str().unwrap_or_default()
+        ))?;
+        self.check_scope(&origin).await?;
+        let events: Vec<String> = if events.is_empty() {
+            EVENTS.iter().map(|e| e.to_string()).collect()
+        } else {
+            for e in events {
+                if !EVENTS.contains(&e.as_str()) {
+                    return Err(AppError::Invalid(format!(
+                        "unknown event '{e}': use {}",
+                        EVENTS.join(", ")
+                    )));
+                }
+            }
+            events.to_vec()
+        };
+        let slack_host = parsed.host_str() == Some("hooks.slack.com");
+        let format = match format {
+            None if slack_host => "slack",
+            None => "json",
+            Some(f @ ("json" | "slack")) => f,
+            Some(other) => {
+                return Err(AppError::Invalid(format!(
+                    "unknown format '{other}': use json (signed Palisade payloads) or slack"
+                )));
+            }
+        };
+        let now = stamp(self.inner.clock.now());
+        self.inner.store.ensure_org(org, &now).await?;
+        let webhook = Webhook {
+            id: super::new_id(10),
+            org_id: org.to_string(),
+            url: parsed.to_string(),
+            events,
+            format: format.to_string(),
+            created_at: now,
+        };
+        let secret = signing::new_secret();
+        if !self
+            .inner
+            .store
+            .insert_webhook(&webhook, &secret, MAX_WEBHOOKS_PER_ORG)
+            .await?
+        {
+            return Err(AppError::Limit(format!(
+                "org '{org}' already has {MAX_WEBHOOKS_PER_ORG} webhooks: delete one first"
+            )));
+        }
+        Ok(NewWebhook { webhook, secret })
+    }
+
+    /// The org's webhooks (never their secrets).
+    pub async fn list_webhooks(&self, org: &str) -> Result<Vec<Webhook>, AppError> {
+        Ok(self.inner.store.list_webhooks(org).await?)
+    }
+
+    fn no_webhook(id: &str) -> AppError {
+        AppError::NotFound {
+            kind: "webhook",
+            id: id.to_string(),
+            hint: "list webhooks to see their ids",
+        }
+    }
+
+    /// Deletes a webhook; its pending deliveries are given up.
+    pub async fn delete_webhook(&self, org: &str, id: &str) -> Result<(), AppError> {
+        if self.inner.store.delete_webhook(org, id).await? {
+            Ok(())
+        } else {
+            Err(Self::no_webhook(id))
+        }
+    }
+
+    /// A webhook's deliveries, newest first, with their status and the receiver's last answer.
+    pub async fn webhook_deliveries(
+        &self,
+        org: &str,
+        id: &str,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, AppError> {
+        if !self.list_webhooks(org).await?.iter().any(|w| w.id == id) {
+            return Err(Self::no_webhook(id));
+        }
+        Ok(self
+            .inner
+            .store
+            .list_deliveries(org, id, limit.clamp(1, 500))
+            .await?)
+    }
+
+    /// The org a scan belongs to (for the events of a scan that ended).
+    pub(super) async fn scan_org(&self, scan_id: &str) -> Option<String> {
+        self.inner.store.scan_org(scan_id).await.ok().flatten()
+    }
+
+    /// Notified when deliveries are stored, so the delivery worker sends them at once.
+    pub fn deliveries_changed(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        self.inner.deliveries_changed.clone()
+    }
+
+    /// Stores one delivery of `event` with `data` to each subscribed webhook of `org`.
+    pub async fn emit(&self, org: &str, event: &str, data: Value) -> Result<usize, AppError> {
+        let now = self.inner.clock.now();
+        let envelope = json!({
+            "id": format!("evt_{}", super::new_id(16)),
+            "type": event,
+            "created_at": stamp(now),
+            "org": org,
+            "data": data,
+        });
+        let json_body = envelope.to_string();
+        let slack_body = json!({ "text": slack_text(event, &envelope["data"]) }).to_string();
+        let n = self
+            .inner
+            .store
+            .enqueue_deliveries(
+                org,
+                event,
+                &stamp(now),
+                |format| {
+                    if format == "slack" {
+                        slack_body.clone()
+                    } else {
+                        json_body.clone()
+                    }
+                },
+                || super::new_id(12),
+            )
+            .await?;
+        if n > 0 {
+            self.inner.deliveries_changed.notify_one();
+        }
+        Ok(n)
+    }
+
+    /// The events a scan that ended raises: `scan.completed` or `scan.failed`; `finding.new` for new high and
+    /// critical findings; `score.degraded` for targets whose score fell since their previous scan;
+    /// `cert.expiring` for certificates near their end.
+    pub(super) async fn emit_scan_events(&self, org: &str, scan_id: &str) -> Result<(), AppError> {
+        if self.inner.store.list_webhooks(org).await?.is_empty() {
+            return Ok(());
+        }
+        let scan = self.get_scan(org, scan_id).await?;
+        let summary = scan_summary(&scan);
+        match scan.status {
+            ScanStatus::Completed => self.emit(org, "scan.completed", summary).await?,
+            ScanStatus::Failed => self.emit(org, "scan.failed", summary).await?,
+            _ => return Ok(()),
+        };
+        let new = FindingFilter {
+            status: Some(FindingStatus::New),
+            min_severity: Some(Severity::High),
+            ..Default::default()
+        };
+        let (found, total) = self
+            .findings(org, scan_id, &new, MAX_LISTED as u32, 0)
+            .await?;
+        if !found.is_empty() {
+            let list: Vec<Value> = found.iter().map(finding_brief).collect();
+            let data = json!({ "scan_id": scan_id, "total": total, "findings": list });
+            self.emit(org, "finding.new", data).await?;
+        }
+        let expiring = FindingFilter {
+            fingerprints: None,
+            ..Default::default()
+        };
+        let (all, _) = self.findings(org, scan_id, &expiring, 10_000, 0).await?;
+        let certs: Vec<Value> = all
+            .iter()
+            .filter(|f| f.check_id == "tls.cert-expiring-soon" && f.status != FindingStatus::Fixed)
+            .map(finding_brief)
+            .collect();
+        if !certs.is_empty() {
+            let data = json!({ "scan_id": scan_id, "findings": certs });
+            self.emit(org, "cert.expiring", data).await?;
+        }
+        for t in &scan.targets {
+            let (Some(prev_id), Some(score)) = (&t.previous_scan_id, t.security_score) else {
+                continue;
+            };
+            let Ok(prev) = self.get_scan(org, prev_id).await else {
+                continue;
+            };
+            let before = prev
+                .targets
+                .iter()
+                .find(|p| p.url == t.url)
+                .and_then(|p| p.security_score.zip(p.risk_grade.clone()));
+            if let Some((old_score, old_grade)) = before
+                && score < old_score
+            {
+                let data = json!({
+                    "scan_id": scan_id, "previous_scan_id": prev_id, "target": t.url,
+                    "score": score, "previous_score": old_score,
+                    "grade": t.risk_grade, "previous_grade": old_grade,
+                });
+                self.emit(org, "score.degraded", data).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends every delivery due at `now` (signed, through the scope guard, within 10 s each) and records the
+    /// outcome: delivered on 2xx; otherwise retried after a growing delay, until 24 hours after it was stored.
+    /// Returns when the next pending delivery is due.
+    pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
+        let due = self.inner.store.due_deliveries(&stamp(now), 50).await?;
+        for d in due {
+            let body = d.payload.clone();
+            let outcome = self.attempt(&d.url, &d.secret, &body, now).await;
+            let attempts = d.attempts + 1;
+            let at = stamp(now);
+            let created = read(&d.created_at).unwrap_or(now);
+            let (status, next, code, error) = match outcome {
+                Ok(code) if (200..300).contains(&code) => ("delivered", None, Some(code), None),
+                Ok(code) => {
+                    let why = format!("the receiver answered {code}");
+                    retry_or_give_up(created, now, attempts, Some(code), why)
+                }
+                Err(e) => retry_or_give_up(created, now, attempts, None, e),
+            };
+            let next_text = next.map(stamp);
+            tracing::info!(delivery = %d.id, status, attempts, code = ?code, "webhook delivery");
+            self.inner
+                .store
+                .record_attempt(
+                    &d.id,
+                    &Attempt {
+                        status,
+                        next_attempt_at: next_text.as_deref(),
+                        status_code: code,
+                        error: error.as_deref(),
+                        at: &at,
+                    },
+                )
+                .await?;
+        }
+        Ok(self
+            .inner
+            .store
+            .next_delivery_at()
+            .await?
+            .as_deref()
+            .and_then(read))
+    }
+
+    /// One POST of `body` to `url`, signed; the receiver's status, or why there was none.
+    async fn attempt(
+        &self,
+        url: &str,
+        secret: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u16, String> {
+        let url = url::Url::parse(url).map_err(|e| e.to_string())?;
+        let signature = signing::header(secret, now.timestamp(), body.as_bytes());
+        let req = HttpRequest::post_json(url, 4096, body.to_string()).header(
+            http::HeaderName::from_static("palisade-signature"),
+            &signature,
+        );
+        match tokio::time::timeout(ATTEMPT_TIMEOUT, self.inner.net.send(&req)).await {
+            Ok(Ok(resp)) => Ok(resp.status),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err(format!("no answer within {} s", ATTEMPT_TIMEOUT.as_secs())),
+        }
+    }
+}
+
+type Outcome = (
+    &'static str,
+    Option<DateTime<Utc>>,
+    Option<u16>,
+    Option<String>,
+);
+
+fn retry_or_give_up(
+    created: DateTime<Utc>,
+    now: DateTime<Utc>,
+    attempts: u32,
+    code: Option<u16>,
+    why: String,
+) -> Outcome {
+    let next = now + retry_delay(attempts);
+    if next > created + RETRY_FOR {
+        let why = format!("{why}; gave up after {attempts} attempts over 24 hours");
+        ("failed", None, code, Some(why))
+    } else {
+        ("pending", Some(next), code, Some(why))
+    }
+}
+
+fn scan_summary(scan: &Scan) -> Value {
+    json!({
+        "scan_id": scan.id,
+        "status": scan.status,
+        "profile": scan.profile,
+        "error": scan.error,
+        "targets": scan.targets.iter().map(|t| json!({
+            "url": t.url,
+            "risk_grade": t.risk_grade,
+            "security_score": t.security_score,
+            "counts": t.counts,
+            "error": t.error,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn finding_brief(f: &crate::model::Finding) -> Value {
+    json!({
+        "fingerprint": f.fingerprint,
+        "check_id": f.check_id,
+        "severity": f.severity,
+        "title": f.title,
+        "location": f.location,
+    })
+}
+
+/// One line of text per event for Slack.
+fn slack_text(event: &str, data: &Value) -> String {
+    let scan = data["scan_id"].as_str().unwrap_or("");
+    match event {
+        "finding.new" => {
+            let mut lines = vec![format!(
+                "Palisade: {} new high or critical finding(s) in scan {scan}",
+                data["total"]
+            )];
+            for f in data["findings"].as_array().into_iter().flatten().take(10) {
+                lines.push(format!(
+                    "• [{}] {} ({})",
+                    f["severity"].as_str().unwrap_or("").to_uppercase(),
+                    f["title"].as_str().unwrap_or(""),
+                    f["location"].as_str().unwrap_or("")
+                ));
+            }
+            lines.join("\n")
+        }
+        "score.degraded" => format!(
+            "Palisade: {} went from {} to {} (scan {scan})",
+            data["target"].as_str().unwrap_or(""),
+            data["previous_grade"].as_str().unwrap_or("?"),
+            data["grade"].as_str().unwrap_or("?")
+        ),
+        "cert.expiring" => format!("Palisade: a TLS certificate expires soon (scan {scan})"),
+        "scan.failed" => format!(
+            "Palisade: scan {scan} failed: {}",
+            data["error"].as_str().unwrap_or("see the scan")
+        ),
+        _ => format!("Palisade: scan {scan} completed"),
+    }
+}

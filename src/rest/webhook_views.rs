@@ -1,0 +1,42 @@
+//! What `/v1/webhooks` reads and returns.
+
+use crate::model::{Delivery, Webhook};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWebhook {
+    /// Where to POST events (http or https; it passes the same scope guard as scan targets).
+    pub url: String,
+    /// Any of `scan.completed`, `scan.failed`, `finding.new`, `score.degraded`, `cert.expiring`; all when omitted.
+    #[serde(default)]
+    pub events: Vec<String>,
+    /// `json` (signed Palisade payloads) or `slack` (Slack incoming-webhook messages); `slack` by default for
+    /// hooks.slack.com URLs, `json` otherwise.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct WebhookCreated {
+    pub webhook: Webhook,
+    /// The signing secret (`whsec_` + 32 hex digits), shown this once: verify `Palisade-Signature` with it.
+    pub secret: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct WebhookList {
+    pub webhooks: Vec<Webhook>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DeliveryList {
+    /// Newest first (at most 100).
+    pub deliveries: Vec<Delivery>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct WebhookDeleted {
+    pub deleted: String,
+}
