@@ -319,3 +319,126 @@ async fn webhooks_stay_within_their_org() {
         .unwrap();
     assert!(inbox.lock().unwrap().is_empty());
 }
+
+/// A site that a first scan sees well kept and a second sees degraded (headers gone, `.env` served), on a
+/// certificate with ten days left: every event but `scan.failed` fires, and each body matches the published schema.
+#[tokio::test]
+async fn every_event_matches_the_published_schema() {
+    use palisade::lab::certs::{CertSpec, LabCa};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let degraded = Arc::new(AtomicBool::new(false));
+    let flag = degraded.clone();
+    let app = Router::new().fallback(move |uri: http::Uri| {
+        let bad = flag.load(Ordering::SeqCst);
+        async move {
+            let mut resp = http::Response::builder().header("content-type", "text/html");
+            if !bad {
+                for (k, v) in HARDENED_HEADERS {
+                    resp = resp.header(*k, *v);
+                }
+            }
+            let (status, body) = match uri.path() {
+                "/" => (200, "<html><body>shop</body></html>"),
+                "/.env" if bad => (200, "APP_ENV=production\nDB_PASSWORD=Zk8vQ2mN4pL7xR1t\n"),
+                _ => (404, "not found"),
+            };
+            resp.status(status)
+                .body(axum::body::Body::from(body))
+                .unwrap()
+        }
+    });
+    let ca = LabCa::new("Webhook test CA");
+    let site = https(app, &ca.issue(&CertSpec::valid(&["shop.test"], 10))).await;
+    let (hook, inbox) = receiver(vec![200]).await;
+    let t = TestApp::new(|c| {
+        c.network.pins = pin_site("shop.test", closed_port(), site.addr);
+        c.network.ca_certs.push(ca.cert_der());
+    })
+    .await;
+    t.app
+        .create_webhook(DEFAULT_ORG, &format!("http://{}/in", hook.addr), &[], None)
+        .await
+        .unwrap();
+    let stop = CancellationToken::new();
+    let worker = palisade::scheduler::deliveries::spawn(t.app.clone(), stop.clone());
+    t.scan(&["https://shop.test/"], Profile::Standard).await;
+    degraded.store(true, Ordering::SeqCst);
+    t.scan(&["https://shop.test/"], Profile::Standard).await;
+    let wanted = [
+        "scan.completed",
+        "finding.new",
+        "score.degraded",
+        "cert.expiring",
+    ];
+    let types = || -> Vec<String> {
+        inbox
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, _, b)| {
+                serde_json::from_str::<Value>(b).unwrap()["type"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    for _ in 0..100 {
+        if wanted.iter().all(|w| types().iter().any(|t| t == w)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    stop.cancel();
+    worker.task.await.unwrap();
+    let seen = types();
+    for w in wanted {
+        assert!(seen.iter().any(|t| t == w), "no {w} among {seen:?}");
+    }
+    let schema: Value =
+        serde_json::from_str(include_str!("../schemas/webhook-event.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    for (_, _, body) in inbox.lock().unwrap().iter() {
+        let event: Value = serde_json::from_str(body).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&event)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}\n{event:#}");
+    }
+    let new = inbox
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, _, b)| serde_json::from_str::<Value>(b).unwrap())
+        .find(|e| e["type"] == "finding.new")
+        .unwrap();
+    assert!(
+        new["data"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["check_id"] == "disclosure.env-exposed" && f["severity"] == "critical"),
+        "{new:#}"
+    );
+}
+
+const HARDENED_HEADERS: &[(&str, &str)] = &[
+    (
+        "content-security-policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    ),
+    ("cross-origin-opener-policy", "same-origin"),
+    (
+        "strict-transport-security",
+        "max-age=63072000; includeSubDomains",
+    ),
+];
