@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use palisade::app::{App, AppError, DEFAULT_ORG, NewSchedule, ScheduleChange};
 use palisade::config::Config;
 use palisade::model::{Profile, ScheduleRun};
-use palisade::scheduler::Scheduler;
+use palisade::scheduler::Worker;
 use palisade::scheduler::clock::Clock;
 use std::time::Duration;
 use support::frozen::{self, freeze};
@@ -39,7 +39,7 @@ async fn app_at(config: Config, clock: Clock) -> App {
 
 /// The real scheduler over `app`, and the means to stop it.
 struct Running {
-    scheduler: Scheduler,
+    scheduler: Worker,
     stop: CancellationToken,
     clock: Clock,
 }

@@ -3,6 +3,7 @@
 //! nothing (paused tokio time, `support/frozen.rs`); a URL on loopback needs an allow rule; webhooks stay within
 //! their org.
 
+mod site;
 mod support;
 
 use axum::Router;
@@ -331,11 +332,14 @@ async fn every_event_matches_the_published_schema() {
     let app = Router::new().fallback(move |uri: http::Uri| {
         let bad = flag.load(Ordering::SeqCst);
         async move {
-            let mut resp = http::Response::builder().header("content-type", "text/html");
-            if !bad {
-                for (k, v) in HARDENED_HEADERS {
-                    resp = resp.header(*k, *v);
-                }
+            let mut resp = http::Response::builder();
+            let headers: &[(&str, &str)] = if bad {
+                &[("content-type", "text/html")]
+            } else {
+                site::HARDENED
+            };
+            for (k, v) in headers {
+                resp = resp.header(*k, *v);
             }
             let (status, body) = match uri.path() {
                 "/" => (200, "<html><body>shop</body></html>"),
@@ -422,23 +426,3 @@ async fn every_event_matches_the_published_schema() {
         "{new:#}"
     );
 }
-
-const HARDENED_HEADERS: &[(&str, &str)] = &[
-    (
-        "content-security-policy",
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; \
-         frame-ancestors 'none'; base-uri 'none'",
-    ),
-    ("x-content-type-options", "nosniff"),
-    ("x-frame-options", "DENY"),
-    ("referrer-policy", "no-referrer"),
-    (
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=()",
-    ),
-    ("cross-origin-opener-policy", "same-origin"),
-    (
-        "strict-transport-security",
-        "max-age=63072000; includeSubDomains",
-    ),
-];
