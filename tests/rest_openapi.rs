@@ -123,6 +123,8 @@ async fn the_document_is_valid_openapi_within_chatgpt_limits_and_true_to_the_rou
                 | "deleteSchedule"
                 | "createWebhook"
                 | "deleteWebhook"
+                | "createMonitor"
+                | "deleteMonitor"
         );
         assert_eq!(consequential, Some(acts), "{id}: x-openai-isConsequential");
         let public = matches!(id, "health" | "openapi");

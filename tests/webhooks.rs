@@ -83,7 +83,7 @@ async fn events_of_a_scan_arrive_signed_and_slack_gets_text() {
         .await
         .unwrap();
     assert_eq!(made.webhook.format, "json");
-    assert_eq!(made.webhook.events.len(), 5);
+    assert_eq!(made.webhook.events.len(), palisade::model::EVENTS.len());
     assert!(made.secret.starts_with("whsec_") && made.secret.len() == 38);
     let slack = t
         .app

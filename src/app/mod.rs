@@ -5,6 +5,7 @@ mod advisories;
 mod baseline;
 mod collector;
 mod keys;
+mod monitors;
 mod owner;
 mod reports;
 mod runner;
@@ -20,6 +21,7 @@ pub use advisories::{
     DbStatus, FeedStatus, FeedUrls, Imported, KEV_URL, MAX_FEED_BYTES, RETIRE_URL, UpdateFailure,
 };
 pub use keys::{KEY_PREFIX, NewKey};
+pub use monitors::{MAX_CERT_DAYS, MAX_MONITORS_PER_ORG, NewMonitor, Rules};
 pub use reports::{Rendered, scan_target};
 pub use scans::{ScanEvent, ScanHandle, ScanHandleParts, ScanRequest};
 pub use schedules::{

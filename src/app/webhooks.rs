@@ -2,9 +2,10 @@
 //! the events a finished scan raises, stored as deliveries before anything is sent; and the delivery step, which
 //! signs and posts what is due and schedules retries with growing delays for 24 hours.
 
+use super::monitors::{Rules, cert_days_left};
 use super::{App, AppError};
 use crate::engine::net::HttpRequest;
-use crate::model::{Delivery, EVENTS, FindingStatus, Scan, ScanStatus, Severity, Webhook};
+use crate::model::{Delivery, EVENTS, FindingStatus, Scan, ScanStatus, Webhook};
 use crate::scheduler::clock::{read, stamp};
 use crate::scheduler::signing;
 use crate::store::{Attempt, FindingFilter};
@@ -202,49 +203,77 @@ impl App {
         Ok(n)
     }
 
-    /// The events a scan that ended raises: `scan.completed` or `scan.failed`; `finding.new` for new high and
-    /// critical findings; `score.degraded` for targets whose score fell since their previous scan;
-    /// `cert.expiring` for certificates near their end.
+    /// The events a scan that ended raises, as the org's monitors say (every rule by default): `scan.completed`
+    /// always, `scan.failed`; `finding.new` for new findings at or above a target's threshold; `score.degraded` for
+    /// targets whose score fell since their previous scan; `cert.expiring` for certificates with at most the
+    /// monitor's days left; `target.unreachable` for targets the scan could not reach.
     pub(super) async fn emit_scan_events(&self, org: &str, scan_id: &str) -> Result<(), AppError> {
         if self.inner.store.list_webhooks(org).await?.is_empty() {
             return Ok(());
         }
+        let monitors = self.inner.store.list_monitors(org).await?;
         let scan = self.get_scan(org, scan_id).await?;
-        let summary = scan_summary(&scan);
+        let rules: Vec<Rules> = scan
+            .targets
+            .iter()
+            .map(|t| Rules::for_target(&monitors, &t.url))
+            .collect();
         match scan.status {
-            ScanStatus::Completed => self.emit(org, "scan.completed", summary).await?,
-            ScanStatus::Failed => self.emit(org, "scan.failed", summary).await?,
+            ScanStatus::Completed => {
+                self.emit(org, "scan.completed", scan_summary(&scan))
+                    .await?;
+            }
+            ScanStatus::Failed if rules.iter().any(|r| r.scan_failed) || monitors.is_empty() => {
+                self.emit(org, "scan.failed", scan_summary(&scan)).await?;
+                return Ok(());
+            }
             _ => return Ok(()),
         };
-        let new = FindingFilter {
-            status: Some(FindingStatus::New),
-            min_severity: Some(Severity::High),
-            ..Default::default()
-        };
-        let (found, total) = self
-            .findings(org, scan_id, &new, MAX_LISTED as u32, 0)
+        let (all, _) = self
+            .findings(org, scan_id, &FindingFilter::default(), 10_000, 0)
             .await?;
-        if !found.is_empty() {
-            let list: Vec<Value> = found.iter().map(finding_brief).collect();
-            let data = json!({ "scan_id": scan_id, "total": total, "findings": list });
+        let mut new = Vec::new();
+        let mut certs = Vec::new();
+        for (t, r) in scan.targets.iter().zip(&rules) {
+            let of_target = all.iter().filter(|f| f.target_id == t.target_id);
+            for f in of_target {
+                if f.status == FindingStatus::New
+                    && r.new_finding.is_some_and(|min| f.severity >= min)
+                {
+                    new.push(f);
+                }
+                if f.check_id == "tls.cert-expiring-soon"
+                    && f.status != FindingStatus::Fixed
+                    && r.cert_days
+                        .zip(cert_days_left(&f.title))
+                        .is_some_and(|(max, left)| left <= max)
+                {
+                    certs.push(finding_brief(f));
+                }
+            }
+            if r.unreachable && t.error.is_some() {
+                let data = json!({ "scan_id": scan_id, "target": t.url, "error": t.error });
+                self.emit(org, "target.unreachable", data).await?;
+            }
+        }
+        if !new.is_empty() {
+            new.sort_by_key(|f| std::cmp::Reverse(f.severity));
+            let list: Vec<Value> = new
+                .iter()
+                .take(MAX_LISTED)
+                .map(|f| finding_brief(f))
+                .collect();
+            let data = json!({ "scan_id": scan_id, "total": new.len(), "findings": list });
             self.emit(org, "finding.new", data).await?;
         }
-        let expiring = FindingFilter {
-            fingerprints: None,
-            ..Default::default()
-        };
-        let (all, _) = self.findings(org, scan_id, &expiring, 10_000, 0).await?;
-        let certs: Vec<Value> = all
-            .iter()
-            .filter(|f| f.check_id == "tls.cert-expiring-soon" && f.status != FindingStatus::Fixed)
-            .map(finding_brief)
-            .collect();
         if !certs.is_empty() {
             let data = json!({ "scan_id": scan_id, "findings": certs });
             self.emit(org, "cert.expiring", data).await?;
         }
-        for t in &scan.targets {
-            let (Some(prev_id), Some(score)) = (&t.previous_scan_id, t.security_score) else {
+        for (t, r) in scan.targets.iter().zip(&rules) {
+            let (true, Some(prev_id), Some(score)) =
+                (r.grade_drop, &t.previous_scan_id, t.security_score)
+            else {
                 continue;
             };
             let Ok(prev) = self.get_scan(org, prev_id).await else {
@@ -410,6 +439,11 @@ fn slack_text(event: &str, data: &Value) -> String {
             data["grade"].as_str().unwrap_or("?")
         ),
         "cert.expiring" => format!("Palisade: a TLS certificate expires soon (scan {scan})"),
+        "target.unreachable" => format!(
+            "Palisade: {} could not be reached (scan {scan}): {}",
+            data["target"].as_str().unwrap_or(""),
+            data["error"].as_str().unwrap_or("")
+        ),
         "scan.failed" => format!(
             "Palisade: scan {scan} failed: {}",
             data["error"].as_str().unwrap_or("see the scan")

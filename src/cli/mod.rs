@@ -6,6 +6,7 @@ mod demo;
 mod keys;
 mod manage;
 mod mcp;
+mod monitors;
 mod output;
 mod progress;
 mod render;
@@ -90,6 +91,9 @@ pub enum Command {
     /// Signed webhooks for an org's events (scan.completed, finding.new...): create, list, deliveries, delete
     #[command(subcommand)]
     Webhooks(webhooks::WebhooksCommand),
+    /// Alert rules deciding which events a finished scan raises: create, list, delete
+    #[command(subcommand)]
+    Monitors(monitors::MonitorsCommand),
     /// Organisation-wide numbers: findings by severity and category, mean score, worst targets, trend
     Stats(stats::StatsArgs),
     /// The advisory database of the components checks: import a feed, update from the public feeds, status
@@ -328,6 +332,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Keys(cmd) => keys::run(&cli.global, cmd).await,
         Command::Schedules(cmd) => schedules::run(&cli.global, cmd).await,
         Command::Webhooks(cmd) => webhooks::run(&cli.global, cmd).await,
+        Command::Monitors(cmd) => monitors::run(&cli.global, cmd).await,
         Command::Stats(args) => stats::run(&cli.global, args).await,
         Command::Db(cmd) => db::run(&cli.global, cmd).await,
     }

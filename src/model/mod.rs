@@ -38,10 +38,12 @@ macro_rules! string_enum {
 }
 
 mod key;
+mod monitor;
 mod schedule;
 mod site;
 mod webhook;
 pub use key::{ApiKey, Scope};
+pub use monitor::{Monitor, RULES};
 pub use schedule::{Schedule, ScheduleRun};
 pub use site::{ContentSources, SiteProfile, TechKind, Technology};
 pub use webhook::{Delivery, EVENTS, Webhook};

@@ -9,6 +9,7 @@ pub const EVENTS: &[&str] = &[
     "finding.new",
     "score.degraded",
     "cert.expiring",
+    "target.unreachable",
 ];
 
 /// A webhook: where events of an org are posted. Its secret is shown once, at creation.

@@ -10,6 +10,7 @@ mod files;
 mod findings;
 mod keys;
 mod limits;
+mod monitors;
 mod op;
 mod openapi;
 mod scans;
@@ -35,6 +36,7 @@ use axum::{Extension, Json, Router};
 use error::{ApiResult, ranged};
 use extract::Query;
 use http::{StatusCode, header};
+use monitors::{CreateMonitor, MonitorDeleted, MonitorList, MonitorOne};
 use op::Op;
 use schedule_views::{CreateSchedule, ScheduleDetail, ScheduleList, ScheduleOne, UpdateSchedule};
 use serde_json::json;
@@ -354,6 +356,37 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
                 .path_param("id", "The webhook's id.")
                 .reply::<DeliveryList>(200, "Newest first: status, attempts, next attempt, last answer."),
             webhooks::deliveries,
+        ),
+        mount(
+            Op::get("/v1/monitors", "listMonitors", "List the org's alert rules")
+                .tag("monitors")
+                .scope(ScansRead)
+                .describe("Empty means every rule applies to every target with its default threshold.")
+                .reply::<MonitorList>(200, "The org's monitors."),
+            monitors::list,
+        ),
+        mount(
+            Op::post("/v1/monitors", "createMonitor", "Add an alert rule for a target or the org")
+                .tag("monitors")
+                .scope(ScansWrite)
+                .describe(
+                    "Once an org has monitors, a finished scan raises only the events they ask for: new findings \
+                     at a severity, a grade drop, a certificate near expiry, an unreachable target, a failed scan.",
+                )
+                .body::<CreateMonitor>()
+                .reply::<MonitorOne>(201, "The monitor.")
+                .links("id", "$response.body#/monitor/id", &["deleteMonitor"])
+                .consequential(),
+            monitors::create,
+        ),
+        mount(
+            Op::delete("/v1/monitors/{id}", "deleteMonitor", "Delete an alert rule")
+                .tag("monitors")
+                .scope(ScansWrite)
+                .path_param("id", "The monitor's id.")
+                .reply::<MonitorDeleted>(200, "The id deleted.")
+                .consequential(),
+            monitors::delete,
         ),
     ]
 }

@@ -4,6 +4,7 @@
 mod advisories;
 mod findings;
 mod keys;
+mod monitors;
 mod quota;
 mod scans;
 mod schedules;

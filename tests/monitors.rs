@@ -1,0 +1,210 @@
+//! Monitors decide which events a finished scan raises: with rules for one target and for the org, only what they
+//! ask for reaches a real receiver (checked against the published schema); bad rules are refused with what to
+//! write; monitors stay within their org.
+
+mod support;
+
+use axum::Router;
+use axum::body::Bytes;
+use http::{HeaderMap, StatusCode};
+use palisade::app::{AppError, DEFAULT_ORG, NewMonitor};
+use palisade::lab::certs::{CertSpec, LabCa};
+use palisade::model::{Profile, Severity};
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+use support::*;
+use tokio_util::sync::CancellationToken;
+
+type Inbox = Arc<Mutex<Vec<Value>>>;
+
+async fn receiver() -> (palisade::lab::serve::Server, Inbox) {
+    let inbox: Inbox = Arc::default();
+    let log = inbox.clone();
+    let app = Router::new().fallback(move |_: HeaderMap, body: Bytes| {
+        let log = log.clone();
+        async move {
+            log.lock()
+                .unwrap()
+                .push(serde_json::from_slice(&body).unwrap());
+            StatusCode::NO_CONTENT
+        }
+    });
+    (http(app).await, inbox)
+}
+
+/// `shop.test` serves `.env` (critical) without security headers (medium findings) on a certificate with ten days
+/// left; `down.test` refuses every connection.
+fn shop() -> Router {
+    Router::new().fallback(|uri: http::Uri| async move {
+        let (status, body) = match uri.path() {
+            "/" => (200, "<html><body>shop</body></html>"),
+            "/.env" => (200, "APP_ENV=production\nDB_PASSWORD=Zk8vQ2mN4pL7xR1t\n"),
+            _ => (404, "not found"),
+        };
+        http::Response::builder()
+            .status(status)
+            .header("content-type", "text/html")
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    })
+}
+
+#[tokio::test]
+async fn only_the_events_the_monitors_ask_for_are_raised() {
+    let ca = LabCa::new("Monitor test CA");
+    let site = https(shop(), &ca.issue(&CertSpec::valid(&["shop.test"], 10))).await;
+    let (hook, inbox) = receiver().await;
+    let t = TestApp::new(|c| {
+        c.network.pins = pin_site("shop.test", closed_port(), site.addr);
+        c.network
+            .pins
+            .extend(pin_site("down.test", closed_port(), closed_port()));
+        c.network.ca_certs.push(ca.cert_der());
+    })
+    .await;
+    let app = &t.app;
+    app.create_webhook(DEFAULT_ORG, &format!("http://{}/in", hook.addr), &[], None)
+        .await
+        .unwrap();
+    let critical_only = NewMonitor {
+        rule: "new-finding".into(),
+        target: Some("https://shop.test/".into()),
+        min_severity: Some(Severity::Critical),
+        days: None,
+    };
+    let m = app
+        .create_monitor(DEFAULT_ORG, critical_only)
+        .await
+        .unwrap();
+    assert_eq!(m.target.as_deref(), Some("https://shop.test/"));
+    let unreachable = NewMonitor {
+        rule: "unreachable".into(),
+        ..Default::default()
+    };
+    app.create_monitor(DEFAULT_ORG, unreachable).await.unwrap();
+    let week = NewMonitor {
+        rule: "cert-expiring".into(),
+        days: Some(7),
+        ..Default::default()
+    };
+    app.create_monitor(DEFAULT_ORG, week).await.unwrap();
+
+    let stop = CancellationToken::new();
+    let worker = palisade::scheduler::deliveries::spawn(app.clone(), stop.clone());
+    t.scan(
+        &["https://shop.test/", "https://down.test/"],
+        Profile::Standard,
+    )
+    .await;
+    for _ in 0..100 {
+        if inbox.lock().unwrap().len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stop.cancel();
+    worker.task.await.unwrap();
+
+    let events = inbox.lock().unwrap().clone();
+    let mut types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    types.sort();
+    // No cert.expiring: ten days left is more than the monitor's seven. No score.degraded: no such rule.
+    assert_eq!(
+        types,
+        vec!["finding.new", "scan.completed", "target.unreachable"],
+        "{events:#?}"
+    );
+    let new = events.iter().find(|e| e["type"] == "finding.new").unwrap();
+    let severities: Vec<&str> = new["data"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert!(
+        !severities.is_empty() && severities.iter().all(|s| *s == "critical"),
+        "{new:#}"
+    );
+    let down = events
+        .iter()
+        .find(|e| e["type"] == "target.unreachable")
+        .unwrap();
+    assert_eq!(down["data"]["target"], "https://down.test/");
+    let schema: Value =
+        serde_json::from_str(include_str!("../schemas/webhook-event.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for e in &events {
+        let errors: Vec<String> = validator.iter_errors(e).map(|x| x.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}\n{e:#}");
+    }
+}
+
+#[tokio::test]
+async fn bad_rules_are_refused_and_monitors_stay_in_their_org() {
+    let t = TestApp::new(|_| {}).await;
+    let app = &t.app;
+    let refused = |r: Result<palisade::model::Monitor, AppError>| r.unwrap_err().to_string();
+    let e = refused(
+        app.create_monitor(
+            DEFAULT_ORG,
+            NewMonitor {
+                rule: "grade-up".into(),
+                ..Default::default()
+            },
+        )
+        .await,
+    );
+    assert!(
+        e.contains("unknown rule 'grade-up': use new-finding, grade-drop"),
+        "{e}"
+    );
+    let e = refused(
+        app.create_monitor(
+            DEFAULT_ORG,
+            NewMonitor {
+                rule: "cert-expiring".into(),
+                days: Some(90),
+                ..Default::default()
+            },
+        )
+        .await,
+    );
+    assert!(e.contains("days is 90: give 1 to 30"), "{e}");
+    let e = refused(
+        app.create_monitor(
+            DEFAULT_ORG,
+            NewMonitor {
+                rule: "grade-drop".into(),
+                min_severity: Some(Severity::Low),
+                ..Default::default()
+            },
+        )
+        .await,
+    );
+    assert!(
+        e.contains("min_severity belongs to the new-finding rule only"),
+        "{e}"
+    );
+
+    let m = app
+        .create_monitor(
+            "acme",
+            NewMonitor {
+                rule: "scan-failed".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(app.list_monitors("globex").await.unwrap().is_empty());
+    assert!(matches!(
+        app.delete_monitor("globex", &m.id).await,
+        Err(AppError::NotFound {
+            kind: "monitor",
+            ..
+        })
+    ));
+    app.delete_monitor("acme", &m.id).await.unwrap();
+    assert!(app.list_monitors("acme").await.unwrap().is_empty());
+}
