@@ -28,10 +28,12 @@ fn main() -> ExitCode {
 }
 
 /// Logs go to stderr: warnings by default, more with -v, or as `PALISADE_LOG` says (tracing's filter syntax).
+/// sqlx's slow-statement warnings are left to -v: on a loaded machine opening the database can take over a second,
+/// and a one-line error must stay one line.
 /// Colour only on a terminal and without `NO_COLOR`, so CI logs and redirected files stay plain text.
 fn init_tracing(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
+        0 => "warn,sqlx::query=error",
         1 => "palisade=debug,info",
         _ => "palisade=trace,debug",
     };
