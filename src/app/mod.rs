@@ -4,6 +4,7 @@
 mod advisories;
 mod baseline;
 mod collector;
+mod events;
 mod keys;
 mod monitors;
 mod owner;

@@ -1,0 +1,209 @@
+//! The events a finished scan raises (as the org's monitors say), each stored as one delivery per subscribed
+//! webhook before anything is sent, in the webhook's format (Palisade JSON or Slack text).
+
+use super::monitors::{Rules, cert_days_left};
+use super::{App, AppError};
+use crate::model::{FindingStatus, Scan, ScanStatus};
+use crate::scheduler::clock::stamp;
+use crate::store::FindingFilter;
+use serde_json::{Value, json};
+
+/// Findings listed in one `finding.new` event at most.
+const MAX_LISTED: usize = 50;
+
+impl App {
+    /// Stores one delivery of `event` with `data` to each subscribed webhook of `org`.
+    pub async fn emit(&self, org: &str, event: &str, data: Value) -> Result<usize, AppError> {
+        let now = self.inner.clock.now();
+        let envelope = json!({
+            "id": format!("evt_{}", super::new_id(16)),
+            "type": event,
+            "created_at": stamp(now),
+            "org": org,
+            "data": data,
+        });
+        let json_body = envelope.to_string();
+        let slack_body = json!({ "text": slack_text(event, &envelope["data"]) }).to_string();
+        let n = self
+            .inner
+            .store
+            .enqueue_deliveries(
+                org,
+                event,
+                &stamp(now),
+                |format| {
+                    if format == "slack" {
+                        slack_body.clone()
+                    } else {
+                        json_body.clone()
+                    }
+                },
+                || super::new_id(12),
+            )
+            .await?;
+        if n > 0 {
+            self.inner.deliveries_changed.notify_one();
+        }
+        Ok(n)
+    }
+
+    /// The events a scan that ended raises, as the org's monitors say (every rule by default): `scan.completed`
+    /// always, `scan.failed`; `finding.new` for new findings at or above a target's threshold; `score.degraded` for
+    /// targets whose score fell since their previous scan; `cert.expiring` for certificates with at most the
+    /// monitor's days left; `target.unreachable` for targets the scan could not reach.
+    pub(super) async fn emit_scan_events(&self, org: &str, scan_id: &str) -> Result<(), AppError> {
+        if self.inner.store.list_webhooks(org).await?.is_empty() {
+            return Ok(());
+        }
+        let monitors = self.inner.store.list_monitors(org).await?;
+        let scan = self.get_scan(org, scan_id).await?;
+        let rules: Vec<Rules> = scan
+            .targets
+            .iter()
+            .map(|t| Rules::for_target(&monitors, &t.url))
+            .collect();
+        match scan.status {
+            ScanStatus::Completed => {
+                self.emit(org, "scan.completed", scan_summary(&scan))
+                    .await?;
+            }
+            ScanStatus::Failed if rules.iter().any(|r| r.scan_failed) => {
+                self.emit(org, "scan.failed", scan_summary(&scan)).await?;
+                return Ok(());
+            }
+            _ => return Ok(()),
+        };
+        let (all, _) = self
+            .findings(org, scan_id, &FindingFilter::default(), 10_000, 0)
+            .await?;
+        let mut new = Vec::new();
+        let mut certs = Vec::new();
+        for (t, r) in scan.targets.iter().zip(&rules) {
+            let of_target = all.iter().filter(|f| f.target_id == t.target_id);
+            for f in of_target {
+                if f.status == FindingStatus::New
+                    && r.new_finding.is_some_and(|min| f.severity >= min)
+                {
+                    new.push(f);
+                }
+                if f.check_id == "tls.cert-expiring-soon"
+                    && f.status != FindingStatus::Fixed
+                    && r.cert_days
+                        .zip(cert_days_left(&f.title))
+                        .is_some_and(|(max, left)| left <= max)
+                {
+                    certs.push(finding_brief(f));
+                }
+            }
+            if r.unreachable && t.error.is_some() {
+                let data = json!({ "scan_id": scan_id, "target": t.url, "error": t.error });
+                self.emit(org, "target.unreachable", data).await?;
+            }
+        }
+        if !new.is_empty() {
+            new.sort_by_key(|f| std::cmp::Reverse(f.severity));
+            let list: Vec<Value> = new
+                .iter()
+                .take(MAX_LISTED)
+                .map(|f| finding_brief(f))
+                .collect();
+            let data = json!({ "scan_id": scan_id, "total": new.len(), "findings": list });
+            self.emit(org, "finding.new", data).await?;
+        }
+        if !certs.is_empty() {
+            let data = json!({ "scan_id": scan_id, "findings": certs });
+            self.emit(org, "cert.expiring", data).await?;
+        }
+        for (t, r) in scan.targets.iter().zip(&rules) {
+            let (true, Some(prev_id), Some(score)) =
+                (r.grade_drop, &t.previous_scan_id, t.security_score)
+            else {
+                continue;
+            };
+            let Ok(prev) = self.get_scan(org, prev_id).await else {
+                continue;
+            };
+            let before = prev
+                .targets
+                .iter()
+                .find(|p| p.url == t.url)
+                .and_then(|p| p.security_score.zip(p.risk_grade.clone()));
+            if let Some((old_score, old_grade)) = before
+                && score < old_score
+            {
+                let data = json!({
+                    "scan_id": scan_id, "previous_scan_id": prev_id, "target": t.url,
+                    "score": score, "previous_score": old_score,
+                    "grade": t.risk_grade, "previous_grade": old_grade,
+                });
+                self.emit(org, "score.degraded", data).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn scan_summary(scan: &Scan) -> Value {
+    json!({
+        "scan_id": scan.id,
+        "status": scan.status,
+        "profile": scan.profile,
+        "error": scan.error,
+        "targets": scan.targets.iter().map(|t| json!({
+            "url": t.url,
+            "risk_grade": t.risk_grade,
+            "security_score": t.security_score,
+            "counts": t.counts,
+            "error": t.error,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn finding_brief(f: &crate::model::Finding) -> Value {
+    json!({
+        "fingerprint": f.fingerprint,
+        "check_id": f.check_id,
+        "severity": f.severity,
+        "title": f.title,
+        "location": f.location,
+    })
+}
+
+/// One line of text per event for Slack.
+fn slack_text(event: &str, data: &Value) -> String {
+    let scan = data["scan_id"].as_str().unwrap_or("");
+    match event {
+        "finding.new" => {
+            let mut lines = vec![format!(
+                "Palisade: {} new high or critical finding(s) in scan {scan}",
+                data["total"]
+            )];
+            for f in data["findings"].as_array().into_iter().flatten().take(10) {
+                lines.push(format!(
+                    "• [{}] {} ({})",
+                    f["severity"].as_str().unwrap_or("").to_uppercase(),
+                    f["title"].as_str().unwrap_or(""),
+                    f["location"].as_str().unwrap_or("")
+                ));
+            }
+            lines.join("\n")
+        }
+        "score.degraded" => format!(
+            "Palisade: {} went from {} to {} (scan {scan})",
+            data["target"].as_str().unwrap_or(""),
+            data["previous_grade"].as_str().unwrap_or("?"),
+            data["grade"].as_str().unwrap_or("?")
+        ),
+        "cert.expiring" => format!("Palisade: a TLS certificate expires soon (scan {scan})"),
+        "target.unreachable" => format!(
+            "Palisade: {} could not be reached (scan {scan}): {}",
+            data["target"].as_str().unwrap_or(""),
+            data["error"].as_str().unwrap_or("")
+        ),
+        "scan.failed" => format!(
+            "Palisade: scan {scan} failed: {}",
+            data["error"].as_str().unwrap_or("see the scan")
+        ),
+        _ => format!("Palisade: scan {scan} completed"),
+    }
+}
