@@ -1,5 +1,5 @@
 //! The events a finished scan raises (as the org's monitors say), each stored as one delivery per subscribed
-//! webhook before anything is sent, in the webhook's format (Palisade JSON or Slack text).
+//! webhook before anything is sent, in the webhook's format (Palisade JSON, Slack text, or an email).
 
 use super::monitors::{Rules, cert_days_left};
 use super::{App, AppError};
@@ -24,6 +24,7 @@ impl App {
         });
         let json_body = envelope.to_string();
         let slack_body = json!({ "text": slack_text(event, &envelope["data"]) }).to_string();
+        let email_body = email(&envelope).to_string();
         let n = self
             .inner
             .store
@@ -31,12 +32,10 @@ impl App {
                 org,
                 event,
                 &stamp(now),
-                |format| {
-                    if format == "slack" {
-                        slack_body.clone()
-                    } else {
-                        json_body.clone()
-                    }
+                |format| match format {
+                    "slack" => slack_body.clone(),
+                    "email" => email_body.clone(),
+                    _ => json_body.clone(),
                 },
                 || super::new_id(12),
             )
@@ -169,13 +168,34 @@ fn finding_brief(f: &crate::model::Finding) -> Value {
     })
 }
 
-/// One line of text per event for Slack.
+/// An email alert, stored as `{subject, text}`: the Slack summary (its first line, the subject), then the event
+/// itself, as the JSON webhooks receive.
+fn email(envelope: &Value) -> Value {
+    let event = envelope["type"].as_str().unwrap_or_default();
+    let summary = slack_text(event, &envelope["data"]);
+    let first = summary.lines().next().unwrap_or_default();
+    let subject: String = format!("[Palisade] {}", first.trim_start_matches("Palisade: "))
+        .chars()
+        .take(150)
+        .collect();
+    let pretty = serde_json::to_string_pretty(envelope).unwrap_or_default();
+    let text = format!(
+        "{summary}\n\nEvent {event} ({}) in org {}, at {}.\n\nThe event as JSON, as webhooks receive it:\n\n{pretty}\n",
+        envelope["id"].as_str().unwrap_or_default(),
+        envelope["org"].as_str().unwrap_or_default(),
+        envelope["created_at"].as_str().unwrap_or_default(),
+    );
+    json!({ "subject": subject, "text": text })
+}
+
+/// One line of text per event for Slack (and the summary of an email).
 fn slack_text(event: &str, data: &Value) -> String {
     let scan = data["scan_id"].as_str().unwrap_or("");
     match event {
         "finding.new" => {
+            let worst = data["findings"][0]["severity"].as_str().unwrap_or("?");
             let mut lines = vec![format!(
-                "Palisade: {} new high or critical finding(s) in scan {scan}",
+                "Palisade: {} new finding(s) in scan {scan}, the worst {worst}",
                 data["total"]
             )];
             for f in data["findings"].as_array().into_iter().flatten().take(10) {

@@ -87,6 +87,9 @@ pub enum BuildError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Network(String),
+    /// The `[smtp]` settings cannot make a mail transport.
+    #[error("{0}")]
+    Mail(String),
 }
 
 /// The application: engine, store and services.
@@ -112,6 +115,8 @@ struct Inner {
     schedules_changed: Arc<tokio::sync::Notify>,
     /// Woken when deliveries are stored, so the delivery worker sends them at once.
     deliveries_changed: Arc<tokio::sync::Notify>,
+    /// Sends email alerts, when `[smtp]` is configured.
+    mailer: Option<crate::scheduler::mailer::Mailer>,
 }
 
 impl App {
@@ -127,6 +132,12 @@ impl App {
         clock: crate::scheduler::clock::Clock,
     ) -> Result<App, BuildError> {
         let net = Net::new(&config).map_err(BuildError::Network)?;
+        let mailer = config
+            .smtp
+            .as_ref()
+            .map(|smtp| crate::scheduler::mailer::Mailer::new(smtp, &config.network.ca_certs))
+            .transpose()
+            .map_err(BuildError::Mail)?;
         let store = Store::open(&config.db).await?;
         let recovered = store.recover_interrupted(owner::is_alive).await?;
         if !recovered.is_empty() {
@@ -144,6 +155,7 @@ impl App {
                 clock,
                 schedules_changed: Arc::new(tokio::sync::Notify::new()),
                 deliveries_changed: Arc::new(tokio::sync::Notify::new()),
+                mailer,
             }),
         })
     }

@@ -1,11 +1,12 @@
-//! Webhooks as a service: create (URL through the scope guard, secret shown once), list, delete, list deliveries;
-//! and the delivery step, which signs and posts what is due and schedules retries with growing delays for 24
-//! hours. The events themselves are raised in `events.rs`.
+//! Webhooks as a service: create (an http(s) URL through the scope guard, secret shown once; or `mailto:` addresses
+//! for email alerts), list, delete, list deliveries; and the delivery step, which signs and posts (or mails) what is
+//! due and schedules retries with growing delays for 24 hours. The events themselves are raised in `events.rs`.
 
 use super::{App, AppError};
 use crate::engine::net::HttpRequest;
 use crate::model::{Delivery, EVENTS, Webhook};
 use crate::scheduler::clock::{read, stamp};
+use crate::scheduler::mailer::{SendFailure, mailto_addresses};
 use crate::scheduler::signing;
 use crate::store::Attempt;
 use crate::target::TargetUrl;
@@ -23,11 +24,11 @@ pub const MAX_RETRY_DELAY: chrono::Duration = chrono::Duration::hours(1);
 /// How long one attempt may take.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A webhook just created, with its secret (shown this once).
+/// A webhook just created, with its secret (shown this once; none for email, which is not signed).
 #[derive(Debug)]
 pub struct NewWebhook {
     pub webhook: Webhook,
-    pub secret: String,
+    pub secret: Option<String>,
 }
 
 /// The delay before attempt `n + 1` after `n` failed attempts: 30 s, 1 min, 2 min, 4 min ... up to an hour.
@@ -38,7 +39,8 @@ pub fn retry_delay(failed_attempts: u32) -> chrono::Duration {
 
 impl App {
     /// Creates a webhook for `events` (all when empty) posting to `url` in `format` (`json`, `slack`; `slack` by
-    /// default for Slack's hooks.slack.com URLs). The URL passes the scope guard like a scan target.
+    /// default for Slack's hooks.slack.com URLs); the URL passes the scope guard like a scan target. A `mailto:`
+    /// URL makes an email alert instead (format `email`), sent through the `[smtp]` mail server.
     pub async fn create_webhook(
         &self,
         org: &str,
@@ -48,25 +50,15 @@ impl App {
     ) -> Result<NewWebhook, AppError> {
         let parsed = url::Url::parse(url.trim()).map_err(|e| {
             AppError::Invalid(format!(
-                "'{url}' is not a URL ({e}): give the full address, e.g. https://example.com/hooks/palisade"
+                "'{url}' is not a URL ({e}): give the full address, e.g. https://example.com/hooks/palisade \
+                 or mailto:security@example.com"
             ))
         })?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(AppError::Invalid(format!(
-                "'{url}' must be an http:// or https:// URL with a host"
-            )));
-        }
-        if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(AppError::Invalid(
-                "put no credentials in the webhook URL: verify Palisade's signature instead".into(),
-            ));
-        }
-        let origin = TargetUrl::parse(&format!(
-            "{}://{}/",
-            parsed.scheme(),
-            parsed.host_str().unwrap_or_default()
-        ))?;
-        self.check_scope(&origin).await?;
+        let (url, format) = if parsed.scheme() == "mailto" {
+            self.email_destination(&parsed, format)?
+        } else {
+            self.http_destination(&parsed, format).await?
+        };
         let events: Vec<String> = if events.is_empty() {
             EVENTS.iter().map(|e| e.to_string()).collect()
         } else {
@@ -80,32 +72,25 @@ impl App {
             }
             events.to_vec()
         };
-        let slack_host = parsed.host_str() == Some("hooks.slack.com");
-        let format = match format {
-            None if slack_host => "slack",
-            None => "json",
-            Some(f @ ("json" | "slack")) => f,
-            Some(other) => {
-                return Err(AppError::Invalid(format!(
-                    "unknown format '{other}': use json (signed Palisade payloads) or slack"
-                )));
-            }
-        };
         let now = stamp(self.inner.clock.now());
         self.inner.store.ensure_org(org, &now).await?;
         let webhook = Webhook {
             id: super::new_id(10),
             org_id: org.to_string(),
-            url: parsed.to_string(),
+            url,
             events,
             format: format.to_string(),
             created_at: now,
         };
-        let secret = signing::new_secret();
+        let secret = (format != "email").then(signing::new_secret);
         if !self
             .inner
             .store
-            .insert_webhook(&webhook, &secret, MAX_WEBHOOKS_PER_ORG)
+            .insert_webhook(
+                &webhook,
+                secret.as_deref().unwrap_or_default(),
+                MAX_WEBHOOKS_PER_ORG,
+            )
             .await?
         {
             return Err(AppError::Limit(format!(
@@ -113,6 +98,66 @@ impl App {
             )));
         }
         Ok(NewWebhook { webhook, secret })
+    }
+
+    /// An http(s) URL through the scope guard, and its format (`json`, or `slack` for Slack's URLs).
+    async fn http_destination(
+        &self,
+        parsed: &url::Url,
+        format: Option<&str>,
+    ) -> Result<(String, &'static str), AppError> {
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(AppError::Invalid(format!(
+                "'{parsed}' must be an http:// or https:// URL with a host, or mailto: addresses"
+            )));
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(AppError::Invalid(
+                "put no credentials in the webhook URL: verify Palisade's signature instead".into(),
+            ));
+        }
+        let origin = TargetUrl::parse(&format!(
+            "{}://{}/",
+            parsed.scheme(),
+            parsed.host_str().unwrap_or_default()
+        ))?;
+        self.check_scope(&origin).await?;
+        let slack_host = parsed.host_str() == Some("hooks.slack.com");
+        let format = match format {
+            None if slack_host => "slack",
+            None | Some("json") => "json",
+            Some("slack") => "slack",
+            Some(other) => {
+                return Err(AppError::Invalid(format!(
+                    "format '{other}' does not fit an http(s) URL: use json (signed Palisade payloads) or slack"
+                )));
+            }
+        };
+        Ok((parsed.to_string(), format))
+    }
+
+    /// `mailto:` addresses, sent as email through the configured mail server (which must exist).
+    fn email_destination(
+        &self,
+        parsed: &url::Url,
+        format: Option<&str>,
+    ) -> Result<(String, &'static str), AppError> {
+        if !matches!(format, None | Some("email")) {
+            return Err(AppError::Invalid(format!(
+                "format '{}' does not fit a mailto: URL: leave it out (email)",
+                format.unwrap_or_default()
+            )));
+        }
+        if self.inner.mailer.is_none() {
+            return Err(AppError::Invalid(
+                "email alerts need a mail server: set [smtp] url and from in palisade.toml (or \
+                 PALISADE_SMTP_URL and PALISADE_SMTP_FROM), restart, then add the address again"
+                    .into(),
+            ));
+        }
+        let addresses = mailto_addresses(parsed).map_err(AppError::Invalid)?;
+        let list: Vec<String> = addresses.iter().map(|a| a.to_string()).collect();
+        Ok((format!("mailto:{}", list.join(",")), "email"))
     }
 
     /// The org's webhooks (never their secrets).
@@ -170,8 +215,11 @@ impl App {
     pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
         let due = self.inner.store.due_deliveries(&stamp(now), 50).await?;
         for d in due {
-            let body = d.payload.clone();
-            let outcome = self.attempt(&d.url, &d.secret, &body, now).await;
+            let outcome = if d.format == "email" {
+                self.send_email(&d.id, &d.url, &d.payload).await
+            } else {
+                self.attempt(&d.url, &d.secret, &d.payload, now).await
+            };
             let attempts = d.attempts + 1;
             let at = stamp(now);
             let created = read(&d.created_at).unwrap_or(now);
@@ -181,7 +229,11 @@ impl App {
                     let why = format!("the receiver answered {code}");
                     retry_or_give_up(created, now, attempts, Some(code), why)
                 }
-                Err(e) => retry_or_give_up(created, now, attempts, None, e),
+                Err(f) if f.permanent => {
+                    let why = format!("{}; not retried (a permanent refusal)", f.error);
+                    ("failed", None, f.code, Some(why))
+                }
+                Err(f) => retry_or_give_up(created, now, attempts, f.code, f.error),
             };
             let next_text = next.map(stamp);
             tracing::info!(delivery = %d.id, status, attempts, code = ?code, "webhook delivery");
@@ -208,6 +260,27 @@ impl App {
             .and_then(read))
     }
 
+    /// One email of a stored `{subject, text}` payload to a `mailto:` URL; the server's reply code.
+    async fn send_email(&self, id: &str, url: &str, payload: &str) -> Result<u16, SendFailure> {
+        let retry = |error: String| SendFailure {
+            code: None,
+            error,
+            permanent: false,
+        };
+        let Some(mailer) = &self.inner.mailer else {
+            return Err(retry(
+                "no mail server is configured ([smtp] url): the email waits for one".into(),
+            ));
+        };
+        let url = url::Url::parse(url).map_err(|e| retry(e.to_string()))?;
+        let to = mailto_addresses(&url).map_err(retry)?;
+        let message: serde_json::Value =
+            serde_json::from_str(payload).map_err(|e| retry(e.to_string()))?;
+        let subject = message["subject"].as_str().unwrap_or("Palisade alert");
+        let text = message["text"].as_str().unwrap_or_default();
+        mailer.send(id, &to, subject, text).await
+    }
+
     /// One POST of `body` to `url`, signed; the receiver's status, or why there was none.
     async fn attempt(
         &self,
@@ -215,8 +288,13 @@ impl App {
         secret: &str,
         body: &str,
         now: DateTime<Utc>,
-    ) -> Result<u16, String> {
-        let url = url::Url::parse(url).map_err(|e| e.to_string())?;
+    ) -> Result<u16, SendFailure> {
+        let retry = |error: String| SendFailure {
+            code: None,
+            error,
+            permanent: false,
+        };
+        let url = url::Url::parse(url).map_err(|e| retry(e.to_string()))?;
         let signature = signing::header(secret, now.timestamp(), body.as_bytes());
         let req = HttpRequest::post_json(url, 4096, body.to_string()).header(
             http::HeaderName::from_static("palisade-signature"),
@@ -224,8 +302,11 @@ impl App {
         );
         match tokio::time::timeout(ATTEMPT_TIMEOUT, self.inner.net.send(&req)).await {
             Ok(Ok(resp)) => Ok(resp.status),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err(format!("no answer within {} s", ATTEMPT_TIMEOUT.as_secs())),
+            Ok(Err(e)) => Err(retry(e.to_string())),
+            Err(_) => Err(retry(format!(
+                "no answer within {} s",
+                ATTEMPT_TIMEOUT.as_secs()
+            ))),
         }
     }
 }

@@ -302,6 +302,7 @@ impl ScanFlags {
                 ca_certs: (!self.ca_cert.is_empty()).then(|| self.ca_cert.clone()),
             },
             server: Default::default(),
+            smtp: Default::default(),
         }
     }
 }

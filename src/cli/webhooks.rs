@@ -8,14 +8,15 @@ use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum WebhooksCommand {
-    /// Post events to URL; the signing secret is printed once, on stdout
+    /// Post events to URL (the signing secret is printed once, on stdout), or mail them to mailto:ADDRESS,...
+    /// through the [smtp] mail server
     Create {
         url: String,
         /// Comma-separated events (default all): scan.completed, scan.failed, finding.new, score.degraded,
         /// cert.expiring
         #[arg(long, value_delimiter = ',')]
         events: Vec<String>,
-        /// json (signed Palisade payloads) or slack (default for hooks.slack.com URLs)
+        /// json (signed Palisade payloads) or slack (default for hooks.slack.com URLs); email for mailto: URLs
         #[arg(long)]
         format: Option<String>,
         /// Allow a webhook URL in a private network or on loopback
@@ -68,15 +69,25 @@ pub async fn run(global: &Global, cmd: WebhooksCommand) -> Result<u8, CliError> 
             let new = app
                 .create_webhook(&org, &url, &events, format.as_deref())
                 .await?;
-            if !global.quiet {
-                eprintln!(
-                    "palisade: webhook {} ({}) for {}: the secret below is shown once; verify Palisade-Signature with it",
+            match new.secret {
+                Some(secret) => {
+                    if !global.quiet {
+                        eprintln!(
+                            "palisade: webhook {} ({}) for {}: the secret below is shown once; verify Palisade-Signature with it",
+                            new.webhook.id,
+                            new.webhook.format,
+                            new.webhook.events.join(",")
+                        );
+                    }
+                    format!("{secret}\n")
+                }
+                None => format!(
+                    "email alert {} to {} for {}\n",
                     new.webhook.id,
-                    new.webhook.format,
+                    new.webhook.url.trim_start_matches("mailto:"),
                     new.webhook.events.join(",")
-                );
+                ),
             }
-            format!("{}\n", new.secret)
         }
         WebhooksCommand::List { org, format } => {
             let list = app.list_webhooks(&org).await?;

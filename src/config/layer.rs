@@ -17,6 +17,8 @@ pub struct Layer {
     pub network: NetworkLayer,
     #[serde(default)]
     pub server: super::ServerLayer,
+    #[serde(default)]
+    pub smtp: super::SmtpLayer,
 }
 
 /// `[scan]` settings of a layer.
@@ -149,6 +151,10 @@ impl Layer {
                 max_daily_scans: int("PALISADE_MAX_DAILY_SCANS")?.map(|n| n as u64),
                 max_request_body: int("PALISADE_MAX_REQUEST_BODY")?,
                 request_timeout: num("PALISADE_REQUEST_TIMEOUT")?,
+            },
+            smtp: super::SmtpLayer {
+                url: get("PALISADE_SMTP_URL"),
+                from: get("PALISADE_SMTP_FROM"),
             },
         })
     }

@@ -2,10 +2,12 @@
 
 mod layer;
 mod server;
+mod smtp;
 mod values;
 
 pub use layer::{Layer, NetworkLayer, ScanLayer, ScopeLayer};
 pub use server::{DEFAULT_BIND, ServerLayer, ServerSettings, key_digest};
+pub use smtp::{SmtpLayer, SmtpSettings, SmtpTls, parse_smtp_url};
 pub use values::{load_ca_file, parse_connect_to, parse_resolve};
 
 use crate::model::Profile;
@@ -27,6 +29,8 @@ pub struct Config {
     pub scope: ScopeSettings,
     pub network: NetworkSettings,
     pub server: ServerSettings,
+    /// The mail server email alerts go through, if any.
+    pub smtp: Option<SmtpSettings>,
 }
 
 /// Limits and defaults of the engine.
@@ -146,11 +150,21 @@ impl Config {
         let file = file_path.as_deref().map(Layer::from_file).transpose()?;
         let env = Layer::from_env(&get)?;
         let mut config = Config::defaults(default_db_path(&get));
+        let mut layers = vec![(env, Origin::Env), (flags, Origin::Flag)];
         if let (Some(file), Some(path)) = (file, file_path.as_deref()) {
-            config.apply(file, Origin::File(path))?;
+            layers.insert(0, (file, Origin::File(path)));
         }
-        config.apply(env, Origin::Env)?;
-        config.apply(flags, Origin::Flag)?;
+        let (mut smtp, mut smtp_from) = (None, None);
+        for (mut layer, origin) in layers {
+            smtp::apply(
+                &mut smtp,
+                &mut smtp_from,
+                std::mem::take(&mut layer.smtp),
+                origin,
+            )?;
+            config.apply(layer, origin)?;
+        }
+        config.smtp = smtp::finish(smtp, smtp_from)?;
         config.config_file = file_path;
         Ok(config)
     }
@@ -177,6 +191,7 @@ impl Config {
             scope: ScopeSettings::default(),
             network: NetworkSettings::default(),
             server: ServerSettings::default(),
+            smtp: None,
         }
     }
 

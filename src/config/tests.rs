@@ -149,3 +149,41 @@ fn relative_paths_in_a_file_are_taken_from_its_directory() {
         "paths from flags stay relative to the working directory"
     );
 }
+
+#[test]
+fn smtp_comes_from_file_and_environment_and_needs_a_sender() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("palisade.toml");
+    std::fs::write(
+        &file,
+        "[smtp]\nurl = \"smtps://alerts%40example.com:pw@smtp.example.com\"\nfrom = \"Palisade <alerts@example.com>\"\n",
+    )
+    .unwrap();
+    let config = Config::load_with(Some(&file), Layer::default(), env(&[])).unwrap();
+    let smtp = config.smtp.expect("smtp settings");
+    assert_eq!(
+        (smtp.host.as_str(), smtp.port, smtp.username.as_deref()),
+        ("smtp.example.com", 465, Some("alerts@example.com"))
+    );
+    assert_eq!(smtp.from, "Palisade <alerts@example.com>");
+
+    let get = env(&[("PALISADE_SMTP_URL", "smtp://127.0.0.1:2525")]);
+    let config = Config::load_with(Some(&file), Layer::default(), get).unwrap();
+    let smtp = config.smtp.unwrap();
+    assert_eq!((smtp.port, smtp.tls), (2525, SmtpTls::None), "env wins");
+    assert_eq!(smtp.from, "Palisade <alerts@example.com>", "from the file");
+
+    let get = env(&[("PALISADE_SMTP_URL", "smtp://127.0.0.1:2525")]);
+    let e = Config::load_with(None, Layer::default(), get).unwrap_err();
+    assert!(e.to_string().contains("PALISADE_SMTP_FROM"), "{e}");
+    let get = env(&[
+        ("PALISADE_SMTP_URL", "smtp://127.0.0.1:2525"),
+        ("PALISADE_SMTP_FROM", "nobody"),
+    ]);
+    let e = Config::load_with(None, Layer::default(), get).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("PALISADE_SMTP_FROM: 'nobody' is not a sender address"),
+        "{e}"
+    );
+}

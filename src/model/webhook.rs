@@ -20,7 +20,8 @@ pub struct Webhook {
     pub url: String,
     /// Subscribed events (see `EVENTS`).
     pub events: Vec<String>,
-    /// `json` (Palisade's signed payloads) or `slack` (messages for a Slack incoming webhook).
+    /// `json` (Palisade's signed payloads), `slack` (messages for a Slack incoming webhook) or `email` (a
+    /// `mailto:` URL, sent through the configured mail server).
     pub format: String,
     pub created_at: String,
 }
@@ -35,7 +36,7 @@ pub struct Delivery {
     pub status: String,
     pub attempts: u32,
     pub next_attempt_at: Option<String>,
-    /// The receiver's last HTTP status, if it answered.
+    /// The receiver's last HTTP status (or the mail server's SMTP reply code), if it answered.
     pub last_status_code: Option<u16>,
     pub last_error: Option<String>,
     pub created_at: String,

@@ -1,9 +1,11 @@
 //! The scheduler inside `palisade serve`: wakes when the next schedule is due (or a schedule changed, or a
-//! minute passed), asks the App to start the due runs, and sleeps again. Beside it, the webhook delivery worker.
+//! minute passed), asks the App to start the due runs, and sleeps again. Beside it, the webhook delivery worker
+//! and what it sends with (signatures, email).
 
 pub mod cadence;
 pub mod clock;
 pub mod deliveries;
+pub mod mailer;
 pub mod signing;
 pub mod worker;
 
