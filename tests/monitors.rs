@@ -131,13 +131,90 @@ async fn only_the_events_the_monitors_ask_for_are_raised() {
         .find(|e| e["type"] == "target.unreachable")
         .unwrap();
     assert_eq!(down["data"]["target"], "https://down.test/");
+    assert_valid(&events);
+}
+
+fn assert_valid(events: &[Value]) {
     let schema: Value =
         serde_json::from_str(include_str!("../schemas/webhook-event.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    for e in &events {
+    for e in events {
         let errors: Vec<String> = validator.iter_errors(e).map(|x| x.to_string()).collect();
         assert!(errors.is_empty(), "{errors:?}\n{e:#}");
     }
+}
+
+/// Scans `shop.test` on a certificate with `days` left, with `monitors`; the cert.expiring events raised.
+async fn cert_events(days: i64, monitors: Vec<NewMonitor>) -> Vec<Value> {
+    let ca = LabCa::new("Monitor test CA");
+    let site = https(shop(), &ca.issue(&CertSpec::valid(&["shop.test"], days))).await;
+    let (hook, inbox) = receiver().await;
+    let t = TestApp::new(|c| {
+        c.network.pins = pin_site("shop.test", closed_port(), site.addr);
+        c.network.ca_certs.push(ca.cert_der());
+    })
+    .await;
+    let url = format!("http://{}/in", hook.addr);
+    t.app
+        .create_webhook(DEFAULT_ORG, &url, &[], None)
+        .await
+        .unwrap();
+    for m in monitors {
+        t.app.create_monitor(DEFAULT_ORG, m).await.unwrap();
+    }
+    let stop = CancellationToken::new();
+    let worker = palisade::scheduler::deliveries::spawn(t.app.clone(), stop.clone());
+    t.scan(&["https://shop.test/"], Profile::Quick).await;
+    for _ in 0..100 {
+        if inbox
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| e["type"] == "scan.completed")
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stop.cancel();
+    worker.task.await.unwrap();
+    let events = inbox.lock().unwrap().clone();
+    assert_valid(&events);
+    events
+        .into_iter()
+        .filter(|e| e["type"] == "cert.expiring")
+        .collect()
+}
+
+#[tokio::test]
+async fn cert_expiring_reads_the_certificate_itself_up_to_a_year_ahead() {
+    // 60 days left: no finding (the TLS check flags under 30), but a 90-day monitor warns.
+    let ninety = NewMonitor {
+        rule: "cert-expiring".into(),
+        target: Some("https://shop.test/".into()),
+        days: Some(90),
+        ..Default::default()
+    };
+    let events = cert_events(60, vec![ninety]).await;
+    assert_eq!(events.len(), 1, "{events:#?}");
+    let cert = &events[0]["data"]["certificates"][0];
+    assert_eq!(cert["target"], "https://shop.test/");
+    assert_eq!(cert["address"], "shop.test:443");
+    let left = cert["days_left"].as_i64().unwrap();
+    assert!((58..=60).contains(&left), "{cert}");
+    assert!(cert["not_after"].as_str().unwrap().ends_with('Z'), "{cert}");
+
+    // No monitors: the default rule warns at 14 days, so 10 days left raises it and 20 does not.
+    let events = cert_events(10, Vec::new()).await;
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert!(
+        events[0]["data"]["certificates"][0]["days_left"]
+            .as_i64()
+            .unwrap()
+            <= 10
+    );
+    assert!(cert_events(20, Vec::new()).await.is_empty());
 }
 
 #[tokio::test]
@@ -164,13 +241,13 @@ async fn bad_rules_are_refused_and_monitors_stay_in_their_org() {
             DEFAULT_ORG,
             NewMonitor {
                 rule: "cert-expiring".into(),
-                days: Some(90),
+                days: Some(400),
                 ..Default::default()
             },
         )
         .await,
     );
-    assert!(e.contains("days is 90: give 1 to 30"), "{e}");
+    assert!(e.contains("days is 400: give 1 to 365"), "{e}");
     let e = refused(
         app.create_monitor(
             DEFAULT_ORG,

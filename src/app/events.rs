@@ -1,7 +1,7 @@
 //! The events a finished scan raises (as the org's monitors say), each stored as one delivery per subscribed
 //! webhook before anything is sent, in the webhook's format (Palisade JSON, Slack text, or an email).
 
-use super::monitors::{Rules, cert_days_left};
+use super::monitors::Rules;
 use super::{App, AppError};
 use crate::model::{FindingStatus, Scan, ScanStatus};
 use crate::scheduler::clock::stamp;
@@ -85,14 +85,16 @@ impl App {
                 {
                     new.push(f);
                 }
-                if f.check_id == "tls.cert-expiring-soon"
-                    && f.status != FindingStatus::Fixed
-                    && r.cert_days
-                        .zip(cert_days_left(&f.title))
-                        .is_some_and(|(max, left)| left <= max)
-                {
-                    certs.push(finding_brief(f));
-                }
+            }
+            let seen = t.site.as_ref().and_then(|s| s.certificate.as_ref());
+            if let (Some(max), Some(cert)) = (r.cert_days, seen)
+                && let Some(left) = days_left(&cert.not_after, &scan)
+                && left <= i64::from(max)
+            {
+                certs.push(json!({
+                    "target": t.url, "address": cert.address, "subject": cert.subject,
+                    "not_after": cert.not_after, "days_left": left,
+                }));
             }
             if r.unreachable && t.error.is_some() {
                 let data = json!({ "scan_id": scan_id, "target": t.url, "error": t.error });
@@ -110,7 +112,7 @@ impl App {
             self.emit(org, "finding.new", data).await?;
         }
         if !certs.is_empty() {
-            let data = json!({ "scan_id": scan_id, "findings": certs });
+            let data = json!({ "scan_id": scan_id, "certificates": certs });
             self.emit(org, "cert.expiring", data).await?;
         }
         for (t, r) in scan.targets.iter().zip(&rules) {
@@ -156,6 +158,17 @@ fn scan_summary(scan: &Scan) -> Value {
             "error": t.error,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// Whole days from the scan's end (or its start) to `not_after`; negative once expired.
+fn days_left(not_after: &str, scan: &Scan) -> Option<i64> {
+    let end = crate::scheduler::clock::read(not_after)?;
+    let at = scan
+        .finished_at
+        .as_deref()
+        .or(scan.started_at.as_deref())
+        .and_then(crate::scheduler::clock::read)?;
+    Some((end - at).num_days())
 }
 
 fn finding_brief(f: &crate::model::Finding) -> Value {
@@ -214,7 +227,28 @@ fn slack_text(event: &str, data: &Value) -> String {
             data["previous_grade"].as_str().unwrap_or("?"),
             data["grade"].as_str().unwrap_or("?")
         ),
-        "cert.expiring" => format!("Palisade: a TLS certificate expires soon (scan {scan})"),
+        "cert.expiring" => {
+            let certs: Vec<String> = data["certificates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| match c["days_left"].as_i64().unwrap_or_default() {
+                    left if left < 0 => format!(
+                        "{} expired {} day(s) ago",
+                        c["address"].as_str().unwrap_or(""),
+                        -left
+                    ),
+                    left => format!(
+                        "{} expires in {left} day(s)",
+                        c["address"].as_str().unwrap_or("")
+                    ),
+                })
+                .collect();
+            format!(
+                "Palisade: TLS certificate of {} (scan {scan})",
+                certs.join(", ")
+            )
+        }
         "target.unreachable" => format!(
             "Palisade: {} could not be reached (scan {scan}): {}",
             data["target"].as_str().unwrap_or(""),

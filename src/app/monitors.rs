@@ -8,8 +8,8 @@ use crate::target::TargetUrl;
 
 /// Most monitors an org may have.
 pub const MAX_MONITORS_PER_ORG: u32 = 500;
-/// The certificate check reports certificates with less than this many days left.
-pub const MAX_CERT_DAYS: u32 = 30;
+/// The longest warning a cert-expiring monitor may ask for, in days.
+pub const MAX_CERT_DAYS: u32 = 365;
 const DEFAULT_CERT_DAYS: u32 = 14;
 
 /// A monitor to create.
@@ -99,8 +99,7 @@ impl App {
             }
             if !(1..=MAX_CERT_DAYS).contains(&d) {
                 return Err(AppError::Invalid(format!(
-                    "days is {d}: give 1 to {MAX_CERT_DAYS} (the certificate check reports certificates with less \
-                     than {MAX_CERT_DAYS} days left)"
+                    "days is {d}: give 1 to {MAX_CERT_DAYS} days of warning before a certificate expires"
                 )));
             }
         }
@@ -151,18 +150,6 @@ impl App {
     }
 }
 
-/// Days left on a certificate, from the certificate check's finding title ("TLS certificate expires in 9 days
-/// (2026-12-01)").
-pub fn cert_days_left(title: &str) -> Option<u32> {
-    title
-        .split("expires in ")
-        .nth(1)?
-        .split(' ')
-        .next()?
-        .parse()
-        .ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,9 +190,5 @@ mod tests {
         assert!(a.scan_failed && !a.grade_drop && a.cert_days.is_none());
         let b = Rules::for_target(&monitors, "https://b.test/");
         assert_eq!((b.new_finding, b.cert_days), (None, Some(7)));
-        assert_eq!(
-            cert_days_left("TLS certificate expires in 9 days (2026-12-01)"),
-            Some(9)
-        );
     }
 }

@@ -19,7 +19,7 @@ pub enum MonitorsCommand {
         /// new-finding: the lowest severity that alerts (default high)
         #[arg(long, value_enum)]
         min_severity: Option<SeverityArg>,
-        /// cert-expiring: alert with at most this many days left (1-30, default 14)
+        /// cert-expiring: alert with at most this many days left (1-365, default 14)
         #[arg(long)]
         days: Option<u32>,
         #[arg(long, default_value = DEFAULT_ORG)]

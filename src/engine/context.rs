@@ -64,6 +64,7 @@ pub struct HostCtx {
     pub limiter: HostLimiter,
     pub site: Site,
     observatory: Mutex<Vec<ObservatoryTest>>,
+    certificate: Mutex<Option<crate::model::CertificateSeen>>,
 }
 
 impl HostCtx {
@@ -82,6 +83,7 @@ impl HostCtx {
             target,
             site: Site::default(),
             observatory: Mutex::new(Vec::new()),
+            certificate: Mutex::new(None),
         }
     }
 
@@ -200,6 +202,16 @@ impl HostCtx {
     /// The Observatory tests recorded so far.
     pub fn observatory_tests(&self) -> Vec<ObservatoryTest> {
         self.observatory.lock().expect("observatory lock").clone()
+    }
+
+    /// Records the certificate the site's HTTPS address presented.
+    pub fn saw_certificate(&self, cert: crate::model::CertificateSeen) {
+        *self.certificate.lock().expect("certificate lock") = Some(cert);
+    }
+
+    /// The certificate recorded, if the TLS check read one.
+    pub fn certificate(&self) -> Option<crate::model::CertificateSeen> {
+        self.certificate.lock().expect("certificate lock").clone()
     }
 }
 

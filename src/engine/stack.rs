@@ -9,14 +9,23 @@ use crate::model::{ContentSources, SiteProfile, TechKind, Technology};
 use std::collections::BTreeSet;
 use url::Url;
 
-/// The profile of a target from its cached pages (the crawl when one was made, else the start page); `None` when
-/// no page was fetched.
+/// The profile of a target from its cached pages (the crawl when one was made, else the start page) and the
+/// certificate its TLS check read; `None` when there was neither.
 pub fn profile(host: &HostCtx) -> Option<SiteProfile> {
+    let certificate = host.certificate();
     let pages = match host.crawled() {
         Some(crawl) => crawl.pages.clone(),
-        None => vec![host.cached_page(host.target.url())?.ok()?],
+        None => match host.cached_page(host.target.url()) {
+            Some(Ok(page)) => vec![page],
+            _ => Vec::new(),
+        },
     };
-    let start = pages.first()?;
+    let Some(start) = pages.first() else {
+        return certificate.map(|certificate| SiteProfile {
+            certificate: Some(certificate),
+            ..SiteProfile::default()
+        });
+    };
     let mut seen = Seen::default();
     from_headers(start.resp(), &mut seen);
     for page in &pages {
@@ -30,6 +39,7 @@ pub fn profile(host: &HostCtx) -> Option<SiteProfile> {
     Some(SiteProfile {
         stack: seen.into_stack(),
         sources: sources(&docs, &origin),
+        certificate,
     })
 }
 

@@ -45,7 +45,7 @@ mod webhook;
 pub use key::{ApiKey, Scope};
 pub use monitor::{Monitor, RULES};
 pub use schedule::{Schedule, ScheduleRun};
-pub use site::{ContentSources, SiteProfile, TechKind, Technology};
+pub use site::{CertificateSeen, ContentSources, SiteProfile, TechKind, Technology};
 pub use webhook::{Delivery, EVENTS, Webhook};
 
 string_enum!(

@@ -23,7 +23,7 @@ pub struct Monitor {
     pub rule: String,
     /// `new-finding`: the lowest severity that alerts (default `high`).
     pub min_severity: Option<Severity>,
-    /// `cert-expiring`: alert when the certificate has at most this many days left (1 to 30, default 14).
+    /// `cert-expiring`: alert when the certificate has at most this many days left (1 to 365, default 14).
     pub days: Option<u32>,
     pub created_at: String,
 }

@@ -1,5 +1,6 @@
-//! What a scan learned about how a target is built: the software it runs on (for fixes written for that stack)
-//! and where its pages load content from (for a Content-Security-Policy that fits the site).
+//! What a scan learned about how a target is built: the software it runs on (for fixes written for that stack),
+//! where its pages load content from (for a Content-Security-Policy that fits the site), and the certificate it
+//! presented (for expiry monitors).
 
 use serde::{Deserialize, Serialize};
 
@@ -36,12 +37,26 @@ pub struct ContentSources {
     pub pages: u32,
 }
 
+/// The certificate a target's HTTPS address presented (for monitors of its expiry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CertificateSeen {
+    /// `host:port` it was presented on.
+    pub address: String,
+    /// The leaf's subject, as presented: untrusted.
+    pub subject: String,
+    /// When it expires (RFC 3339, UTC).
+    pub not_after: String,
+}
+
 /// What a scan learned about one target's build.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SiteProfile {
     /// Outermost layer first.
     pub stack: Vec<Technology>,
     pub sources: ContentSources,
+    /// The certificate of the site's HTTPS address, when the TLS check read one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertificateSeen>,
 }
 
 impl SiteProfile {

@@ -24,7 +24,7 @@ pub struct CreateMonitor {
     /// `new-finding`: the lowest severity that alerts (default `high`).
     #[serde(default)]
     pub min_severity: Option<Severity>,
-    /// `cert-expiring`: alert when the certificate has at most this many days left (1 to 30, default 14).
+    /// `cert-expiring`: alert when the certificate has at most this many days left (1 to 365, default 14).
     #[serde(default)]
     #[schemars(range(min = 1, max = 30))]
     pub days: Option<u32>,

@@ -5,7 +5,7 @@ use super::rules::*;
 use crate::engine::context::CheckCtx;
 use crate::engine::net::NetError;
 use crate::engine::registry::{CheckFail, CheckResult};
-use crate::model::Severity;
+use crate::model::{CertificateSeen, Severity};
 use rustls::pki_types::UnixTime;
 use time::OffsetDateTime;
 
@@ -29,6 +29,11 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     } else {
         format!("{host}:{port}")
     };
+    ctx.saw_certificate(CertificateSeen {
+        address: format!("{host}:{port}"),
+        subject: facts.subject.clone(),
+        not_after: crate::time::format(facts.not_after),
+    });
     let location = format!("{location} (TLS)");
     let now = OffsetDateTime::now_utc();
     report_dates(ctx, &facts, &location, now).await;
