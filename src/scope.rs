@@ -57,8 +57,8 @@ pub struct ScopeError {
 }
 
 impl ScopeError {
-    fn message(&self) -> String {
-        let what = if self.host == self.addr.to_string() {
+    fn what(&self) -> String {
+        if self.host == self.addr.to_string() {
             format!("{} is {}", self.addr, self.class.describe())
         } else {
             format!(
@@ -67,7 +67,10 @@ impl ScopeError {
                 self.addr,
                 self.class.describe()
             )
-        };
+        }
+    }
+
+    fn message(&self) -> String {
         let cidr = IpNet::from(self.addr);
         let fix = if self.class.never_allowed() {
             "it can never be scanned".to_string()
@@ -78,7 +81,26 @@ impl ScopeError {
         } else {
             format!("to scan it on purpose, pass --allow {cidr} (scope.allow in palisade.toml)")
         };
-        format!("out of scope: {what}; {fix}")
+        format!("out of scope: {}; {fix}", self.what())
+    }
+
+    /// The message for something `palisade serve` will contact later (a schedule's targets, a webhook): the
+    /// server's own settings must open the range, so the fix names them rather than a flag of one command.
+    pub fn server_message(&self) -> String {
+        let cidr = IpNet::from(self.addr);
+        if self.class.never_allowed() {
+            return format!("out of scope: {}; it can never be contacted", self.what());
+        }
+        let private = if self.class.opened_by_allow_private() {
+            " (or scope.allow_private = true)"
+        } else {
+            ""
+        };
+        format!(
+            "out of scope: {}; palisade serve contacts it only if its settings allow it: put scope.allow = [\"{cidr}\"]{private} \
+             in the palisade.toml this command and palisade serve read, or set PALISADE_SCOPE_ALLOW={cidr} for both",
+            self.what()
+        )
     }
 }
 

@@ -156,7 +156,12 @@ async fn a_scan_mails_its_events_over_starttls_after_auth() {
     let headers = &mail["headers"];
     assert_eq!(
         headers["subject"],
-        format!("[Palisade] scan {} completed", out.scan.id)
+        format!(
+            "[Palisade] scan {} completed: http://shop.test/ grade {} ({}/100)",
+            out.scan.id,
+            out.scan.targets[0].risk_grade.as_deref().unwrap(),
+            out.scan.targets[0].security_score.unwrap()
+        )
     );
     assert_eq!(headers["from"], FROM);
     assert!(
@@ -391,4 +396,23 @@ fn the_cli_reads_smtp_settings_from_the_environment() {
     let (code, _, err) = run(&[], &create);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("need a mail server"), "{err}");
+
+    // A server started without [smtp] says the alert's emails will wait.
+    let mut serve = palisade_std(&dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = std::io::BufReader::new(serve.stderr.take().unwrap());
+    let said: Vec<String> = std::io::BufRead::lines(stderr)
+        .map_while(Result::ok)
+        .take(3)
+        .collect();
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert!(
+        said.iter()
+            .any(|l| l.contains("1 email alert(s) are set up but no mail server is")),
+        "{said:?}"
+    );
 }

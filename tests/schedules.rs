@@ -118,7 +118,7 @@ async fn a_daily_run_in_berlin_follows_the_clock_change() {
             late >= chrono::Duration::zero() && late < chrono::Duration::seconds(1),
             "{r:?}"
         );
-        assert_eq!(r.status, "started", "{r:?}");
+        assert_eq!(r.status, "completed", "a run takes its scan's end: {r:?}");
         assert!(r.scan_id.is_some());
     }
     // Each run is a real scan of the schedule's targets, in the schedule's org.
@@ -129,7 +129,7 @@ async fn a_daily_run_in_berlin_follows_the_clock_change() {
     assert_eq!(scan.targets[0].host, HOST);
     let s = app.get_schedule(DEFAULT_ORG, &s.id).await.unwrap();
     assert_eq!(s.next_run_at.as_deref(), Some("2026-04-01T07:00:00.000Z"));
-    assert_eq!(s.last_status.as_deref(), Some("started"));
+    assert_eq!(s.last_status.as_deref(), Some("completed"));
 }
 
 #[tokio::test(start_paused = true)]
@@ -304,6 +304,51 @@ async fn pausing_stops_runs_and_resuming_does_not_catch_up() {
 }
 
 #[tokio::test]
+async fn a_new_cadence_brings_its_default_jitter_but_a_chosen_one_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_at(config(&dir), Clock::System).await;
+    let s = app
+        .create_schedule(DEFAULT_ORG, daily("hourly", "UTC"))
+        .await
+        .unwrap();
+    assert_eq!(s.jitter_secs, 300);
+    let change = |cadence: &str, jitter: Option<u32>| ScheduleChange {
+        cadence: Some(cadence.into()),
+        jitter_secs: jitter,
+        ..Default::default()
+    };
+    let cron = app
+        .update_schedule(DEFAULT_ORG, &s.id, change("*/2 * * * *", None))
+        .await
+        .unwrap();
+    assert_eq!(cron.jitter_secs, 0, "a cron expression keeps its minute");
+    let daily = app
+        .update_schedule(DEFAULT_ORG, &s.id, change("daily", None))
+        .await
+        .unwrap();
+    assert_eq!(daily.jitter_secs, 1800);
+    let chosen = app
+        .update_schedule(DEFAULT_ORG, &s.id, change("hourly", Some(60)))
+        .await
+        .unwrap();
+    assert_eq!(chosen.jitter_secs, 60);
+    let renamed = ScheduleChange {
+        name: Some("nightly".into()),
+        ..Default::default()
+    };
+    let kept = app
+        .update_schedule(DEFAULT_ORG, &s.id, renamed)
+        .await
+        .unwrap();
+    assert_eq!(kept.jitter_secs, 60, "no new cadence: the jitter stays");
+    let own = app
+        .update_schedule(DEFAULT_ORG, &s.id, change("daily", None))
+        .await
+        .unwrap();
+    assert_eq!(own.jitter_secs, 60, "a jitter the user chose stays");
+}
+
+#[tokio::test]
 async fn bad_schedules_are_refused_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_at(config(&dir), Clock::System).await;
@@ -333,6 +378,11 @@ async fn bad_schedules_are_refused_with_what_to_do() {
     none.targets.clear();
     let e = refused(app.create_schedule(DEFAULT_ORG, none).await);
     assert!(e.contains("at least one target"), "{e}");
+    let e = refused(
+        app.create_schedule(DEFAULT_ORG, daily("0 0 31 2 *", "UTC"))
+            .await,
+    );
+    assert!(e.contains("'0 0 31 2 *' never runs"), "{e}");
     let mut jitter = daily("daily", "UTC");
     jitter.jitter_secs = Some(7200);
     let e = refused(app.create_schedule(DEFAULT_ORG, jitter).await);

@@ -123,7 +123,10 @@ async fn the_rest_api_keeps_schedules_in_their_org_and_says_what_is_wrong() {
     .await;
     let r = &resumed.expect(200).json["schedule"];
     assert_eq!(r["cadence"], "30 9 * * 1-5");
-    assert_eq!(r["jitter_secs"], 300, "the jitter set earlier is kept");
+    assert_eq!(
+        r["jitter_secs"], 0,
+        "hourly's default jitter gives way to cron's: a cron expression keeps its minute"
+    );
     let next = r["next_run_at"].as_str().unwrap();
     assert!(
         next.ends_with("T13:30:00.000Z") || next.ends_with("T14:30:00.000Z"),
@@ -188,14 +191,20 @@ async fn the_server_runs_a_slot_it_missed_while_down_once_at_start() {
     let mut detail = Value::Null;
     for _ in 0..100 {
         detail = api.get(&path).await.expect(200).json.clone();
-        if detail["runs"].as_array().is_some_and(|r| !r.is_empty()) {
+        if detail["runs"][0]["status"]
+            .as_str()
+            .is_some_and(|s| s != "started")
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let runs = detail["runs"].as_array().expect("runs");
     assert_eq!(runs.len(), 1, "three missed slots, one run: {detail}");
-    assert_eq!(runs[0]["status"], "started", "{detail}");
+    assert_eq!(
+        runs[0]["status"], "completed",
+        "the run takes its scan's end: {detail}"
+    );
     let scan_id = runs[0]["scan_id"].as_str().unwrap();
     let scan = api.get(&format!("/v1/scans/{scan_id}")).await;
     let scan = &scan.expect(200).json;
@@ -217,14 +226,36 @@ fn palisade_cli(dir: &tempfile::TempDir, config: &std::path::Path) -> std::proce
 #[test]
 fn the_cli_creates_lists_pauses_resumes_and_deletes() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let out = palisade_std(&dir).args(args).output().unwrap();
+    let run_with = |allow: &str, args: &[&str]| {
+        let out = palisade_std(&dir)
+            .env("PALISADE_SCOPE_ALLOW", allow)
+            .args(args)
+            .output()
+            .unwrap();
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stdout).into_owned(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
+    // The server runs the schedule with its own settings, so the scope comes from them, not from a flag.
+    let (code, _, err) = run_with(
+        "",
+        &[
+            "schedules",
+            "create",
+            "--every",
+            "daily",
+            "http://127.0.0.1:9/",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("palisade serve contacts it only if its settings allow it")
+            && err.contains("PALISADE_SCOPE_ALLOW=127.0.0.1/32"),
+        "{err}"
+    );
+    let run = |args: &[&str]| run_with("127.0.0.0/8", args);
     let (code, out, err) = run(&[
         "schedules",
         "create",
@@ -232,7 +263,6 @@ fn the_cli_creates_lists_pauses_resumes_and_deletes() {
         "0 9 * * *",
         "--tz",
         "Europe/Berlin",
-        "--allow-private",
         "http://127.0.0.1:9/",
     ]);
     assert_eq!(code, 0, "{err}");
@@ -280,7 +310,6 @@ fn the_cli_creates_lists_pauses_resumes_and_deletes() {
         "create",
         "--every",
         "fortnightly",
-        "--allow-private",
         "http://127.0.0.1:9/",
     ]);
     assert_eq!(code, 2);

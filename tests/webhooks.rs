@@ -133,9 +133,15 @@ async fn events_of_a_scan_arrive_signed_and_slack_gets_text() {
         .find(|(p, _, _)| p == "/slack")
         .expect("slack delivery");
     let text: Value = serde_json::from_str(&slack_one.2).unwrap();
+    let target = &out.scan.targets[0];
     assert_eq!(
         text["text"],
-        format!("Palisade: scan {} completed", out.scan.id)
+        format!(
+            "Palisade: scan {} completed: http://shop.test/ grade {} ({}/100)",
+            out.scan.id,
+            target.risk_grade.as_deref().unwrap(),
+            target.security_score.unwrap()
+        )
     );
     let listed = t
         .app
@@ -246,7 +252,13 @@ async fn a_webhook_on_loopback_needs_an_allow_rule() {
         .await
         .unwrap_err();
     assert!(matches!(e, AppError::OutOfScope { .. }), "{e:?}");
-    assert!(e.to_string().contains("127.0.0.1"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("http://127.0.0.1:9/: out of scope: 127.0.0.1 is a loopback address")
+            && e.to_string()
+                .contains("scope.allow = [\"127.0.0.1/32\"] (or scope.allow_private = true)"),
+        "{e}"
+    );
     for (url, says) in [
         ("not a url", "is not a URL"),
         ("ftp://example.com/x", "must be an http:// or https:// URL"),
@@ -428,4 +440,57 @@ async fn every_event_matches_the_published_schema() {
             .any(|f| f["check_id"] == "disclosure.env-exposed" && f["severity"] == "critical"),
         "{new:#}"
     );
+}
+
+#[tokio::test]
+async fn a_scheduled_run_that_cannot_start_raises_scan_failed() {
+    let (hook, inbox) = receiver(vec![200]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = support::config(&dir);
+    c.server.max_daily_scans = 0;
+    let app = App::build(c).await.unwrap();
+    app.create_webhook(DEFAULT_ORG, &format!("http://{}/in", hook.addr), &[], None)
+        .await
+        .unwrap();
+    let s = app
+        .create_schedule(
+            DEFAULT_ORG,
+            palisade::app::NewSchedule {
+                targets: vec!["http://127.0.0.1:9/".into()],
+                cadence: "hourly".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let step = app
+        .run_due_schedules(Utc::now() + chrono::Duration::hours(2))
+        .await
+        .unwrap();
+    assert_eq!(step.runs.len(), 1);
+    assert_eq!(step.runs[0].2, "failed", "over the daily quota");
+    app.deliver_due(Utc::now()).await.unwrap();
+
+    let got = inbox.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "{got:?}");
+    let event: Value = serde_json::from_str(&got[0].2).unwrap();
+    assert_eq!(event["type"], "scan.failed");
+    assert_eq!(event["data"]["scan_id"], Value::Null);
+    assert_eq!(event["data"]["schedule_id"], json!(s.id));
+    assert!(
+        event["data"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("daily limit"),
+        "{event}"
+    );
+    assert_eq!(event["data"]["targets"][0]["url"], "http://127.0.0.1:9/");
+    let schema: Value =
+        serde_json::from_str(include_str!("../schemas/webhook-event.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&event)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
 }

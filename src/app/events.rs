@@ -144,6 +144,44 @@ impl App {
     }
 }
 
+impl App {
+    /// `scan.failed` for a scheduled run that could not start its scan (out of scope, over quota), so a broken
+    /// schedule does not fail in silence: `scan_id` is null and `schedule_id` names the schedule.
+    pub(super) async fn emit_run_failure(
+        &self,
+        s: &crate::model::Schedule,
+        error: &str,
+    ) -> Result<(), AppError> {
+        if self.inner.store.list_webhooks(&s.org_id).await?.is_empty() {
+            return Ok(());
+        }
+        let monitors = self.inner.store.list_monitors(&s.org_id).await?;
+        let urls: Vec<String> = s
+            .targets
+            .iter()
+            .map(|t| {
+                crate::target::TargetUrl::parse(t).map_or_else(|_| t.clone(), |u| u.to_string())
+            })
+            .collect();
+        if !urls
+            .iter()
+            .any(|u| Rules::for_target(&monitors, u).scan_failed)
+        {
+            return Ok(());
+        }
+        let data = json!({
+            "scan_id": null,
+            "schedule_id": s.id,
+            "status": "failed",
+            "profile": s.profile,
+            "error": error,
+            "targets": urls.iter().map(|u| json!({ "url": u })).collect::<Vec<_>>(),
+        });
+        self.emit(&s.org_id, "scan.failed", data).await?;
+        Ok(())
+    }
+}
+
 fn scan_summary(scan: &Scan) -> Value {
     json!({
         "scan_id": scan.id,
@@ -254,10 +292,36 @@ fn slack_text(event: &str, data: &Value) -> String {
             data["target"].as_str().unwrap_or(""),
             data["error"].as_str().unwrap_or("")
         ),
+        "scan.failed" if data["scan_id"].is_null() => format!(
+            "Palisade: schedule {} could not start its scan: {}",
+            data["schedule_id"].as_str().unwrap_or(""),
+            data["error"].as_str().unwrap_or("see the schedule")
+        ),
         "scan.failed" => format!(
             "Palisade: scan {scan} failed: {}",
             data["error"].as_str().unwrap_or("see the scan")
         ),
-        _ => format!("Palisade: scan {scan} completed"),
+        _ => {
+            let targets = data["targets"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let mut shown: Vec<String> = targets
+                .iter()
+                .take(5)
+                .map(|t| {
+                    let url = t["url"].as_str().unwrap_or("");
+                    match (t["risk_grade"].as_str(), t["security_score"].as_u64()) {
+                        _ if !t["error"].is_null() => format!("{url} not reached"),
+                        (Some(grade), Some(score)) => format!("{url} grade {grade} ({score}/100)"),
+                        _ => url.to_string(),
+                    }
+                })
+                .collect();
+            if targets.len() > 5 {
+                shown.push(format!("and {} more", targets.len() - 5));
+            }
+            format!("Palisade: scan {scan} completed: {}", shown.join(", "))
+        }
     }
 }

@@ -22,7 +22,9 @@ pub use advisories::{
     DbStatus, FeedStatus, FeedUrls, Imported, KEV_URL, MAX_FEED_BYTES, RETIRE_URL, UpdateFailure,
 };
 pub use keys::{KEY_PREFIX, NewKey};
-pub use monitors::{MAX_CERT_DAYS, MAX_MONITORS_PER_ORG, NewMonitor, Rules};
+pub use monitors::{
+    DEFAULT_CERT_DAYS, DEFAULT_MIN_SEVERITY, MAX_CERT_DAYS, MAX_MONITORS_PER_ORG, NewMonitor, Rules,
+};
 pub use reports::{Rendered, scan_target};
 pub use scans::{ScanEvent, ScanHandle, ScanHandleParts, ScanRequest};
 pub use schedules::{

@@ -10,7 +10,10 @@ use crate::target::TargetUrl;
 pub const MAX_MONITORS_PER_ORG: u32 = 500;
 /// The longest warning a cert-expiring monitor may ask for, in days.
 pub const MAX_CERT_DAYS: u32 = 365;
-const DEFAULT_CERT_DAYS: u32 = 14;
+/// Days of warning of a cert-expiring monitor that gives none.
+pub const DEFAULT_CERT_DAYS: u32 = 14;
+/// The threshold of a new-finding monitor that gives none.
+pub const DEFAULT_MIN_SEVERITY: Severity = Severity::High;
 
 /// A monitor to create.
 #[derive(Debug, Clone, Default)]
@@ -38,7 +41,7 @@ impl Rules {
     /// Every rule with its default: what an org without monitors gets.
     pub fn defaults() -> Rules {
         Rules {
-            new_finding: Some(Severity::High),
+            new_finding: Some(DEFAULT_MIN_SEVERITY),
             grade_drop: true,
             cert_days: Some(DEFAULT_CERT_DAYS),
             unreachable: true,
@@ -58,7 +61,7 @@ impl Rules {
         {
             match m.rule.as_str() {
                 "new-finding" => {
-                    let s = m.min_severity.unwrap_or(Severity::High);
+                    let s = m.min_severity.unwrap_or(DEFAULT_MIN_SEVERITY);
                     r.new_finding = Some(r.new_finding.map_or(s, |o| o.min(s)));
                 }
                 "grade-drop" => r.grade_drop = true,

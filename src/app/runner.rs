@@ -41,6 +41,9 @@ pub(super) async fn run(app: App, plan: ScanPlan, baselines: Vec<Baseline>, runn
         .lock()
         .expect("running lock")
         .remove(&scan_id);
+    if let Err(e) = app.inner.store.finish_schedule_run(&scan_id).await {
+        tracing::warn!(scan = %scan_id, error = %e, "the scheduled run of the scan could not be updated");
+    }
     // Webhook deliveries are stored before `done`, so whoever waits for the scan finds them.
     if let Some(org) = app.scan_org(&scan_id).await
         && let Err(e) = app.emit_scan_events(&org, &scan_id).await

@@ -89,7 +89,7 @@ impl App {
         }
         for t in targets {
             let url = TargetUrl::parse(t)?;
-            self.check_scope(&url).await?;
+            self.check_server_scope(&url).await?;
         }
         Ok(())
     }
@@ -186,7 +186,8 @@ impl App {
     }
 
     /// Changes a schedule. A new cadence, zone or jitter, and resuming, move the next run to the next slot after
-    /// now; pausing clears it (a paused schedule does not catch up when resumed).
+    /// now; pausing clears it (a paused schedule does not catch up when resumed). A new cadence brings its own
+    /// default jitter unless the schedule had a jitter of its own.
     pub async fn update_schedule(
         &self,
         org: &str,
@@ -207,6 +208,7 @@ impl App {
         if let Some(profile) = change.profile {
             s.profile = profile;
         }
+        let (old_cadence, old_timezone) = (s.cadence.clone(), s.timezone.clone());
         let cadence = Cadence::parse(
             change.cadence.as_deref().unwrap_or(&s.cadence),
             change.timezone.as_deref().unwrap_or(&s.timezone),
@@ -216,6 +218,13 @@ impl App {
         s.timezone = cadence.tz.name().to_string();
         if let Some(j) = change.jitter_secs {
             s.jitter_secs = Self::check_jitter(j)?;
+        } else if change.cadence.is_some()
+            && Cadence::parse(&old_cadence, &old_timezone)
+                .is_ok_and(|old| old.default_jitter_secs() == s.jitter_secs)
+        {
+            // The old cadence's default follows the cadence (a cron expression keeps its minute); a jitter the
+            // user chose stays.
+            s.jitter_secs = cadence.default_jitter_secs();
         }
         if let Some(paused) = change.paused {
             s.paused = paused;
@@ -305,6 +314,13 @@ impl App {
                 ),
                 Err(e) => ("failed", None, Some(e.to_string())),
             };
+            if status == "failed"
+                && let Err(e) = self
+                    .emit_run_failure(&s, error.as_deref().unwrap_or_default())
+                    .await
+            {
+                tracing::warn!(schedule = %s.id, error = %e, "the failed run's event could not be stored");
+            }
             tracing::info!(schedule = %s.id, slot = %slot_text, status, scan = ?scan_id, "scheduled run");
             self.inner
                 .store

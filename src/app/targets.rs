@@ -42,6 +42,16 @@ impl App {
     /// Resolves the target's host and refuses it if any address is out of scope. A name that does not resolve is
     /// not refused here: the scan reports it.
     pub async fn check_scope(&self, url: &TargetUrl) -> Result<(), AppError> {
+        self.scope_check(url, false).await
+    }
+
+    /// Like [`App::check_scope`] for what `palisade serve` contacts later (schedule targets, webhook URLs): the
+    /// refusal names the server's settings, not a flag of the command at hand.
+    pub(super) async fn check_server_scope(&self, url: &TargetUrl) -> Result<(), AppError> {
+        self.scope_check(url, true).await
+    }
+
+    async fn scope_check(&self, url: &TargetUrl, for_server: bool) -> Result<(), AppError> {
         let connector = self.inner.net.connector();
         let lookup = tokio::time::timeout(
             Duration::from_secs(5),
@@ -51,7 +61,11 @@ impl App {
         match lookup {
             Ok(Err(crate::engine::net::NetError::Scope(e))) => Err(AppError::OutOfScope {
                 target: url.to_string(),
-                reason: e.to_string(),
+                reason: if for_server {
+                    e.server_message()
+                } else {
+                    e.to_string()
+                },
             }),
             _ => Ok(()),
         }

@@ -48,6 +48,27 @@ impl App {
         events: &[String],
         format: Option<&str>,
     ) -> Result<NewWebhook, AppError> {
+        let events: Vec<String> = if events.is_empty() {
+            EVENTS.iter().map(|e| e.to_string()).collect()
+        } else {
+            let mut list = Vec::new();
+            for e in events.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
+                if !EVENTS.contains(&e) {
+                    return Err(AppError::Invalid(format!(
+                        "unknown event '{e}': use {}",
+                        EVENTS.join(", ")
+                    )));
+                }
+                if !list.iter().any(|l| l == e) {
+                    list.push(e.to_string());
+                }
+            }
+            if list.is_empty() {
+                EVENTS.iter().map(|e| e.to_string()).collect()
+            } else {
+                list
+            }
+        };
         let parsed = url::Url::parse(url.trim()).map_err(|e| {
             AppError::Invalid(format!(
                 "'{url}' is not a URL ({e}): give the full address, e.g. https://example.com/hooks/palisade \
@@ -58,19 +79,6 @@ impl App {
             self.email_destination(&parsed, format)?
         } else {
             self.http_destination(&parsed, format).await?
-        };
-        let events: Vec<String> = if events.is_empty() {
-            EVENTS.iter().map(|e| e.to_string()).collect()
-        } else {
-            for e in events {
-                if !EVENTS.contains(&e.as_str()) {
-                    return Err(AppError::Invalid(format!(
-                        "unknown event '{e}': use {}",
-                        EVENTS.join(", ")
-                    )));
-                }
-            }
-            events.to_vec()
         };
         let now = stamp(self.inner.clock.now());
         self.inner.store.ensure_org(org, &now).await?;
@@ -116,12 +124,8 @@ impl App {
                 "put no credentials in the webhook URL: verify Palisade's signature instead".into(),
             ));
         }
-        let origin = TargetUrl::parse(&format!(
-            "{}://{}/",
-            parsed.scheme(),
-            parsed.host_str().unwrap_or_default()
-        ))?;
-        self.check_scope(&origin).await?;
+        let origin = TargetUrl::parse(&format!("{}/", parsed.origin().ascii_serialization()))?;
+        self.check_server_scope(&origin).await?;
         let slack_host = parsed.host_str() == Some("hooks.slack.com");
         let format = match format {
             None if slack_host => "slack",
@@ -150,8 +154,8 @@ impl App {
         }
         if self.inner.mailer.is_none() {
             return Err(AppError::Invalid(
-                "email alerts need a mail server: set [smtp] url and from in palisade.toml (or \
-                 PALISADE_SMTP_URL and PALISADE_SMTP_FROM), restart, then add the address again"
+                "email alerts need a mail server: set [smtp] url and from in the palisade.toml palisade serve \
+                 reads (or PALISADE_SMTP_URL and PALISADE_SMTP_FROM), then add the address again"
                     .into(),
             ));
         }

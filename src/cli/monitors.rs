@@ -2,7 +2,7 @@
 //! raises.
 
 use super::{CliError, Format, Global, SeverityArg};
-use crate::app::{DEFAULT_ORG, NewMonitor};
+use crate::app::{DEFAULT_CERT_DAYS, DEFAULT_MIN_SEVERITY, DEFAULT_ORG, NewMonitor};
 use crate::config::Layer;
 use crate::model::Severity;
 use clap::Subcommand;
@@ -82,9 +82,11 @@ pub async fn run(global: &Global, cmd: MonitorsCommand) -> Result<u8, CliError> 
                         "ID", "RULE", "THRESHOLD", "TARGET"
                     );
                     for m in &list {
-                        let threshold = match (m.min_severity, m.days) {
-                            (Some(s), _) => s.to_string(),
-                            (_, Some(d)) => format!("{d} days"),
+                        let threshold = match (m.rule.as_str(), m.min_severity, m.days) {
+                            (_, Some(s), _) => s.to_string(),
+                            (_, _, Some(d)) => format!("{d} days"),
+                            ("new-finding", None, _) => DEFAULT_MIN_SEVERITY.to_string(),
+                            ("cert-expiring", _, None) => format!("{DEFAULT_CERT_DAYS} days"),
                             _ => "-".into(),
                         };
                         out.push_str(&format!(

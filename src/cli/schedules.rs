@@ -1,7 +1,7 @@
 //! `palisade schedules`: create, list, show, pause, resume, change and delete the scans `palisade serve` starts on
 //! a cadence.
 
-use super::{CliError, Format, Global, ProfileArg, ScanFlags};
+use super::{CliError, Format, Global, ProfileArg};
 use crate::app::{DEFAULT_ORG, NewSchedule, ScheduleChange};
 use crate::model::{Profile, Schedule};
 use clap::Subcommand;
@@ -26,10 +26,11 @@ pub enum SchedulesCommand {
         /// A name for lists
         #[arg(long)]
         name: Option<String>,
+        /// How deep each run scans: quick, standard (default) or deep
+        #[arg(long, value_enum)]
+        profile: Option<ProfileArg>,
         #[arg(long, default_value = DEFAULT_ORG)]
         org: String,
-        #[command(flatten)]
-        flags: ScanFlags,
     },
     /// The org's schedules with their next and last runs
     List {
@@ -86,11 +87,9 @@ pub enum SchedulesCommand {
 }
 
 pub async fn run(global: &Global, cmd: SchedulesCommand) -> Result<u8, CliError> {
-    let flags = match &cmd {
-        SchedulesCommand::Create { flags, .. } => flags.layer(),
-        _ => Default::default(),
-    };
-    let app = super::build(super::load_config(global, flags)?).await?;
+    // A schedule runs inside `palisade serve` with the server's settings, so this command takes no scope or
+    // network flags: the palisade.toml (or PALISADE_*) it reads should be the server's.
+    let app = super::build(super::load_config(global, Default::default())?).await?;
     let out = match cmd {
         SchedulesCommand::Create {
             targets,
@@ -98,13 +97,13 @@ pub async fn run(global: &Global, cmd: SchedulesCommand) -> Result<u8, CliError>
             tz,
             jitter,
             name,
+            profile,
             org,
-            flags,
         } => {
             let new = NewSchedule {
                 name,
                 targets,
-                profile: flags.profile.map(Profile::from),
+                profile: profile.map(Profile::from),
                 cadence: every,
                 timezone: Some(tz),
                 jitter_secs: jitter,
@@ -225,16 +224,18 @@ fn table(org: &str, list: &[Schedule]) -> String {
         );
     }
     let mut out = format!(
-        "{:<11} {:<16} {:<20} {:<9} {:<25} {:<8} {}\n",
-        "ID", "CADENCE", "ZONE", "PROFILE", "NEXT RUN", "LAST", "TARGETS"
+        "{:<11} {:<20} {:<16} {:<20} {:<9} {:<25} {:<10} {}\n",
+        "ID", "NAME", "CADENCE", "ZONE", "PROFILE", "NEXT RUN", "LAST", "TARGETS"
     );
     for s in list {
+        let name: String = super::render::clean(&s.name).chars().take(20).collect();
         out.push_str(&format!(
-            "{:<11} {:<16} {:<20} {:<9} {:<25} {:<8} {}\n",
+            "{:<11} {:<20} {:<16} {:<20} {:<9} {:<25} {:<10} {}\n",
             s.id,
+            name,
             s.cadence,
             s.timezone,
-            s.profile,
+            s.profile.to_string(),
             if s.paused {
                 "paused".to_string()
             } else {

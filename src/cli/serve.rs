@@ -27,6 +27,13 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<u8, CliError> {
             "palisade: serving on http://{addr} (MCP: http://{addr}/mcp, legacy SSE: http://{addr}/sse, REST: http://{addr}/v1, OpenAPI: http://{addr}/v1/openapi.json)"
         );
         eprintln!("palisade: database {}", app.store().path().display());
+        let emails = app.store().count_email_webhooks().await.unwrap_or_default();
+        if emails > 0 && app.config().smtp.is_none() {
+            eprintln!(
+                "palisade: warning: {emails} email alert(s) are set up but no mail server is: set [smtp] url and from \
+                 (or PALISADE_SMTP_URL and PALISADE_SMTP_FROM) and restart; until then their emails wait (24 hours at most)"
+            );
+        }
     }
     let mut signals = super::signals::StopSignals::new()?;
     let shutdown = CancellationToken::new();

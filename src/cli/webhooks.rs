@@ -13,15 +13,12 @@ pub enum WebhooksCommand {
     Create {
         url: String,
         /// Comma-separated events (default all): scan.completed, scan.failed, finding.new, score.degraded,
-        /// cert.expiring
+        /// cert.expiring, target.unreachable
         #[arg(long, value_delimiter = ',')]
         events: Vec<String>,
         /// json (signed Palisade payloads) or slack (default for hooks.slack.com URLs); email for mailto: URLs
         #[arg(long)]
         format: Option<String>,
-        /// Allow a webhook URL in a private network or on loopback
-        #[arg(long)]
-        allow_private: bool,
         #[arg(long, default_value = DEFAULT_ORG)]
         org: String,
     },
@@ -49,22 +46,13 @@ pub enum WebhooksCommand {
 }
 
 pub async fn run(global: &Global, cmd: WebhooksCommand) -> Result<u8, CliError> {
-    let mut layer = Layer::default();
-    if let WebhooksCommand::Create {
-        allow_private: true,
-        ..
-    } = &cmd
-    {
-        layer.scope.allow_private = Some(true);
-    }
-    let app = super::build(super::load_config(global, layer)?).await?;
+    let app = super::build(super::load_config(global, Layer::default())?).await?;
     let out = match cmd {
         WebhooksCommand::Create {
             url,
             events,
             format,
             org,
-            ..
         } => {
             let new = app
                 .create_webhook(&org, &url, &events, format.as_deref())
@@ -127,12 +115,12 @@ pub async fn run(global: &Global, cmd: WebhooksCommand) -> Result<u8, CliError> 
                     .collect(),
                 Format::Table => {
                     let mut out = format!(
-                        "{:<13} {:<15} {:<10} {:>8} {:>5} {:<25} {}\n",
+                        "{:<13} {:<18} {:<10} {:>8} {:>5} {:<25} {}\n",
                         "ID", "EVENT", "STATUS", "ATTEMPTS", "CODE", "NEXT ATTEMPT", "LAST ERROR"
                     );
                     for d in &list {
                         out.push_str(&format!(
-                            "{:<13} {:<15} {:<10} {:>8} {:>5} {:<25} {}\n",
+                            "{:<13} {:<18} {:<10} {:>8} {:>5} {:<25} {}\n",
                             d.id,
                             d.event,
                             d.status,

@@ -147,7 +147,12 @@ pub(super) fn finish(
     from: Option<String>,
 ) -> Result<Option<SmtpSettings>, ConfigError> {
     match (current, from) {
-        (None, _) => Ok(None),
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(err(
+            "smtp.from",
+            "a sender without a mail server: set [smtp] url in palisade.toml or PALISADE_SMTP_URL too \
+             (e.g. smtps://USER:PASSWORD@smtp.example.com), or remove the sender",
+        )),
         (Some(s), Some(from)) => Ok(Some(SmtpSettings { from, ..s })),
         (Some(_), None) => Err(err(
             "smtp.from",

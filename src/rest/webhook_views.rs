@@ -10,7 +10,8 @@ pub struct CreateWebhook {
     /// Where to POST events (http or https; it passes the same scope guard as scan targets), or
     /// `mailto:a@example.com,b@example.com` for email alerts (needs the server's `[smtp]` settings).
     pub url: String,
-    /// Any of `scan.completed`, `scan.failed`, `finding.new`, `score.degraded`, `cert.expiring`; all when omitted.
+    /// Any of `scan.completed`, `scan.failed`, `finding.new`, `score.degraded`, `cert.expiring`,
+    /// `target.unreachable`; all when omitted.
     #[serde(default)]
     pub events: Vec<String>,
     /// `json` (signed Palisade payloads) or `slack` (Slack incoming-webhook messages); `slack` by default for

@@ -13,6 +13,44 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("weekly-monday", "0 0 * * 1"),
 ];
 
+/// The five cron fields: name and allowed numbers.
+const FIELDS: [(&str, u32, u32); 5] = [
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day of the month", 1, 31),
+    ("month", 1, 12),
+    ("day of the week", 0, 7),
+];
+
+/// Names the field and the number when a number is out of its field's range (the cron library's own message
+/// names neither).
+fn check_ranges(text: &str, expr: &str) -> Result<(), String> {
+    for (field, (name, lo, hi)) in expr.split_whitespace().zip(FIELDS) {
+        for part in field.split(',') {
+            let (range, step) = match part.split_once('/') {
+                Some((r, s)) => (r, Some(s)),
+                None => (part, None),
+            };
+            if let Some(step) = step.and_then(|s| s.parse::<u32>().ok())
+                && step == 0
+            {
+                return Err(format!(
+                    "'{text}': a step of 0 in the {name} field never advances"
+                ));
+            }
+            for n in range.split('-').filter_map(|n| n.parse::<u32>().ok()) {
+                if !(lo..=hi).contains(&n) {
+                    return Err(format!(
+                        "'{text}': {n} is out of range for the {name} field ({lo} to {hi}); the fields are minute \
+                         hour day-of-month month day-of-week"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The largest jitter a schedule may ask for (one hour).
 pub const MAX_JITTER_SECS: u32 = 3600;
 
@@ -48,14 +86,23 @@ impl Cadence {
                 preset_names()
             ));
         }
+        check_ranges(text, expr)?;
         let cron = croner::Cron::from_str(expr).map_err(|e| {
             format!("'{text}' is not a valid cron expression ({e}); e.g. '30 9 * * 1-5' is 09:30 on weekdays")
         })?;
-        Ok(Cadence {
+        let cadence = Cadence {
             text: text.to_string(),
             tz: zone,
             cron,
-        })
+        };
+        let leap_year_start = DateTime::from_timestamp(1_704_067_200, 0).expect("2024-01-01");
+        if cadence.next_after(leap_year_start).is_none() {
+            return Err(format!(
+                "'{text}' never runs: no date has that day of the month in that month (such as 31 February); \
+                 check the third and fourth fields"
+            ));
+        }
+        Ok(cadence)
     }
 
     /// The first slot strictly after `after`. A local time skipped by a daylight-saving change fires at the first
@@ -181,7 +228,23 @@ mod tests {
         let e = Cadence::parse("every day", "UTC").unwrap_err();
         assert!(e.contains("neither a preset (hourly, every-12hours"), "{e}");
         let e = Cadence::parse("61 * * * *", "UTC").unwrap_err();
-        assert!(e.contains("not a valid cron expression"), "{e}");
+        assert!(
+            e.contains("61 is out of range for the minute field (0 to 59)"),
+            "{e}"
+        );
+        let e = Cadence::parse("0 9-25 * * *", "UTC").unwrap_err();
+        assert!(
+            e.contains("25 is out of range for the hour field (0 to 23)"),
+            "{e}"
+        );
+        let e = Cadence::parse("*/0 * * * *", "UTC").unwrap_err();
+        assert!(e.contains("a step of 0 in the minute field"), "{e}");
+        let e = Cadence::parse("0 0 31 2 *", "UTC").unwrap_err();
+        assert!(e.contains("never runs"), "{e}");
+        assert!(
+            Cadence::parse("0 0 29 2 *", "UTC").is_ok(),
+            "leap days come"
+        );
         let e = Cadence::parse("daily", "Mars/Olympus").unwrap_err();
         assert!(e.contains("unknown time zone 'Mars/Olympus'"), "{e}");
         let e = Cadence::parse("0 0 * * * *", "UTC").unwrap_err();

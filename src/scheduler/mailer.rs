@@ -139,6 +139,11 @@ pub fn mailto_addresses(url: &url::Url) -> Result<Vec<Address>, String> {
     if url.scheme() != "mailto" {
         return Err(format!("'{url}' is not a mailto: URL"));
     }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "'{url}': give only addresses after mailto: (Palisade writes the subject and body itself)"
+        ));
+    }
     let path = percent_encoding::percent_decode_str(url.path())
         .decode_utf8()
         .map_err(|_| format!("'{url}' is not UTF-8 once decoded"))?;
@@ -147,8 +152,14 @@ pub fn mailto_addresses(url: &url::Url) -> Result<Vec<Address>, String> {
         .map(str::trim)
         .filter(|a| !a.is_empty())
         .map(|a| {
-            a.parse::<Address>()
-                .map_err(|e| format!("'{a}' is not an email address ({e})"))
+            a.parse::<Address>().map_err(|e| {
+                let hint = if a.contains(';') || a.contains(' ') {
+                    ": separate addresses with commas"
+                } else {
+                    ""
+                };
+                format!("'{a}' is not an email address ({e}){hint}")
+            })
         })
         .collect::<Result<_, _>>()?;
     if addresses.is_empty() {
@@ -178,6 +189,18 @@ mod tests {
             mailto_addresses(&bad)
                 .unwrap_err()
                 .contains("not an email address")
+        );
+        let semi = url::Url::parse("mailto:a@example.com;b@example.com").unwrap();
+        assert!(
+            mailto_addresses(&semi)
+                .unwrap_err()
+                .contains("separate addresses with commas")
+        );
+        let query = url::Url::parse("mailto:a@example.com?subject=hi").unwrap();
+        assert!(
+            mailto_addresses(&query)
+                .unwrap_err()
+                .contains("only addresses")
         );
         let none = url::Url::parse("mailto:").unwrap();
         assert!(

@@ -15,12 +15,19 @@ pub use worker::Worker;
 
 /// Starts the scheduler in the background; cancel `stop` to end it.
 pub fn spawn(app: App, stop: CancellationToken) -> Worker {
-    worker::spawn("scheduler", app.schedules_changed(), stop, move || {
-        let app = app.clone();
-        async move {
-            let now = app.clock().now();
-            let step = app.run_due_schedules(now).await?;
-            Ok(step.next_due.map(|due| worker::until(now, due)))
-        }
-    })
+    let max_sleep = std::time::Duration::from_secs(60);
+    worker::spawn(
+        "scheduler",
+        max_sleep,
+        app.schedules_changed(),
+        stop,
+        move || {
+            let app = app.clone();
+            async move {
+                let now = app.clock().now();
+                let step = app.run_due_schedules(now).await?;
+                Ok(step.next_due.map(|due| worker::until(now, due)))
+            }
+        },
+    )
 }

@@ -1,6 +1,6 @@
 //! The loop the background workers of `palisade serve` share (the scheduler, the webhook delivery worker): do a
-//! step, then sleep until the step says the next work is due (at most a minute, so changes made by another process
-//! show up), until notified of new work, or until stopped; say in `sleeping` when and until when it sleeps.
+//! step, then sleep until the step says the next work is due (at most `max_sleep`, so changes made by another
+//! process show up), until notified of new work, or until stopped; say in `sleeping` when and until when it sleeps.
 
 use crate::app::AppError;
 use std::future::Future;
@@ -10,8 +10,6 @@ use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-/// Longest a worker sleeps without looking at the store.
-pub const MAX_SLEEP: Duration = Duration::from_secs(60);
 /// Wait after a failed step before trying again.
 const RETRY: Duration = Duration::from_secs(5);
 
@@ -22,9 +20,11 @@ pub struct Worker {
     pub sleeping: watch::Receiver<Option<Instant>>,
 }
 
-/// Starts `step` in a loop; `step` returns how long until its next work is due (`None`: nothing is pending).
+/// Starts `step` in a loop; `step` returns how long until its next work is due (`None`: nothing is pending). The
+/// worker looks at the store at least every `max_sleep`.
 pub fn spawn<F, Fut>(
     name: &'static str,
+    max_sleep: Duration,
     notify: Arc<Notify>,
     stop: CancellationToken,
     mut step: F,
@@ -37,7 +37,7 @@ where
     let task = tokio::spawn(async move {
         loop {
             let sleep = match step().await {
-                Ok(next) => next.map_or(MAX_SLEEP, |d| d.min(MAX_SLEEP)),
+                Ok(next) => next.map_or(max_sleep, |d| d.min(max_sleep)),
                 Err(e) => {
                     tracing::warn!(worker = name, error = %e, "step failed; retrying");
                     RETRY

@@ -209,6 +209,19 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        if let Some(scan_id) = run.scan_id {
+            // A quick scan may have ended before its run was recorded.
+            sync_run_with_scan(&mut tx, scan_id).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives the scheduled run that started `scan_id` (and its schedule's last status) the scan's end, once the
+    /// scan has ended; nothing when no schedule started it.
+    pub async fn finish_schedule_run(&self, scan_id: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sync_run_with_scan(&mut tx, scan_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -239,4 +252,27 @@ impl Store {
             })
             .collect()
     }
+}
+
+async fn sync_run_with_scan(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    scan_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE schedule_runs SET status = s.status, error = COALESCE(s.error, schedule_runs.error) \
+         FROM scans s WHERE s.id = schedule_runs.scan_id AND schedule_runs.scan_id = ? \
+         AND s.status IN ('completed', 'failed', 'cancelled')",
+    )
+    .bind(scan_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE schedules SET last_status = s.status, last_error = s.error \
+         FROM scans s WHERE s.id = schedules.last_scan_id AND schedules.last_scan_id = ? \
+         AND s.status IN ('completed', 'failed', 'cancelled')",
+    )
+    .bind(scan_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

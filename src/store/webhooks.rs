@@ -158,6 +158,14 @@ impl Store {
         Ok(n)
     }
 
+    /// How many email alerts (webhooks of format `email`) exist, in every org.
+    pub async fn count_email_webhooks(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhooks WHERE format = 'email'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
     /// Pending deliveries whose next attempt is at or before `now`, oldest first.
     pub async fn due_deliveries(
         &self,
