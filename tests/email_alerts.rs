@@ -142,16 +142,21 @@ async fn a_scan_mails_its_events_over_starttls_after_auth() {
     let stop = CancellationToken::new();
     let worker = palisade::scheduler::deliveries::spawn(t.app.clone(), stop.clone());
     let out = t.scan(&["http://shop.test/"], Profile::Quick).await;
+    // One message per address, so a refused address cannot stop the others.
     let mail = sink.next().await;
+    let other = sink.next().await;
     stop.cancel();
     worker.task.await.unwrap();
 
     assert_eq!(mail["tls"], true, "STARTTLS before the message: {mail}");
     assert_eq!(mail["auth_user"], "palisade", "{mail}");
     assert_eq!(mail["mail_from"], "alerts@palisade.test");
+    let mut to = vec![mail["rcpt_tos"][0].clone(), other["rcpt_tos"][0].clone()];
+    to.sort_by_key(|v| v.to_string());
+    assert_eq!(to, vec![json!("ops@example.com"), json!("sec@example.org")]);
     assert_eq!(
-        mail["rcpt_tos"],
-        json!(["ops@example.com", "sec@example.org"])
+        mail["headers"]["message-id"],
+        other["headers"]["message-id"]
     );
     let headers = &mail["headers"];
     assert_eq!(
@@ -164,8 +169,9 @@ async fn a_scan_mails_its_events_over_starttls_after_auth() {
         )
     );
     assert_eq!(headers["from"], FROM);
-    assert!(
-        headers["to"].as_str().unwrap().contains("sec@example.org"),
+    assert_eq!(
+        headers["to"].as_str().unwrap(),
+        mail["rcpt_tos"][0].as_str().unwrap(),
         "{headers}"
     );
     assert!(headers["date"].is_string(), "{headers}");
@@ -404,15 +410,114 @@ fn the_cli_reads_smtp_settings_from_the_environment() {
         .spawn()
         .unwrap();
     let stderr = std::io::BufReader::new(serve.stderr.take().unwrap());
-    let said: Vec<String> = std::io::BufRead::lines(stderr)
-        .map_while(Result::ok)
-        .take(3)
-        .collect();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(stderr).map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut said = Vec::new();
+    let warned = loop {
+        match rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(line) if line.contains("1 email alert(s) are set up but no mail server is") => {
+                break true;
+            }
+            Ok(line) => said.push(line),
+            Err(_) => break false,
+        }
+    };
     let _ = serve.kill();
     let _ = serve.wait();
+    assert!(warned, "{said:?}");
+}
+
+#[tokio::test]
+async fn a_refused_address_does_not_stop_the_others_and_a_failed_login_waits() {
+    // One of two addresses refused (550 at RCPT): the other gets the mail, the refusal is noted.
+    let mut sink = Sink::start(&["--refuse-rcpt", "gone@example.com"]).await;
+    let t = TestApp::new(|c| c.smtp = Some(smtp(&format!("smtp://127.0.0.1:{}", sink.port)))).await;
+    let made = t
+        .app
+        .create_webhook(
+            DEFAULT_ORG,
+            "mailto:gone@example.com,ops@example.com",
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
+    t.app
+        .emit(
+            DEFAULT_ORG,
+            "scan.failed",
+            json!({"scan_id": "scan_y", "error": "x"}),
+        )
+        .await
+        .unwrap();
+    t.app.deliver_due(chrono::Utc::now()).await.unwrap();
+    assert_eq!(sink.next().await["refused"], 550);
+    let mail = sink.next().await;
+    assert_eq!(mail["rcpt_tos"], json!(["ops@example.com"]));
+    let d = only_delivery(&t, &made.webhook.id).await;
+    assert_eq!(
+        (d.status.as_str(), d.last_status_code),
+        ("delivered", Some(250))
+    );
+    let note = d.last_error.unwrap_or_default();
     assert!(
-        said.iter()
-            .any(|l| l.contains("1 email alert(s) are set up but no mail server is")),
-        "{said:?}"
+        note.contains("gone@example.com") && note.contains("550"),
+        "{note}"
+    );
+
+    // A wrong password (535 after STARTTLS): not a refusal of the alert, so it waits for the settings to be fixed.
+    let ca = LabCa::new("Palisade mail test CA");
+    let leaf = ca.issue(&CertSpec::valid(&["127.0.0.1"], 30));
+    let files = tempfile::tempdir().unwrap();
+    let (cert, key) = (files.path().join("cert.pem"), files.path().join("key.pem"));
+    std::fs::write(&cert, leaf.chain_pem()).unwrap();
+    std::fs::write(&key, leaf.key_pem()).unwrap();
+    let guarded = Sink::start(&[
+        "--tls",
+        cert.to_str().unwrap(),
+        key.to_str().unwrap(),
+        "--auth",
+        "palisade:right",
+    ])
+    .await;
+    let url = format!(
+        "smtp://palisade:wrong@127.0.0.1:{}?tls=required",
+        guarded.port
+    );
+    let t = TestApp::new(|c| {
+        c.network.ca_certs = vec![ca.cert_der()];
+        c.smtp = Some(smtp(&url));
+    })
+    .await;
+    let made = t
+        .app
+        .create_webhook(DEFAULT_ORG, "mailto:ops@example.com", &[], None)
+        .await
+        .unwrap();
+    t.app
+        .emit(
+            DEFAULT_ORG,
+            "scan.failed",
+            json!({"scan_id": "scan_z", "error": "x"}),
+        )
+        .await
+        .unwrap();
+    t.app.deliver_due(chrono::Utc::now()).await.unwrap();
+    let d = only_delivery(&t, &made.webhook.id).await;
+    assert_eq!(
+        (d.status.as_str(), d.last_status_code),
+        ("pending", Some(535)),
+        "{d:?}"
+    );
+    let error = d.last_error.unwrap();
+    assert!(
+        error.contains("refused Palisade's login") && error.contains("[smtp] url"),
+        "{error}"
     );
 }

@@ -242,6 +242,22 @@ async fn a_run_is_skipped_while_the_previous_scan_of_its_targets_runs() {
         )),
         "{runs:?}"
     );
+    // The first scan's end reaches its own run, not the schedule's later (skipped) one.
+    let ended = app.cancel_scan(DEFAULT_ORG, &first).await.unwrap();
+    // Cancelled, or failed: advancing paused time by hours expires the store's pool waits of a scan that stalls.
+    assert!(ended.status.is_terminal(), "{ended:?}");
+    let after = runs_of(&app, &s.id).await;
+    assert_eq!(after, vec![ended.status.to_string(), "skipped".to_string()]);
+    let shown = app.get_schedule(DEFAULT_ORG, &s.id).await.unwrap();
+    assert_eq!(shown.last_status.as_deref(), Some("skipped"));
+}
+
+async fn runs_of(app: &App, id: &str) -> Vec<String> {
+    runs(app, DEFAULT_ORG, id)
+        .await
+        .into_iter()
+        .map(|r| r.status)
+        .collect()
 }
 
 /// A TCP listener that accepts and never writes.

@@ -23,7 +23,8 @@ impl App {
             "data": data,
         });
         let json_body = envelope.to_string();
-        let slack_body = json!({ "text": slack_text(event, &envelope["data"]) }).to_string();
+        let slack_body =
+            json!({ "text": slack_escape(&slack_text(event, &envelope["data"])) }).to_string();
         let email_body = email(&envelope).to_string();
         let n = self
             .inner
@@ -206,7 +207,8 @@ fn days_left(not_after: &str, scan: &Scan) -> Option<i64> {
         .as_deref()
         .or(scan.started_at.as_deref())
         .and_then(crate::scheduler::clock::read)?;
-    Some((end - at).num_days())
+    // Rounded down: a certificate that expired five hours ago has -1 days left, not 0.
+    Some((end - at).num_seconds().div_euclid(86_400))
 }
 
 fn finding_brief(f: &crate::model::Finding) -> Value {
@@ -237,6 +239,14 @@ fn email(envelope: &Value) -> Value {
         envelope["created_at"].as_str().unwrap_or_default(),
     );
     json!({ "subject": subject, "text": text })
+}
+
+/// Text made safe for Slack: `&`, `<` and `>` escaped as Slack requires, so a finding title or banner from a scanned
+/// site cannot become a mention (`<!channel>`) or a disguised link (`<https://x|text>`).
+fn slack_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// One line of text per event for Slack (and the summary of an email).
@@ -323,5 +333,48 @@ fn slack_text(event: &str, data: &Value) -> String {
             }
             format!("Palisade: scan {scan} completed: {}", shown.join(", "))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slack_text_cannot_carry_mentions_or_links_from_a_site() {
+        let data = json!({
+            "scan_id": "s1", "total": 1,
+            "findings": [{"severity": "high", "title": "Server: <!channel> & <https://evil.test|bank>", "location": "x"}],
+        });
+        let text = slack_escape(&slack_text("finding.new", &data));
+        assert!(!text.contains('<') && !text.contains('>'), "{text}");
+        assert!(
+            text.contains("&lt;!channel&gt; &amp; &lt;https://evil.test|bank&gt;"),
+            "{text}"
+        );
+        let mail = email(
+            &json!({"id": "evt_1", "type": "finding.new", "org": "o", "created_at": "t", "data": data}),
+        );
+        assert!(
+            mail["text"]
+                .as_str()
+                .unwrap()
+                .contains("<!channel> & <https://evil.test|bank>"),
+            "email keeps the text"
+        );
+    }
+
+    #[test]
+    fn days_left_round_down_so_an_expired_certificate_is_negative() {
+        let scan: Scan = serde_json::from_value(json!({
+            "id": "s", "org_id": "o", "profile": "quick", "status": "completed", "phase": "done",
+            "checks_done": 0, "checks_total": 0, "created_at": "2026-11-22T12:00:00.000Z",
+            "finished_at": "2026-11-22T12:00:00.000Z", "counts": {"critical": 0, "high": 0, "medium": 0, "low": 0, "info": 0},
+            "fixed": 0, "requests": 0, "targets": [],
+        }))
+        .unwrap();
+        assert_eq!(days_left("2026-11-22T07:00:00.000Z", &scan), Some(-1));
+        assert_eq!(days_left("2026-11-22T17:00:00.000Z", &scan), Some(0));
+        assert_eq!(days_left("2026-12-02T12:00:00.000Z", &scan), Some(10));
     }
 }

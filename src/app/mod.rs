@@ -4,6 +4,7 @@
 mod advisories;
 mod baseline;
 mod collector;
+mod deliveries;
 mod events;
 mod keys;
 mod monitors;
@@ -21,6 +22,7 @@ mod writer;
 pub use advisories::{
     DbStatus, FeedStatus, FeedUrls, Imported, KEV_URL, MAX_FEED_BYTES, RETIRE_URL, UpdateFailure,
 };
+pub use deliveries::{FIRST_RETRY, MAX_RETRY_DELAY, RETRY_FOR, retry_delay};
 pub use keys::{KEY_PREFIX, NewKey};
 pub use monitors::{
     DEFAULT_CERT_DAYS, DEFAULT_MIN_SEVERITY, MAX_CERT_DAYS, MAX_MONITORS_PER_ORG, NewMonitor, Rules,
@@ -32,9 +34,7 @@ pub use schedules::{
 };
 pub use stats::{CategoryCounts, MAX_TREND, OrgStats, TargetPosture, TrendPoint, WORST_TARGETS};
 pub use verify::{Verdict, Verification};
-pub use webhooks::{
-    FIRST_RETRY, MAX_RETRY_DELAY, MAX_WEBHOOKS_PER_ORG, NewWebhook, RETRY_FOR, retry_delay,
-};
+pub use webhooks::{MAX_WEBHOOKS_PER_ORG, NewWebhook};
 
 use crate::config::Config;
 use crate::engine::net::Net;
@@ -144,6 +144,9 @@ impl App {
         let recovered = store.recover_interrupted(owner::is_alive).await?;
         if !recovered.is_empty() {
             tracing::warn!(scans = ?recovered, "marked scans interrupted by a stopped process as failed");
+        }
+        for scan_id in &recovered {
+            store.finish_schedule_run(scan_id).await?;
         }
         Ok(App {
             inner: Arc::new(Inner {

@@ -40,13 +40,22 @@ impl std::fmt::Debug for SmtpSettings {
     }
 }
 
-/// `[smtp]` settings of a layer.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `[smtp]` settings of a layer. `Debug` leaves out the URL, which may hold a password.
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpLayer {
     /// `smtps://user:password@host:465`, `smtp://user:password@host:587?tls=required` or `smtp://host:25`.
     pub url: Option<String>,
     pub from: Option<String>,
+}
+
+impl std::fmt::Debug for SmtpLayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpLayer")
+            .field("url", &self.url.as_ref().map(|_| "(set)"))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 const URL_HELP: &str = "give smtps://USER:PASSWORD@HOST (TLS, port 465), \
@@ -70,6 +79,11 @@ pub fn parse_smtp_url(text: &str) -> Result<SmtpSettings, String> {
         ("smtps", None | Some("required")) => SmtpTls::Implicit,
         ("smtp", Some("required")) => SmtpTls::StartTls,
         ("smtp", None | Some("none")) => SmtpTls::None,
+        ("smtps", Some(other)) => {
+            return Err(format!(
+                "smtps:// always uses TLS, so tls={other} does not fit: drop ?tls= (or use smtp:// for STARTTLS)"
+            ));
+        }
         ("smtp", Some(other)) => {
             return Err(format!(
                 "tls={other} is not supported: use tls=required (STARTTLS) or leave it out (no TLS)"
@@ -92,6 +106,11 @@ pub fn parse_smtp_url(text: &str) -> Result<SmtpSettings, String> {
     let password = url.password().map(decode).transpose()?;
     if password.is_some() && username.is_none() {
         return Err(format!("a password without a user name: {URL_HELP}"));
+    }
+    if username.is_some() && password.is_none() {
+        return Err(format!(
+            "a user name without a password (Palisade would not log in): {URL_HELP}"
+        ));
     }
     let loopback = host == "localhost"
         || host
@@ -191,6 +210,10 @@ mod tests {
         );
         let e = parse_smtp_url("smtp://mail.example.com?tls=opportunistic").unwrap_err();
         assert!(e.contains("tls=required"), "{e}");
+        let e = parse_smtp_url("smtps://mail.example.com?tls=none").unwrap_err();
+        assert!(e.contains("smtps:// always uses TLS"), "{e}");
+        let e = parse_smtp_url("smtps://bot@mail.example.com").unwrap_err();
+        assert!(e.contains("a user name without a password"), "{e}");
         let e = parse_smtp_url("https://mail.example.com").unwrap_err();
         assert!(e.contains("smtps://"), "{e}");
         assert!(parse_smtp_url("smtp://bot:pw@127.0.0.1:25").is_ok());

@@ -26,7 +26,7 @@ pub struct CreateMonitor {
     pub min_severity: Option<Severity>,
     /// `cert-expiring`: alert when the certificate has at most this many days left (1 to 365, default 14).
     #[serde(default)]
-    #[schemars(range(min = 1, max = 30))]
+    #[schemars(range(min = 1, max = 365))]
     pub days: Option<u32>,
 }
 

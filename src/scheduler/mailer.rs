@@ -2,7 +2,7 @@
 //! the `mailto:` addresses of an email webhook, and one plain-text message per event.
 
 use crate::config::{SmtpSettings, SmtpTls};
-use lettre::message::{Mailbox, Mailboxes, header::ContentType};
+use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -37,9 +37,33 @@ pub struct SendFailure {
     /// The server's reply code, if it answered.
     pub code: Option<u16>,
     pub error: String,
-    /// A 5xx answer: trying again will not help.
+    /// Trying again will not help (a 5xx refusal of the message or its recipient, an unreadable delivery).
     pub permanent: bool,
 }
+
+impl SendFailure {
+    /// A failure worth retrying, without a reply code.
+    pub fn transient(error: String) -> SendFailure {
+        SendFailure {
+            code: None,
+            error,
+            permanent: false,
+        }
+    }
+
+    /// A failure no retry can mend, without a reply code.
+    pub fn permanent(error: String) -> SendFailure {
+        SendFailure {
+            permanent: true,
+            ..SendFailure::transient(error)
+        }
+    }
+}
+
+/// SMTP replies about Palisade's own login or its TLS (530 authentication required, 534 mechanism too weak, 535
+/// credentials invalid, 538 encryption required): the settings need fixing, and the alerts should wait for that
+/// rather than be dropped.
+const LOGIN_REPLIES: [u16; 4] = [530, 534, 535, 538];
 
 impl Mailer {
     /// The transport for `smtp`, trusting `extra_roots` besides the public roots (a company CA, a test CA).
@@ -81,36 +105,37 @@ impl Mailer {
         })
     }
 
-    /// Sends one plain-text message, identified by `id` (its Message-ID is the same on every attempt, so mail
-    /// clients can drop a duplicate); the server's reply code when it accepted it.
+    /// Sends one plain-text message to `to`, identified by `id` (its Message-ID is the same on every attempt, so
+    /// mail clients can drop a duplicate); the server's reply code when it accepted it.
     pub async fn send(
         &self,
         id: &str,
-        to: &[Address],
+        to: &Address,
         subject: &str,
         text: &str,
     ) -> Result<u16, SendFailure> {
-        let failure = |error: String| SendFailure {
-            code: None,
-            error,
-            permanent: true,
-        };
-        let recipients: Mailboxes = to.iter().map(|a| Mailbox::new(None, a.clone())).collect();
         let message = Message::builder()
             .message_id(Some(format!("<{id}@{}>", self.from.email.domain())))
             .date_now()
             .from(self.from.clone())
-            .mailbox(lettre::message::header::To::from(recipients))
+            .to(Mailbox::new(None, to.clone()))
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)
             .body(text.to_string())
-            .map_err(|e| failure(format!("the message could not be built: {e}")))?;
+            .map_err(|e| SendFailure::permanent(format!("the message could not be built: {e}")))?;
         let sent = tokio::time::timeout(SEND_TIMEOUT, self.transport.send(message)).await;
         match sent {
             Ok(Ok(reply)) => Ok(u16::from(reply.code())),
             Ok(Err(e)) => {
                 let code = e.status().map(u16::from);
-                let error = if code.is_some() {
+                let login = code.is_some_and(|c| LOGIN_REPLIES.contains(&c));
+                let error = if login {
+                    format!(
+                        "the mail server {} refused Palisade's login or TLS: {e}; check the user, password and tls \
+                         of [smtp] url (the email is retried meanwhile)",
+                        self.server
+                    )
+                } else if code.is_some() {
                     format!("the mail server {} refused the message: {e}", self.server)
                 } else {
                     format!("cannot send through the mail server {}: {e}", self.server)
@@ -118,7 +143,7 @@ impl Mailer {
                 Err(SendFailure {
                     code,
                     error,
-                    permanent: e.is_permanent(),
+                    permanent: e.is_permanent() && !login,
                 })
             }
             Err(_) => Err(SendFailure {
@@ -174,6 +199,20 @@ pub fn mailto_addresses(url: &url::Url) -> Result<Vec<Address>, String> {
     Ok(addresses)
 }
 
+/// The addresses of a stored email webhook (`mailto:` and the checked addresses, comma-separated, as
+/// [`mailto_addresses`] wrote them: not decoded again).
+pub fn stored_recipients(url: &str) -> Result<Vec<Address>, String> {
+    let list = url
+        .strip_prefix("mailto:")
+        .ok_or_else(|| format!("'{url}' is not a stored mailto: URL"))?;
+    list.split(',')
+        .map(|a| {
+            a.parse::<Address>()
+                .map_err(|e| format!("the stored address '{a}' is unreadable ({e})"))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +240,15 @@ mod tests {
             mailto_addresses(&query)
                 .unwrap_err()
                 .contains("only addresses")
+        );
+        let twice = url::Url::parse("mailto:a%2541@example.com").unwrap();
+        let once = mailto_addresses(&twice).unwrap();
+        assert_eq!(once[0].to_string(), "a%41@example.com", "decoded once");
+        let stored = format!("mailto:{}", once[0]);
+        assert_eq!(
+            stored_recipients(&stored).unwrap(),
+            once,
+            "and not again when sent"
         );
         let none = url::Url::parse("mailto:").unwrap();
         assert!(

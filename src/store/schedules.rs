@@ -217,8 +217,8 @@ impl Store {
         Ok(())
     }
 
-    /// Gives the scheduled run that started `scan_id` (and its schedule's last status) the scan's end, once the
-    /// scan has ended; nothing when no schedule started it.
+    /// Gives the scheduled run that started `scan_id` (and its schedule's last status, while that run is still the
+    /// schedule's last) the scan's end, once the scan has ended; nothing when no schedule started it.
     pub async fn finish_schedule_run(&self, scan_id: &str) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sync_run_with_scan(&mut tx, scan_id).await?;
@@ -269,7 +269,7 @@ async fn sync_run_with_scan(
     sqlx::query(
         "UPDATE schedules SET last_status = s.status, last_error = s.error \
          FROM scans s WHERE s.id = schedules.last_scan_id AND schedules.last_scan_id = ? \
-         AND s.status IN ('completed', 'failed', 'cancelled')",
+         AND schedules.last_status = 'started' AND s.status IN ('completed', 'failed', 'cancelled')",
     )
     .bind(scan_id)
     .execute(&mut **tx)

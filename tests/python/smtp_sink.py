@@ -10,7 +10,8 @@ Options:
   --tls CERT KEY        offer STARTTLS with this certificate, and require it before anything else;
   --auth USER:PASSWORD  require AUTH (PLAIN or LOGIN) with these credentials (only after STARTTLS);
   --fail N              answer the first N messages "451 try again later" (a transient failure);
-  --reject              answer every message "550 refused" (a permanent failure).
+  --reject              answer every message "550 refused" (a permanent failure);
+  --refuse-rcpt ADDR    refuse this recipient ("550 no such mailbox"), accept the others.
 """
 
 import argparse
@@ -30,9 +31,17 @@ def emit(obj):
 
 
 class Handler:
-    def __init__(self, fail, reject):
+    def __init__(self, fail, reject, refuse_rcpt):
         self.fail = fail
         self.reject = reject
+        self.refuse_rcpt = refuse_rcpt
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.refuse_rcpt:
+            emit({"refused": 550, "rcpt_tos": [address]})
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.reject:
@@ -77,6 +86,7 @@ async def main():
     parser.add_argument("--auth")
     parser.add_argument("--fail", type=int, default=0)
     parser.add_argument("--reject", action="store_true")
+    parser.add_argument("--refuse-rcpt")
     args = parser.parse_args()
 
     context = None
@@ -87,7 +97,7 @@ async def main():
     if args.auth:
         user, password = args.auth.split(":", 1)
         authenticator = Authenticator(user, password)
-    handler = Handler(args.fail, args.reject)
+    handler = Handler(args.fail, args.reject, args.refuse_rcpt)
 
     def factory():
         return SMTP(
