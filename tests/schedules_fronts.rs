@@ -189,7 +189,7 @@ async fn the_server_runs_a_slot_it_missed_while_down_once_at_start() {
     let api = Api::new(&server.base, Some(&key));
     let path = format!("/v1/schedules/{id}");
     let mut detail = Value::Null;
-    for _ in 0..100 {
+    for _ in 0..300 {
         detail = api.get(&path).await.expect(200).json.clone();
         if detail["runs"][0]["status"]
             .as_str()
