@@ -339,11 +339,11 @@ async fn a_new_cadence_brings_its_default_jitter_but_a_chosen_one_stays() {
         .await
         .unwrap();
     assert_eq!(cron.jitter_secs, 0, "a cron expression keeps its minute");
-    let daily = app
+    let to_daily = app
         .update_schedule(DEFAULT_ORG, &s.id, change("daily", None))
         .await
         .unwrap();
-    assert_eq!(daily.jitter_secs, 1800);
+    assert_eq!(to_daily.jitter_secs, 1800);
     let chosen = app
         .update_schedule(DEFAULT_ORG, &s.id, change("hourly", Some(60)))
         .await
@@ -363,6 +363,16 @@ async fn a_new_cadence_brings_its_default_jitter_but_a_chosen_one_stays() {
         .await
         .unwrap();
     assert_eq!(own.jitter_secs, 60, "a jitter the user chose stays");
+    // Given, even when it equals the default: it stays.
+    let mut given = daily("hourly", "UTC");
+    given.jitter_secs = Some(300);
+    let given = app.create_schedule(DEFAULT_ORG, given).await.unwrap();
+    assert!(given.jitter_set && !s.jitter_set);
+    let moved = app
+        .update_schedule(DEFAULT_ORG, &given.id, change("15 * * * *", None))
+        .await
+        .unwrap();
+    assert_eq!(moved.jitter_secs, 300);
 }
 
 #[tokio::test]

@@ -73,9 +73,18 @@ impl App {
             }
             _ => return Ok(()),
         };
-        let (all, _) = self
-            .findings(org, scan_id, &FindingFilter::default(), 10_000, 0)
-            .await?;
+        // Only new findings at or above the loosest threshold can be listed: the store filters them.
+        let all = match rules.iter().filter_map(|r| r.new_finding).min() {
+            Some(loosest) => {
+                let filter = FindingFilter {
+                    status: Some(FindingStatus::New),
+                    min_severity: Some(loosest),
+                    ..FindingFilter::default()
+                };
+                self.findings(org, scan_id, &filter, 10_000, 0).await?.0
+            }
+            None => Vec::new(),
+        };
         let mut new = Vec::new();
         let mut certs = Vec::new();
         for (t, r) in scan.targets.iter().zip(&rules) {

@@ -127,6 +127,7 @@ impl App {
             cadence: cadence.text.clone(),
             timezone: cadence.tz.name().to_string(),
             jitter_secs: jitter,
+            jitter_set: new.jitter_secs.is_some(),
             paused: new.paused,
             next_run_at: None,
             next_start_at: None,
@@ -208,7 +209,6 @@ impl App {
         if let Some(profile) = change.profile {
             s.profile = profile;
         }
-        let (old_cadence, old_timezone) = (s.cadence.clone(), s.timezone.clone());
         let cadence = Cadence::parse(
             change.cadence.as_deref().unwrap_or(&s.cadence),
             change.timezone.as_deref().unwrap_or(&s.timezone),
@@ -218,12 +218,9 @@ impl App {
         s.timezone = cadence.tz.name().to_string();
         if let Some(j) = change.jitter_secs {
             s.jitter_secs = Self::check_jitter(j)?;
-        } else if change.cadence.is_some()
-            && Cadence::parse(&old_cadence, &old_timezone)
-                .is_ok_and(|old| old.default_jitter_secs() == s.jitter_secs)
-        {
-            // The old cadence's default follows the cadence (a cron expression keeps its minute); a jitter the
-            // user chose stays.
+            s.jitter_set = true;
+        } else if !s.jitter_set {
+            // A default jitter follows the cadence (a cron expression keeps its minute); a given one stays.
             s.jitter_secs = cadence.default_jitter_secs();
         }
         if let Some(paused) = change.paused {

@@ -18,6 +18,9 @@ pub struct Schedule {
     pub timezone: String,
     /// Runs start at most this many seconds after their slot (a stable offset per schedule).
     pub jitter_secs: u32,
+    /// True when the jitter was given; otherwise it is the cadence's default and changes with the cadence.
+    #[serde(default)]
+    pub jitter_set: bool,
     pub paused: bool,
     /// The next slot (UTC); `None` while paused.
     pub next_run_at: Option<String>,

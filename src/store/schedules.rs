@@ -6,8 +6,8 @@ use crate::model::{Schedule, ScheduleRun};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-const COLUMNS: &str = "id, org_id, name, targets, profile, cadence, timezone, jitter_secs, paused, next_run_at, \
-                       last_run_at, last_scan_id, last_status, last_error, created_at, updated_at";
+const COLUMNS: &str = "id, org_id, name, targets, profile, cadence, timezone, jitter_secs, jitter_set, paused, \
+                       next_run_at, last_run_at, last_scan_id, last_status, last_error, created_at, updated_at";
 
 fn schedule(row: &SqliteRow) -> Result<Schedule, StoreError> {
     let targets: String = row.try_get("targets")?;
@@ -22,6 +22,7 @@ fn schedule(row: &SqliteRow) -> Result<Schedule, StoreError> {
         cadence: row.try_get("cadence")?,
         timezone: row.try_get("timezone")?,
         jitter_secs: u32::try_from(jitter).map_err(corrupt)?,
+        jitter_set: row.try_get::<i64, _>("jitter_set")? != 0,
         paused: row.try_get::<i64, _>("paused")? != 0,
         next_run_at: row.try_get("next_run_at")?,
         next_start_at: None,
@@ -55,7 +56,7 @@ impl Store {
             return Ok(false);
         }
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO schedules ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO schedules ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )))
         .bind(&s.id)
         .bind(&s.org_id)
@@ -65,6 +66,7 @@ impl Store {
         .bind(&s.cadence)
         .bind(&s.timezone)
         .bind(i64::from(s.jitter_secs))
+        .bind(i64::from(s.jitter_set))
         .bind(i64::from(s.paused))
         .bind(&s.next_run_at)
         .bind(&s.last_run_at)
@@ -106,7 +108,7 @@ impl Store {
     pub async fn update_schedule(&self, s: &Schedule) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE schedules SET name = ?, targets = ?, profile = ?, cadence = ?, timezone = ?, jitter_secs = ?, \
-             paused = ?, next_run_at = ?, updated_at = ? WHERE org_id = ? AND id = ?",
+             jitter_set = ?, paused = ?, next_run_at = ?, updated_at = ? WHERE org_id = ? AND id = ?",
         )
         .bind(&s.name)
         .bind(serde_json::to_string(&s.targets).expect("serialisable"))
@@ -114,6 +116,7 @@ impl Store {
         .bind(&s.cadence)
         .bind(&s.timezone)
         .bind(i64::from(s.jitter_secs))
+        .bind(i64::from(s.jitter_set))
         .bind(i64::from(s.paused))
         .bind(&s.next_run_at)
         .bind(&s.updated_at)
