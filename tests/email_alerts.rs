@@ -348,6 +348,45 @@ async fn email_alerts_need_a_mail_server_and_real_addresses() {
         .unwrap_err();
     assert!(err.to_string().contains("at most 10"), "{err}");
     assert!(t.app.list_webhooks(DEFAULT_ORG).await.unwrap().is_empty());
+
+    // A server that mails only its own domains.
+    let t = TestApp::new(|c| {
+        let mut s = smtp("smtp://127.0.0.1:25");
+        s.allowed_domains = vec!["example.com".into()];
+        c.smtp = Some(s);
+    })
+    .await;
+    let err = t
+        .app
+        .create_webhook(
+            DEFAULT_ORG,
+            "mailto:ops@example.com,x@attacker.test",
+            &[],
+            None,
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "x@attacker.test is outside the domains this server mails alerts to (example.com)"
+        ),
+        "{err}"
+    );
+    let ok = t
+        .app
+        .create_webhook(
+            DEFAULT_ORG,
+            "mailto:ops@example.com,oncall@team.example.com",
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ok.webhook.url,
+        "mailto:ops@example.com,oncall@team.example.com"
+    );
 }
 
 #[test]

@@ -142,6 +142,15 @@ impl App {
             ));
         }
         let addresses = mailto_addresses(parsed).map_err(AppError::Invalid)?;
+        if let Some(smtp) = &self.inner.config.smtp
+            && let Some(outside) = addresses.iter().find(|a| !smtp.allows(a.domain()))
+        {
+            return Err(AppError::Invalid(format!(
+                "{outside} is outside the domains this server mails alerts to ({}): use an address there, or add \
+                 its domain to smtp.allowed_domains",
+                smtp.allowed_domains.join(", ")
+            )));
+        }
         let list: Vec<String> = addresses.iter().map(|a| a.to_string()).collect();
         Ok((format!("mailto:{}", list.join(",")), "email"))
     }

@@ -155,6 +155,7 @@ impl Layer {
             smtp: super::SmtpLayer {
                 url: get("PALISADE_SMTP_URL"),
                 from: get("PALISADE_SMTP_FROM"),
+                allowed_domains: list("PALISADE_SMTP_ALLOWED_DOMAINS"),
             },
         })
     }

@@ -154,17 +154,12 @@ impl Config {
         if let (Some(file), Some(path)) = (file, file_path.as_deref()) {
             layers.insert(0, (file, Origin::File(path)));
         }
-        let (mut smtp, mut smtp_from) = (None, None);
+        let mut smtp = smtp::Pending::default();
         for (mut layer, origin) in layers {
-            smtp::apply(
-                &mut smtp,
-                &mut smtp_from,
-                std::mem::take(&mut layer.smtp),
-                origin,
-            )?;
+            smtp::apply(&mut smtp, std::mem::take(&mut layer.smtp), origin)?;
             config.apply(layer, origin)?;
         }
-        config.smtp = smtp::finish(smtp, smtp_from)?;
+        config.smtp = smtp::finish(smtp)?;
         config.config_file = file_path;
         Ok(config)
     }

@@ -25,6 +25,8 @@ pub struct SmtpSettings {
     pub password: Option<String>,
     /// The `From` of every alert, e.g. `Palisade <alerts@example.com>`.
     pub from: String,
+    /// When not empty, email alerts may go only to these domains and their subdomains (lower case).
+    pub allowed_domains: Vec<String>,
 }
 
 impl std::fmt::Debug for SmtpSettings {
@@ -36,7 +38,20 @@ impl std::fmt::Debug for SmtpSettings {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "(set)"))
             .field("from", &self.from)
+            .field("allowed_domains", &self.allowed_domains)
             .finish()
+    }
+}
+
+impl SmtpSettings {
+    /// Whether an alert may be mailed to `domain` (always, when no domains are listed).
+    pub fn allows(&self, domain: &str) -> bool {
+        let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+        self.allowed_domains.is_empty()
+            || self
+                .allowed_domains
+                .iter()
+                .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
     }
 }
 
@@ -47,6 +62,8 @@ pub struct SmtpLayer {
     /// `smtps://user:password@host:465`, `smtp://user:password@host:587?tls=required` or `smtp://host:25`.
     pub url: Option<String>,
     pub from: Option<String>,
+    /// Domains email alerts may go to (and their subdomains); any when unset.
+    pub allowed_domains: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for SmtpLayer {
@@ -54,6 +71,7 @@ impl std::fmt::Debug for SmtpLayer {
         f.debug_struct("SmtpLayer")
             .field("url", &self.url.as_ref().map(|_| "(set)"))
             .field("from", &self.from)
+            .field("allowed_domains", &self.allowed_domains)
             .finish()
     }
 }
@@ -128,17 +146,48 @@ pub fn parse_smtp_url(text: &str) -> Result<SmtpSettings, String> {
         username,
         password,
         from: String::new(),
+        allowed_domains: Vec::new(),
     })
 }
 
 /// Applies a layer's `[smtp]` settings: a URL and a sender are set together (each layer may set either; the
 /// result needs both).
+/// What the layers said so far: the server, the sender, the allowed domains.
+#[derive(Default)]
+pub(super) struct Pending {
+    server: Option<SmtpSettings>,
+    from: Option<String>,
+    domains: Vec<String>,
+}
+
 pub(super) fn apply(
-    current: &mut Option<SmtpSettings>,
-    pending_from: &mut Option<String>,
+    pending: &mut Pending,
     layer: SmtpLayer,
     origin: Origin<'_>,
 ) -> Result<(), ConfigError> {
+    if let Some(domains) = layer.allowed_domains {
+        let name = origin.name(
+            "smtp.allowed_domains",
+            "PALISADE_SMTP_ALLOWED_DOMAINS",
+            "--smtp-allowed-domains",
+        );
+        pending.domains = Vec::new();
+        for d in domains {
+            let d = d
+                .trim()
+                .trim_start_matches("*.")
+                .trim_start_matches('@')
+                .to_ascii_lowercase();
+            if d.is_empty() || d.contains(['@', '/', ' ', ':']) || !d.contains('.') {
+                return Err(err(
+                    name,
+                    format!("'{d}' is not a mail domain: give names such as example.com"),
+                ));
+            }
+            pending.domains.push(d);
+        }
+    }
+    let (current, pending_from) = (&mut pending.server, &mut pending.from);
     if let Some(from) = layer.from {
         let name = origin.name("smtp.from", "PALISADE_SMTP_FROM", "--smtp-from");
         let mailbox: lettre::message::Mailbox = from.trim().parse().map_err(|e| {
@@ -161,10 +210,12 @@ pub(super) fn apply(
 }
 
 /// The finished SMTP settings: both a URL and a sender, or neither.
-pub(super) fn finish(
-    current: Option<SmtpSettings>,
-    from: Option<String>,
-) -> Result<Option<SmtpSettings>, ConfigError> {
+pub(super) fn finish(pending: Pending) -> Result<Option<SmtpSettings>, ConfigError> {
+    let Pending {
+        server: current,
+        from,
+        domains,
+    } = pending;
     match (current, from) {
         (None, None) => Ok(None),
         (None, Some(_)) => Err(err(
@@ -172,7 +223,11 @@ pub(super) fn finish(
             "a sender without a mail server: set [smtp] url in palisade.toml or PALISADE_SMTP_URL too \
              (e.g. smtps://USER:PASSWORD@smtp.example.com), or remove the sender",
         )),
-        (Some(s), Some(from)) => Ok(Some(SmtpSettings { from, ..s })),
+        (Some(s), Some(from)) => Ok(Some(SmtpSettings {
+            from,
+            allowed_domains: domains,
+            ..s
+        })),
         (Some(_), None) => Err(err(
             "smtp.from",
             "email alerts need a sender as well as a server: set [smtp] from in palisade.toml or \
@@ -217,6 +272,15 @@ mod tests {
         let e = parse_smtp_url("https://mail.example.com").unwrap_err();
         assert!(e.contains("smtps://"), "{e}");
         assert!(parse_smtp_url("smtp://bot:pw@127.0.0.1:25").is_ok());
+    }
+
+    #[test]
+    fn allowed_domains_cover_their_subdomains_only() {
+        let mut s = parse_smtp_url("smtp://127.0.0.1:25").unwrap();
+        assert!(s.allows("anything.example"), "no list: any domain");
+        s.allowed_domains = vec!["example.com".into()];
+        assert!(s.allows("example.com") && s.allows("Mail.Example.com."));
+        assert!(!s.allows("evilexample.com") && !s.allows("example.com.evil.test"));
     }
 
     #[test]

@@ -186,4 +186,31 @@ fn smtp_comes_from_file_and_environment_and_needs_a_sender() {
             .starts_with("PALISADE_SMTP_FROM: 'nobody' is not a sender address"),
         "{e}"
     );
+    let get = env(&[("PALISADE_SMTP_FROM", "Palisade <alerts@example.com>")]);
+    let e = Config::load_with(None, Layer::default(), get).unwrap_err();
+    assert!(
+        e.to_string().contains("a sender without a mail server"),
+        "{e}"
+    );
+
+    let get = env(&[
+        ("PALISADE_SMTP_URL", "smtp://127.0.0.1:2525"),
+        ("PALISADE_SMTP_FROM", "Palisade <alerts@example.com>"),
+        (
+            "PALISADE_SMTP_ALLOWED_DOMAINS",
+            "example.com, *.Example.org",
+        ),
+    ]);
+    let smtp = Config::load_with(None, Layer::default(), get)
+        .unwrap()
+        .smtp
+        .unwrap();
+    assert_eq!(smtp.allowed_domains, vec!["example.com", "example.org"]);
+    let get = env(&[("PALISADE_SMTP_ALLOWED_DOMAINS", "localhost")]);
+    let e = Config::load_with(None, Layer::default(), get).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("PALISADE_SMTP_ALLOWED_DOMAINS: 'localhost' is not a mail domain"),
+        "{e}"
+    );
 }
