@@ -14,27 +14,13 @@ use palisade::model::{Delivery, Profile};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::time::Duration;
+use support::peers::python;
 use support::*;
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout};
 use tokio_util::sync::CancellationToken;
 
 const FROM: &str = "Palisade alerts <alerts@palisade.test>";
-
-/// The Python of the virtual environment scripts/test makes (with aiosmtpd).
-fn python() -> PathBuf {
-    let python = std::env::var_os("PALISADE_TEST_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/mcp-venv/bin/python")
-        });
-    assert!(
-        python.exists(),
-        "{} is missing: run scripts/test, which installs aiosmtpd",
-        python.display()
-    );
-    python
-}
 
 /// A running aiosmtpd and the JSON lines it prints.
 struct Sink {
@@ -62,6 +48,26 @@ impl Sink {
             lines,
             port,
         }
+    }
+
+    /// A sink that requires STARTTLS, with a certificate for 127.0.0.1 from a new test CA, and AUTH as `user:password`;
+    /// and the CA, for the App to trust.
+    async fn with_tls(auth: &str) -> (Sink, LabCa) {
+        let ca = LabCa::new("Palisade mail test CA");
+        let leaf = ca.issue(&CertSpec::valid(&["127.0.0.1"], 30));
+        let files = tempfile::tempdir().unwrap();
+        let (cert, key) = (files.path().join("cert.pem"), files.path().join("key.pem"));
+        std::fs::write(&cert, leaf.chain_pem()).unwrap();
+        std::fs::write(&key, leaf.key_pem()).unwrap();
+        let args = [
+            "--tls",
+            cert.to_str().unwrap(),
+            key.to_str().unwrap(),
+            "--auth",
+            auth,
+        ];
+        // aiosmtpd has read the files once it prints its port: they may go.
+        (Sink::start(&args).await, ca)
     }
 
     /// The next line the sink prints.
@@ -95,20 +101,7 @@ fn delivered_by(list: &[Delivery], event: &str) -> Delivery {
 
 #[tokio::test]
 async fn a_scan_mails_its_events_over_starttls_after_auth() {
-    let ca = LabCa::new("Palisade mail test CA");
-    let leaf = ca.issue(&CertSpec::valid(&["127.0.0.1"], 30));
-    let files = tempfile::tempdir().unwrap();
-    let (cert, key) = (files.path().join("cert.pem"), files.path().join("key.pem"));
-    std::fs::write(&cert, leaf.chain_pem()).unwrap();
-    std::fs::write(&key, leaf.key_pem()).unwrap();
-    let mut sink = Sink::start(&[
-        "--tls",
-        cert.to_str().unwrap(),
-        key.to_str().unwrap(),
-        "--auth",
-        "palisade:s3cret+pw",
-    ])
-    .await;
+    let (mut sink, ca) = Sink::with_tls("palisade:s3cret+pw").await;
     let site = http(fixed(
         200,
         &[("content-type", "text/html")],
@@ -511,20 +504,7 @@ async fn a_refused_address_does_not_stop_the_others_and_a_failed_login_waits() {
     );
 
     // A wrong password (535 after STARTTLS): not a refusal of the alert, so it waits for the settings to be fixed.
-    let ca = LabCa::new("Palisade mail test CA");
-    let leaf = ca.issue(&CertSpec::valid(&["127.0.0.1"], 30));
-    let files = tempfile::tempdir().unwrap();
-    let (cert, key) = (files.path().join("cert.pem"), files.path().join("key.pem"));
-    std::fs::write(&cert, leaf.chain_pem()).unwrap();
-    std::fs::write(&key, leaf.key_pem()).unwrap();
-    let guarded = Sink::start(&[
-        "--tls",
-        cert.to_str().unwrap(),
-        key.to_str().unwrap(),
-        "--auth",
-        "palisade:right",
-    ])
-    .await;
+    let (guarded, ca) = Sink::with_tls("palisade:right").await;
     let url = format!(
         "smtp://palisade:wrong@127.0.0.1:{}?tls=required",
         guarded.port

@@ -9,25 +9,12 @@ mod mcp;
 mod served;
 mod support;
 
+use support::peers::python;
+
 use palisade::lab::{Fix, Kind, Lab};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-
-/// The Python of the virtual environment scripts/test makes.
-fn python() -> PathBuf {
-    let python = std::env::var_os("PALISADE_TEST_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/mcp-venv/bin/python")
-        });
-    assert!(
-        python.exists(),
-        "{} is missing: run scripts/test, which installs the Python MCP SDK",
-        python.display()
-    );
-    python
-}
 
 /// Runs tests/python/mcp_loop.py with `args`; fixes the lab when the script is ready, then expects success.
 fn run_loop(lab: &Lab, dir: &std::path::Path, args: &[&str]) {

@@ -1,10 +1,25 @@
 //! Real external servers the tests run as peers, each on a free loopback port and stopped on drop: Debian's nginx
-//! and `redis-server` (both installed by scripts/test).
+//! and `redis-server` (both installed by scripts/test); and the Python that runs the Python peers.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// The Python of the virtual environment scripts/test makes, with the Python MCP SDK and aiosmtpd.
+pub fn python() -> PathBuf {
+    let python = std::env::var_os("PALISADE_TEST_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/mcp-venv/bin/python")
+        });
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/test, which installs the Python MCP SDK and aiosmtpd",
+        python.display()
+    );
+    python
+}
 
 /// Waits until something accepts TCP connections at `addr`; panics naming `what` after 10 s.
 fn wait_listening(addr: SocketAddr, what: &str) {
