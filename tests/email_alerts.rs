@@ -193,10 +193,20 @@ async fn a_scan_mails_its_events_over_starttls_after_auth() {
 
 /// An app whose mail goes to `url`, with one email alert for every event; the alert's id.
 async fn mailing_app(url: &str) -> (TestApp, String) {
-    let t = TestApp::new(|c| c.smtp = Some(smtp(url))).await;
+    mailing_app_to(url, "mailto:ops@example.com", None).await
+}
+
+/// An app whose mail goes to `url` (trusting `ca`), with one email alert to `to` for every event and one
+/// `scan.failed` stored for it; the alert's id.
+async fn mailing_app_to(url: &str, to: &str, ca: Option<&LabCa>) -> (TestApp, String) {
+    let t = TestApp::new(|c| {
+        c.smtp = Some(smtp(url));
+        c.network.ca_certs.extend(ca.map(LabCa::cert_der));
+    })
+    .await;
     let made = t
         .app
-        .create_webhook(DEFAULT_ORG, "mailto:ops@example.com", &[], None)
+        .create_webhook(DEFAULT_ORG, to, &[], None)
         .await
         .unwrap();
     let stored = t
@@ -469,30 +479,13 @@ fn the_cli_reads_smtp_settings_from_the_environment() {
 async fn a_refused_address_does_not_stop_the_others_and_a_failed_login_waits() {
     // One of two addresses refused (550 at RCPT): the other gets the mail, the refusal is noted.
     let mut sink = Sink::start(&["--refuse-rcpt", "gone@example.com"]).await;
-    let t = TestApp::new(|c| c.smtp = Some(smtp(&format!("smtp://127.0.0.1:{}", sink.port)))).await;
-    let made = t
-        .app
-        .create_webhook(
-            DEFAULT_ORG,
-            "mailto:gone@example.com,ops@example.com",
-            &[],
-            None,
-        )
-        .await
-        .unwrap();
-    t.app
-        .emit(
-            DEFAULT_ORG,
-            "scan.failed",
-            json!({"scan_id": "scan_y", "error": "x"}),
-        )
-        .await
-        .unwrap();
+    let url = format!("smtp://127.0.0.1:{}", sink.port);
+    let (t, id) = mailing_app_to(&url, "mailto:gone@example.com,ops@example.com", None).await;
     t.app.deliver_due(chrono::Utc::now()).await.unwrap();
     assert_eq!(sink.next().await["refused"], 550);
     let mail = sink.next().await;
     assert_eq!(mail["rcpt_tos"], json!(["ops@example.com"]));
-    let d = only_delivery(&t, &made.webhook.id).await;
+    let d = only_delivery(&t, &id).await;
     assert_eq!(
         (d.status.as_str(), d.last_status_code),
         ("delivered", Some(250))
@@ -509,26 +502,9 @@ async fn a_refused_address_does_not_stop_the_others_and_a_failed_login_waits() {
         "smtp://palisade:wrong@127.0.0.1:{}?tls=required",
         guarded.port
     );
-    let t = TestApp::new(|c| {
-        c.network.ca_certs = vec![ca.cert_der()];
-        c.smtp = Some(smtp(&url));
-    })
-    .await;
-    let made = t
-        .app
-        .create_webhook(DEFAULT_ORG, "mailto:ops@example.com", &[], None)
-        .await
-        .unwrap();
-    t.app
-        .emit(
-            DEFAULT_ORG,
-            "scan.failed",
-            json!({"scan_id": "scan_z", "error": "x"}),
-        )
-        .await
-        .unwrap();
+    let (t, id) = mailing_app_to(&url, "mailto:ops@example.com", Some(&ca)).await;
     t.app.deliver_due(chrono::Utc::now()).await.unwrap();
-    let d = only_delivery(&t, &made.webhook.id).await;
+    let d = only_delivery(&t, &id).await;
     assert_eq!(
         (d.status.as_str(), d.last_status_code),
         ("pending", Some(535)),
