@@ -274,6 +274,13 @@ fn the_cli_creates_lists_pauses_resumes_and_deletes() {
 
     let (_, table, _) = run(&["schedules", "list"]);
     assert!(table.starts_with("ID "), "{table}");
+    let lines: Vec<&str> = table.lines().collect();
+    let next_run = lines[0].find("NEXT RUN").unwrap();
+    assert!(
+        lines[1][next_run..].starts_with("20")
+            && lines[1].find("standard") == lines[0].find("PROFILE"),
+        "columns line up: {table}"
+    );
     assert!(
         table.contains(&id)
             && table.contains("Europe/Berlin")

@@ -254,7 +254,7 @@ async fn a_webhook_on_loopback_needs_an_allow_rule() {
     assert!(matches!(e, AppError::OutOfScope { .. }), "{e:?}");
     assert!(
         e.to_string()
-            .starts_with("http://127.0.0.1:9/: out of scope: 127.0.0.1 is a loopback address")
+            .starts_with("http://127.0.0.1:9/hook: out of scope: 127.0.0.1 is a loopback address")
             && e.to_string()
                 .contains("scope.allow = [\"127.0.0.1/32\"] (or scope.allow_private = true)"),
         "{e}"
@@ -493,4 +493,39 @@ async fn a_scheduled_run_that_cannot_start_raises_scan_failed() {
         .map(|e| e.to_string())
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[tokio::test]
+async fn a_server_whose_settings_refuse_the_url_says_which_settings() {
+    // Created where loopback was allowed; delivered by a server on the same database whose settings do not allow it.
+    let dir = tempfile::tempdir().unwrap();
+    let allowed = App::build(support::config(&dir)).await.unwrap();
+    let made = allowed
+        .create_webhook(DEFAULT_ORG, "http://127.0.0.1:9/hook", &[], None)
+        .await
+        .unwrap();
+    allowed
+        .emit(
+            DEFAULT_ORG,
+            "scan.failed",
+            json!({"scan_id": "s", "error": "x"}),
+        )
+        .await
+        .unwrap();
+    let mut c = support::config(&dir);
+    c.scope.allow.clear();
+    let server = App::build(c).await.unwrap();
+    server.deliver_due(Utc::now()).await.unwrap();
+    let d = &server
+        .webhook_deliveries(DEFAULT_ORG, &made.webhook.id, 10)
+        .await
+        .unwrap()[0];
+    assert_eq!(d.status, "pending");
+    let error = d.last_error.as_deref().unwrap();
+    assert!(
+        error.contains("palisade serve contacts it only if its settings allow it")
+            && error.contains("PALISADE_SCOPE_ALLOW=127.0.0.1/32")
+            && !error.contains("--allow"),
+        "{error}"
+    );
 }

@@ -167,6 +167,10 @@ impl App {
         );
         match tokio::time::timeout(ATTEMPT_TIMEOUT, self.inner.net.send(&req)).await {
             Ok(Ok(resp)) => Ok(resp.status),
+            // The server's settings decide what it may reach: say which, not a flag of some command.
+            Ok(Err(crate::engine::net::NetError::Scope(e))) => {
+                Err(SendFailure::transient(e.server_message()))
+            }
             Ok(Err(e)) => Err(SendFailure::transient(e.to_string())),
             Err(_) => Err(SendFailure::transient(format!(
                 "no answer within {} s",

@@ -107,7 +107,15 @@ impl App {
             ));
         }
         let origin = TargetUrl::parse(&format!("{}/", parsed.origin().ascii_serialization()))?;
-        self.check_server_scope(&origin).await?;
+        self.check_server_scope(&origin)
+            .await
+            .map_err(|e| match e {
+                AppError::OutOfScope { reason, .. } => AppError::OutOfScope {
+                    target: parsed.to_string(),
+                    reason,
+                },
+                other => other,
+            })?;
         let slack_host = parsed.host_str() == Some("hooks.slack.com");
         let format = match format {
             None if slack_host => "slack",

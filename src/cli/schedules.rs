@@ -223,14 +223,24 @@ fn table(org: &str, list: &[Schedule]) -> String {
             "no schedules in org {org}: palisade schedules create --every daily https://example.com\n"
         );
     }
+    // Columns as wide as their longest value, so a long zone or cadence does not push the rest out of line.
+    let names: Vec<String> = list
+        .iter()
+        .map(|s| super::render::clean(&s.name).chars().take(30).collect())
+        .collect();
+    let width = |header: &str, values: &mut dyn Iterator<Item = usize>| {
+        values.max().unwrap_or(0).max(header.len())
+    };
+    let w_name = width("NAME", &mut names.iter().map(|n| n.chars().count()));
+    let w_cadence = width("CADENCE", &mut list.iter().map(|s| s.cadence.len()));
+    let w_zone = width("ZONE", &mut list.iter().map(|s| s.timezone.len()));
     let mut out = format!(
-        "{:<11} {:<20} {:<16} {:<20} {:<9} {:<25} {:<10} {}\n",
+        "{:<11} {:<w_name$} {:<w_cadence$} {:<w_zone$} {:<9} {:<25} {:<10} {}\n",
         "ID", "NAME", "CADENCE", "ZONE", "PROFILE", "NEXT RUN", "LAST", "TARGETS"
     );
-    for s in list {
-        let name: String = super::render::clean(&s.name).chars().take(20).collect();
+    for (s, name) in list.iter().zip(&names) {
         out.push_str(&format!(
-            "{:<11} {:<20} {:<16} {:<20} {:<9} {:<25} {:<10} {}\n",
+            "{:<11} {:<w_name$} {:<w_cadence$} {:<w_zone$} {:<9} {:<25} {:<10} {}\n",
             s.id,
             name,
             s.cadence,
