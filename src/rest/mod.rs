@@ -36,13 +36,10 @@ use axum::{Extension, Json, Router};
 use error::{ApiResult, ranged};
 use extract::Query;
 use http::{StatusCode, header};
-use monitors::{CreateMonitor, MonitorDeleted, MonitorList, MonitorOne};
 use op::Op;
-use schedule_views::{CreateSchedule, ScheduleDetail, ScheduleList, ScheduleOne, UpdateSchedule};
 use serde_json::json;
 use std::sync::Arc;
 use views::*;
-use webhook_views::{CreateWebhook, DeliveryList, WebhookCreated, WebhookDeleted, WebhookList};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -267,128 +264,12 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
                 .consequential(),
             keys::revoke,
         ),
-        mount(
-            Op::get("/v1/schedules", "listSchedules", "List the org's scan schedules")
-                .tag("schedules")
-                .scope(ScansRead)
-                .describe("Each schedule with its cadence, time zone, next slot and start, and its last run.")
-                .reply::<ScheduleList>(200, "The org's schedules, oldest first."),
-            schedules::list,
-        ),
-        mount(
-            Op::post("/v1/schedules", "createSchedule", "Schedule a recurring scan")
-                .tag("schedules")
-                .scope(ScansWrite)
-                .describe(
-                    "palisade serve scans the targets at each slot of the cadence (preset or cron, in a time zone) plus a \
-                     stable jitter. A slot missed while down runs once; a run whose previous scan still goes is skipped.",
-                )
-                .body::<CreateSchedule>()
-                .reply::<ScheduleOne>(201, "The schedule, with its first slot.")
-                .links("id", "$response.body#/schedule/id", &["getSchedule", "updateSchedule", "deleteSchedule"])
-                .consequential(),
-            schedules::create,
-        ),
-        mount(
-            Op::get("/v1/schedules/{id}", "getSchedule", "Get a schedule and its last runs")
-                .tag("schedules")
-                .scope(ScansRead)
-                .path_param("id", "The schedule's id.")
-                .reply::<ScheduleDetail>(200, "The schedule and up to 100 runs, newest first."),
-            schedules::get,
-        ),
-        mount(
-            Op::patch("/v1/schedules/{id}", "updateSchedule", "Change, pause or resume a schedule")
-                .tag("schedules")
-                .scope(ScansWrite)
-                .path_param("id", "The schedule's id.")
-                .describe("Fields left out keep their value. paused: true pauses; false resumes at the next slot.")
-                .body::<UpdateSchedule>()
-                .reply::<ScheduleOne>(200, "The schedule as changed.")
-                .consequential(),
-            schedules::update,
-        ),
-        mount(
-            Op::delete("/v1/schedules/{id}", "deleteSchedule", "Delete a schedule")
-                .tag("schedules")
-                .scope(ScansWrite)
-                .path_param("id", "The schedule's id.")
-                .describe("No more runs; the scans it started are kept.")
-                .reply::<ScheduleOne>(200, "The deleted schedule.")
-                .consequential(),
-            schedules::delete,
-        ),
-        mount(
-            Op::get("/v1/webhooks", "listWebhooks", "List the org's webhooks")
-                .tag("webhooks")
-                .scope(Admin)
-                .reply::<WebhookList>(200, "The org's webhooks, never their secrets."),
-            webhooks::list,
-        ),
-        mount(
-            Op::post("/v1/webhooks", "createWebhook", "Post the org's events to a URL, signed")
-                .tag("webhooks")
-                .scope(Admin)
-                .describe(
-                    "Events are stored, then POSTed with Palisade-Signature: t=...,v1=HMAC-SHA256(secret, t.body); \
-                     retried with growing delays for 24 hours. The URL passes the scan scope guard.",
-                )
-                .body::<CreateWebhook>()
-                .reply::<WebhookCreated>(201, "The webhook and its secret, shown this once.")
-                .links("id", "$response.body#/webhook/id", &["deleteWebhook", "listDeliveries"])
-                .consequential(),
-            webhooks::create,
-        ),
-        mount(
-            Op::delete("/v1/webhooks/{id}", "deleteWebhook", "Delete a webhook")
-                .tag("webhooks")
-                .scope(Admin)
-                .path_param("id", "The webhook's id.")
-                .describe("Its pending deliveries are given up.")
-                .reply::<WebhookDeleted>(200, "The id deleted.")
-                .consequential(),
-            webhooks::delete,
-        ),
-        mount(
-            Op::get("/v1/webhooks/{id}/deliveries", "listDeliveries", "List a webhook's deliveries")
-                .tag("webhooks")
-                .scope(Admin)
-                .path_param("id", "The webhook's id.")
-                .reply::<DeliveryList>(200, "Newest first: status, attempts, next attempt, last answer."),
-            webhooks::deliveries,
-        ),
-        mount(
-            Op::get("/v1/monitors", "listMonitors", "List the org's alert rules")
-                .tag("monitors")
-                .scope(ScansRead)
-                .describe("Empty means every rule applies to every target with its default threshold.")
-                .reply::<MonitorList>(200, "The org's monitors."),
-            monitors::list,
-        ),
-        mount(
-            Op::post("/v1/monitors", "createMonitor", "Add an alert rule for a target or the org")
-                .tag("monitors")
-                .scope(ScansWrite)
-                .describe(
-                    "Once an org has monitors, a finished scan raises only the events they ask for: new findings \
-                     at a severity, a grade drop, a certificate near expiry, an unreachable target, a failed scan.",
-                )
-                .body::<CreateMonitor>()
-                .reply::<MonitorOne>(201, "The monitor.")
-                .links("id", "$response.body#/monitor/id", &["deleteMonitor"])
-                .consequential(),
-            monitors::create,
-        ),
-        mount(
-            Op::delete("/v1/monitors/{id}", "deleteMonitor", "Delete an alert rule")
-                .tag("monitors")
-                .scope(ScansWrite)
-                .path_param("id", "The monitor's id.")
-                .reply::<MonitorDeleted>(200, "The id deleted.")
-                .consequential(),
-            monitors::delete,
-        ),
     ]
+    .into_iter()
+    .chain(schedules::operations())
+    .chain(webhooks::operations())
+    .chain(monitors::operations())
+    .collect()
 }
 
 fn mount<H, T>(op: Op, handler: H) -> (Op, MethodRouter<Rest>)

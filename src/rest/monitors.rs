@@ -3,12 +3,15 @@
 
 use super::error::ApiResult;
 use super::extract::Body;
+use super::mount;
+use super::op::Op;
 use super::{Caller, Rest};
 use crate::app::NewMonitor;
 use crate::model::{Monitor, Severity};
 use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::routing::MethodRouter;
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -76,4 +79,42 @@ pub async fn delete(
 ) -> ApiResult<Json<MonitorDeleted>> {
     rest.app.delete_monitor(&caller.org, &id).await?;
     Ok(Json(MonitorDeleted { deleted: id }))
+}
+
+/// The `/v1/monitors` operations with their handlers.
+pub(super) fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
+    use crate::model::Scope::*;
+    vec![
+        mount(
+            Op::get("/v1/monitors", "listMonitors", "List the org's alert rules")
+                .tag("monitors")
+                .scope(ScansRead)
+                .describe("Empty means every rule applies to every target with its default threshold.")
+                .reply::<MonitorList>(200, "The org's monitors."),
+            list,
+        ),
+        mount(
+            Op::post("/v1/monitors", "createMonitor", "Add an alert rule for a target or the org")
+                .tag("monitors")
+                .scope(ScansWrite)
+                .describe(
+                    "Once an org has monitors, a finished scan raises only the events they ask for: new findings \
+                     at a severity, a grade drop, a certificate near expiry, an unreachable target, a failed scan.",
+                )
+                .body::<CreateMonitor>()
+                .reply::<MonitorOne>(201, "The monitor.")
+                .links("id", "$response.body#/monitor/id", &["deleteMonitor"])
+                .consequential(),
+            create,
+        ),
+        mount(
+            Op::delete("/v1/monitors/{id}", "deleteMonitor", "Delete an alert rule")
+                .tag("monitors")
+                .scope(ScansWrite)
+                .path_param("id", "The monitor's id.")
+                .reply::<MonitorDeleted>(200, "The id deleted.")
+                .consequential(),
+            delete,
+        ),
+    ]
 }

@@ -2,6 +2,8 @@
 
 use super::error::ApiResult;
 use super::extract::Body;
+use super::mount;
+use super::op::Op;
 use super::schedule_views::{
     CreateSchedule, ScheduleDetail, ScheduleList, ScheduleOne, UpdateSchedule,
 };
@@ -10,6 +12,7 @@ use crate::app::{NewSchedule, ScheduleChange};
 use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::routing::MethodRouter;
 use http::StatusCode;
 
 pub async fn list(
@@ -75,4 +78,62 @@ pub async fn delete(
     let schedule = rest.app.get_schedule(&caller.org, &id).await?;
     rest.app.delete_schedule(&caller.org, &id).await?;
     Ok(Json(ScheduleOne { schedule }))
+}
+
+/// The `/v1/schedules` operations with their handlers.
+pub(super) fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
+    use crate::model::Scope::*;
+    vec![
+        mount(
+            Op::get("/v1/schedules", "listSchedules", "List the org's scan schedules")
+                .tag("schedules")
+                .scope(ScansRead)
+                .describe("Each schedule with its cadence, time zone, next slot and start, and its last run.")
+                .reply::<ScheduleList>(200, "The org's schedules, oldest first."),
+            list,
+        ),
+        mount(
+            Op::post("/v1/schedules", "createSchedule", "Schedule a recurring scan")
+                .tag("schedules")
+                .scope(ScansWrite)
+                .describe(
+                    "palisade serve scans the targets at each slot of the cadence (preset or cron, in a time zone) plus a \
+                     stable jitter. A slot missed while down runs once; a run whose previous scan still goes is skipped.",
+                )
+                .body::<CreateSchedule>()
+                .reply::<ScheduleOne>(201, "The schedule, with its first slot.")
+                .links("id", "$response.body#/schedule/id", &["getSchedule", "updateSchedule", "deleteSchedule"])
+                .consequential(),
+            create,
+        ),
+        mount(
+            Op::get("/v1/schedules/{id}", "getSchedule", "Get a schedule and its last runs")
+                .tag("schedules")
+                .scope(ScansRead)
+                .path_param("id", "The schedule's id.")
+                .reply::<ScheduleDetail>(200, "The schedule and up to 100 runs, newest first."),
+            get,
+        ),
+        mount(
+            Op::patch("/v1/schedules/{id}", "updateSchedule", "Change, pause or resume a schedule")
+                .tag("schedules")
+                .scope(ScansWrite)
+                .path_param("id", "The schedule's id.")
+                .describe("Fields left out keep their value. paused: true pauses; false resumes at the next slot.")
+                .body::<UpdateSchedule>()
+                .reply::<ScheduleOne>(200, "The schedule as changed.")
+                .consequential(),
+            update,
+        ),
+        mount(
+            Op::delete("/v1/schedules/{id}", "deleteSchedule", "Delete a schedule")
+                .tag("schedules")
+                .scope(ScansWrite)
+                .path_param("id", "The schedule's id.")
+                .describe("No more runs; the scans it started are kept.")
+                .reply::<ScheduleOne>(200, "The deleted schedule.")
+                .consequential(),
+            delete,
+        ),
+    ]
 }
