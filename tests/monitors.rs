@@ -275,3 +275,45 @@ async fn bad_rules_are_refused_and_monitors_stay_in_their_org() {
     app.delete_monitor("acme", &m.id).await.unwrap();
     assert!(app.list_monitors("acme").await.unwrap().is_empty());
 }
+
+#[test]
+fn the_cli_lists_rules_with_their_effective_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = palisade_std(&dir).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let empty = run(&["monitors", "list"]);
+    assert!(
+        empty.contains("new findings of high and above")
+            && empty.contains("certificates with 14 days or less"),
+        "{empty}"
+    );
+    run(&["monitors", "create", "cert-expiring"]);
+    run(&[
+        "monitors",
+        "create",
+        "new-finding",
+        "--min-severity",
+        "critical",
+    ]);
+    let table = run(&["monitors", "list"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("ID ") && lines.len() == 3, "{table}");
+    assert!(
+        table.contains("14 days") && table.contains("critical"),
+        "{table}"
+    );
+    assert!(
+        lines.iter().all(|l| !l.ends_with(' ')),
+        "no trailing spaces: {table:?}"
+    );
+    let json: Value =
+        serde_json::from_str(&run(&["monitors", "list", "--format", "json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+}

@@ -59,14 +59,7 @@ pub async fn run(global: &Global, cmd: KeysCommand) -> Result<u8, CliError> {
         }
         KeysCommand::List { org, format } => {
             let keys = app.list_keys(&org).await?;
-            let out = match format {
-                Format::Json => serde_json::to_string_pretty(&keys).expect("keys serialise") + "\n",
-                Format::Jsonl => keys
-                    .iter()
-                    .map(|k| serde_json::to_string(k).expect("keys serialise") + "\n")
-                    .collect(),
-                Format::Table => table(&org, &keys),
-            };
+            let out = super::output::list_output(&keys, format, |keys| table(&org, keys));
             print!("{out}");
         }
         KeysCommand::Revoke { key, org } => {

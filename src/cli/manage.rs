@@ -8,7 +8,6 @@ use crate::engine::registry;
 use crate::model::{Category, Finding, Module, Profile, Scan, Target};
 use crate::store::FindingFilter;
 use clap::{Args, Subcommand};
-use serde::Serialize;
 use std::fmt::Write;
 
 #[derive(Debug, Subcommand)]
@@ -108,7 +107,10 @@ pub async fn targets(global: &Global, cmd: TargetsCommand) -> Result<u8, CliErro
         }
         TargetsCommand::List { format } => {
             let list = app.list_targets(DEFAULT_ORG).await?;
-            print!("{}", list_output(&list, format, targets_table));
+            print!(
+                "{}",
+                super::output::list_output(&list, format, targets_table)
+            );
         }
         TargetsCommand::Rm { target } => {
             let t = app.remove_target(DEFAULT_ORG, &target).await?;
@@ -123,7 +125,7 @@ pub async fn scans(global: &Global, cmd: ScansCommand) -> Result<u8, CliError> {
     match cmd {
         ScansCommand::List { limit, format } => {
             let list = app.list_scans(DEFAULT_ORG, limit).await?;
-            print!("{}", list_output(&list, format, scans_table));
+            print!("{}", super::output::list_output(&list, format, scans_table));
         }
         ScansCommand::Show { id, format } => {
             let dest = super::output::Dest::check(None, format)?;
@@ -147,26 +149,9 @@ pub async fn findings(global: &Global, args: FindingsArgs) -> Result<u8, CliErro
         .await?;
     print!(
         "{}",
-        list_output(&list, args.format, |list| findings_table(list, total))
+        super::output::list_output(&list, args.format, |list| findings_table(list, total))
     );
     Ok(0)
-}
-
-/// A list as JSON (one array), JSON Lines (one object per line) or the table `table` makes: the one place the
-/// listing commands choose their format.
-fn list_output<T: Serialize>(
-    list: &[T],
-    format: Format,
-    table: impl FnOnce(&[T]) -> String,
-) -> String {
-    match format {
-        Format::Json => serde_json::to_string_pretty(list).expect("serialisable") + "\n",
-        Format::Jsonl => list
-            .iter()
-            .map(|item| serde_json::to_string(item).expect("serialisable") + "\n")
-            .collect(),
-        Format::Table => table(list),
-    }
 }
 
 fn targets_table(list: &[Target]) -> String {

@@ -4,7 +4,7 @@
 use super::{CliError, Format, Global, SeverityArg};
 use crate::app::{DEFAULT_CERT_DAYS, DEFAULT_MIN_SEVERITY, DEFAULT_ORG, NewMonitor};
 use crate::config::Layer;
-use crate::model::Severity;
+use crate::model::{Monitor, Severity};
 use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
@@ -66,40 +66,7 @@ pub async fn run(global: &Global, cmd: MonitorsCommand) -> Result<u8, CliError> 
         }
         MonitorsCommand::List { org, format } => {
             let list = app.list_monitors(&org).await?;
-            match format {
-                Format::Json => serde_json::to_string_pretty(&list).expect("serialisable") + "\n",
-                Format::Jsonl => list
-                    .iter()
-                    .map(|m| serde_json::to_string(m).expect("serialisable") + "\n")
-                    .collect(),
-                Format::Table if list.is_empty() => format!(
-                    "no monitors in org {org}: every rule applies to every target (new findings of high and \
-                     above, grade drops, certificates with 14 days or less, unreachable targets, failed scans)\n"
-                ),
-                Format::Table => {
-                    let mut out = format!(
-                        "{:<11} {:<14} {:<10} {:<40}\n",
-                        "ID", "RULE", "THRESHOLD", "TARGET"
-                    );
-                    for m in &list {
-                        let threshold = match (m.rule.as_str(), m.min_severity, m.days) {
-                            (_, Some(s), _) => s.to_string(),
-                            (_, _, Some(d)) => format!("{d} days"),
-                            ("new-finding", None, _) => DEFAULT_MIN_SEVERITY.to_string(),
-                            ("cert-expiring", _, None) => format!("{DEFAULT_CERT_DAYS} days"),
-                            _ => "-".into(),
-                        };
-                        out.push_str(&format!(
-                            "{:<11} {:<14} {:<10} {:<40}\n",
-                            m.id,
-                            m.rule,
-                            threshold,
-                            m.target.as_deref().unwrap_or("every target")
-                        ));
-                    }
-                    out
-                }
-            }
+            super::output::list_output(&list, format, |list| table(&org, list))
         }
         MonitorsCommand::Delete { id, org } => {
             app.delete_monitor(&org, &id).await?;
@@ -109,4 +76,34 @@ pub async fn run(global: &Global, cmd: MonitorsCommand) -> Result<u8, CliError> 
     print!("{out}");
     app.shutdown().await;
     Ok(0)
+}
+
+fn table(org: &str, list: &[Monitor]) -> String {
+    if list.is_empty() {
+        return format!(
+            "no monitors in org {org}: every rule applies to every target (new findings of {DEFAULT_MIN_SEVERITY} and \
+             above, grade drops, certificates with {DEFAULT_CERT_DAYS} days or less, unreachable targets, failed scans)\n"
+        );
+    }
+    let mut out = format!(
+        "{:<11} {:<14} {:<10} {}\n",
+        "ID", "RULE", "THRESHOLD", "TARGET"
+    );
+    for m in list {
+        let threshold = match (m.rule.as_str(), m.min_severity, m.days) {
+            (_, Some(s), _) => s.to_string(),
+            (_, _, Some(d)) => format!("{d} days"),
+            ("new-finding", None, _) => DEFAULT_MIN_SEVERITY.to_string(),
+            ("cert-expiring", _, None) => format!("{DEFAULT_CERT_DAYS} days"),
+            _ => "-".into(),
+        };
+        out.push_str(&format!(
+            "{:<11} {:<14} {:<10} {}\n",
+            m.id,
+            m.rule,
+            threshold,
+            m.target.as_deref().unwrap_or("every target")
+        ));
+    }
+    out
 }

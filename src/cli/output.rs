@@ -122,3 +122,20 @@ pub fn emit(bytes: &[u8], path: Option<&Path>) -> std::io::Result<()> {
         }
     }
 }
+
+/// A list as JSON (one array), JSON Lines (one object per line) or the table `table` makes: the one place the
+/// listing commands choose their format.
+pub fn list_output<T: serde::Serialize>(
+    list: &[T],
+    format: super::Format,
+    table: impl FnOnce(&[T]) -> String,
+) -> String {
+    match format {
+        super::Format::Json => serde_json::to_string_pretty(list).expect("serialisable") + "\n",
+        super::Format::Jsonl => list
+            .iter()
+            .map(|item| serde_json::to_string(item).expect("serialisable") + "\n")
+            .collect(),
+        super::Format::Table => table(list),
+    }
+}

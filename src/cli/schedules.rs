@@ -120,14 +120,7 @@ pub async fn run(global: &Global, cmd: SchedulesCommand) -> Result<u8, CliError>
         }
         SchedulesCommand::List { org, format } => {
             let list = app.list_schedules(&org).await?;
-            match format {
-                Format::Json => serde_json::to_string_pretty(&list).expect("serialisable") + "\n",
-                Format::Jsonl => list
-                    .iter()
-                    .map(|s| serde_json::to_string(s).expect("serialisable") + "\n")
-                    .collect(),
-                Format::Table => table(&org, &list),
-            }
+            super::output::list_output(&list, format, |list| table(&org, list))
         }
         SchedulesCommand::Show { id, org, format } => {
             let s = app.get_schedule(&org, &id).await?;

@@ -3,7 +3,7 @@
 use super::{CliError, Format, Global};
 use crate::app::DEFAULT_ORG;
 use crate::config::Layer;
-use crate::model::EVENTS;
+use crate::model::{Delivery, EVENTS, Webhook};
 use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
@@ -79,60 +79,11 @@ pub async fn run(global: &Global, cmd: WebhooksCommand) -> Result<u8, CliError> 
         }
         WebhooksCommand::List { org, format } => {
             let list = app.list_webhooks(&org).await?;
-            match format {
-                Format::Json => serde_json::to_string_pretty(&list).expect("serialisable") + "\n",
-                Format::Jsonl => list
-                    .iter()
-                    .map(|w| serde_json::to_string(w).expect("serialisable") + "\n")
-                    .collect(),
-                Format::Table if list.is_empty() => format!(
-                    "no webhooks in org {org}: palisade webhooks create https://example.com/hooks (events: {})\n",
-                    EVENTS.join(", ")
-                ),
-                Format::Table => {
-                    let mut out =
-                        format!("{:<11} {:<6} {:<60} {}\n", "ID", "FORMAT", "URL", "EVENTS");
-                    for w in &list {
-                        out.push_str(&format!(
-                            "{:<11} {:<6} {:<60} {}\n",
-                            w.id,
-                            w.format,
-                            super::render::clean(&w.url),
-                            w.events.join(",")
-                        ));
-                    }
-                    out
-                }
-            }
+            super::output::list_output(&list, format, |list| webhooks_table(&org, list))
         }
         WebhooksCommand::Deliveries { id, org, format } => {
             let list = app.webhook_deliveries(&org, &id, 100).await?;
-            match format {
-                Format::Json => serde_json::to_string_pretty(&list).expect("serialisable") + "\n",
-                Format::Jsonl => list
-                    .iter()
-                    .map(|d| serde_json::to_string(d).expect("serialisable") + "\n")
-                    .collect(),
-                Format::Table => {
-                    let mut out = format!(
-                        "{:<13} {:<18} {:<10} {:>8} {:>5} {:<25} {}\n",
-                        "ID", "EVENT", "STATUS", "ATTEMPTS", "CODE", "NEXT ATTEMPT", "LAST ERROR"
-                    );
-                    for d in &list {
-                        out.push_str(&format!(
-                            "{:<13} {:<18} {:<10} {:>8} {:>5} {:<25} {}\n",
-                            d.id,
-                            d.event,
-                            d.status,
-                            d.attempts,
-                            d.last_status_code.map_or("-".into(), |c| c.to_string()),
-                            d.next_attempt_at.as_deref().unwrap_or("-"),
-                            d.last_error.as_deref().unwrap_or("")
-                        ));
-                    }
-                    out
-                }
-            }
+            super::output::list_output(&list, format, deliveries_table)
         }
         WebhooksCommand::Delete { id, org } => {
             app.delete_webhook(&org, &id).await?;
@@ -142,4 +93,44 @@ pub async fn run(global: &Global, cmd: WebhooksCommand) -> Result<u8, CliError> 
     print!("{out}");
     app.shutdown().await;
     Ok(0)
+}
+
+fn webhooks_table(org: &str, list: &[Webhook]) -> String {
+    if list.is_empty() {
+        return format!(
+            "no webhooks in org {org}: palisade webhooks create https://example.com/hooks (events: {})\n",
+            EVENTS.join(", ")
+        );
+    }
+    let mut out = format!("{:<11} {:<6} {:<60} {}\n", "ID", "FORMAT", "URL", "EVENTS");
+    for w in list {
+        out.push_str(&format!(
+            "{:<11} {:<6} {:<60} {}\n",
+            w.id,
+            w.format,
+            super::render::clean(&w.url),
+            w.events.join(",")
+        ));
+    }
+    out
+}
+
+fn deliveries_table(list: &[Delivery]) -> String {
+    let mut out = format!(
+        "{:<13} {:<18} {:<10} {:>8} {:>5} {:<25} {}\n",
+        "ID", "EVENT", "STATUS", "ATTEMPTS", "CODE", "NEXT ATTEMPT", "LAST ERROR"
+    );
+    for d in list {
+        out.push_str(&format!(
+            "{:<13} {:<18} {:<10} {:>8} {:>5} {:<25} {}\n",
+            d.id,
+            d.event,
+            d.status,
+            d.attempts,
+            d.last_status_code.map_or("-".into(), |c| c.to_string()),
+            d.next_attempt_at.as_deref().unwrap_or("-"),
+            d.last_error.as_deref().unwrap_or("")
+        ));
+    }
+    out
 }
