@@ -106,8 +106,14 @@ impl App {
                 )));
             }
         }
+        // A monitor names a target that scheduled and API scans will reach, so it is held to the same scope as
+        // targets, schedules and webhooks: one the server could never scan is refused now, not silently kept.
         let target = match &new.target {
-            Some(t) => Some(TargetUrl::parse(t)?.to_string()),
+            Some(t) => {
+                let url = TargetUrl::parse(t)?;
+                self.check_server_scope(&url).await?;
+                Some(url.to_string())
+            }
             None => None,
         };
         let now = stamp(self.inner.clock.now());

@@ -65,6 +65,13 @@ pub async fn run(global: &Global, cmd: KeysCommand) -> Result<u8, CliError> {
         KeysCommand::Revoke { key, org } => {
             let k = app.revoke_key(&org, &key).await?;
             println!("revoked {} ({}...) of org {}", k.id, k.prefix, k.org_id);
+            if !app.has_active_keys().await? && app.config().server.api_key_digests.is_empty() {
+                eprintln!(
+                    "palisade: that was the last active key: a server listening beyond loopback now answers 401 to \
+                     every request until you create one with `palisade keys create`; one on loopback serves its \
+                     local user without a key"
+                );
+            }
         }
     }
     app.shutdown().await;

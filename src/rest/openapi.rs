@@ -32,15 +32,16 @@ pub fn document(ops: &[Op], base: &str) -> Value {
         let mut o = Map::new();
         o.insert("operationId".into(), op.id.into());
         o.insert("summary".into(), op.summary.into());
-        if !op.description.is_empty() {
-            let scope = op
-                .scope
-                .map(|s| format!(" Needs the `{s}` scope."))
-                .unwrap_or_default();
-            o.insert(
-                "description".into(),
-                format!("{}{scope}", op.description).into(),
-            );
+        // Every keyed operation says which scope its key needs, described or not.
+        let scope = op.scope.map(|s| format!("Needs the `{s}` scope."));
+        let description = [Some(op.description.to_string()), scope]
+            .into_iter()
+            .flatten()
+            .filter(|d| !d.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !description.is_empty() {
+            o.insert("description".into(), description.into());
         }
         if !op.tag.is_empty() {
             o.insert("tags".into(), json!([op.tag]));

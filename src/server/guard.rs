@@ -1,9 +1,14 @@
 //! The checks every HTTP request passes before any route: a `Host` and an `Origin` this server answers to (so a web
-//! page cannot reach it through DNS rebinding or a cross-site request), a bearer key when one is required (a key
-//! from the configuration, or a stored key from `palisade keys create`; required once any exists), and the key's
-//! request rate. The caller (org and scopes) goes into the request's extensions for the routes. The MCP endpoints
+//! page cannot reach it through DNS rebinding or a cross-site request), a bearer key when one is required, and the
+//! key's request rate.
+//!
+//! The key rule, decided here and nowhere else: a server bound to a loopback address with no key at all (none
+//! configured, none stored and active) serves its local user without one; every other server requires a valid key
+//! on every route but `/healthz` and `/v1/openapi.json`. A server bound beyond loopback whose last key was revoked
+//! therefore answers 401 to everyone until a key is created on its machine (`palisade keys create`). The caller (org and scopes) goes into the request's extensions for the routes. The MCP endpoints
 //! take only default-org keys with `scans:write`, since the MCP tools start scans in the default org.
 
+use super::authority::{Origin, parse_host, parse_origin};
 use crate::app::{App, DEFAULT_ORG};
 use crate::config::{ServerSettings, key_digest};
 use crate::model::Scope;
@@ -19,8 +24,11 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Guard {
     hosts: Vec<String>,
-    origins: Vec<String>,
+    origins: Vec<Origin>,
     keys: Vec<[u8; 32]>,
+    /// True when the server listens on loopback only: the one case where no key may mean the local user.
+    loopback: bool,
+    bind: std::net::SocketAddr,
     /// For stored keys; `None` in unit tests of the static checks.
     app: Option<App>,
     rate: Arc<RateLimiter>,
@@ -36,11 +44,24 @@ impl Guard {
         if !settings.bind.ip().is_unspecified() {
             hosts.push(settings.bind.ip().to_string());
         }
-        hosts.extend(settings.allowed_hosts.iter().cloned());
+        // Configured names go through the same parser as the header, so `Palisade.Internal.` matches
+        // `palisade.internal`; an entry that is no host name could never match and is dropped.
+        hosts.extend(
+            settings
+                .allowed_hosts
+                .iter()
+                .filter_map(|h| parse_host(h.trim()).map(|a| a.host)),
+        );
         Guard {
             hosts,
-            origins: settings.allowed_origins.clone(),
+            origins: settings
+                .allowed_origins
+                .iter()
+                .filter_map(|o| parse_origin(o.trim().trim_end_matches('/')))
+                .collect(),
             keys: settings.api_key_digests.clone(),
+            loopback: settings.bind.ip().is_loopback(),
+            bind: settings.bind,
             app: None,
             rate: Arc::new(RateLimiter::new(settings.rate_limit)),
         }
@@ -54,34 +75,45 @@ impl Guard {
         }
     }
 
+    /// True when every name the request gives for this server is one it answers to: exactly one `Host` header
+    /// (HTTP/1.1) and the request target's authority (absolute form, or HTTP/2's `:authority`), each a plain
+    /// authority. A request that gives none is refused.
     fn host_ok(&self, headers: &HeaderMap, uri: &http::Uri) -> bool {
-        let raw = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .or_else(|| uri.authority().map(|a| a.as_str()));
-        let Some(raw) = raw else { return false };
-        let host = strip_port(raw).to_ascii_lowercase();
-        self.hosts.contains(&host)
+        let mut given = headers.get_all(header::HOST).iter();
+        let host = given.next();
+        if given.next().is_some() {
+            return false;
+        }
+        let host = match host.map(|v| v.to_str()) {
+            Some(Ok(v)) => Some(v),
+            Some(Err(_)) => return false,
+            None => None,
+        };
+        let target = uri.authority().map(|a| a.as_str());
+        if host.is_none() && target.is_none() {
+            return false;
+        }
+        [host, target]
+            .into_iter()
+            .flatten()
+            .all(|raw| parse_host(raw).is_some_and(|a| self.hosts.contains(&a.host)))
     }
 
+    /// True without an `Origin`, or with one that is a configured origin or a loopback name over http(s). Exactly
+    /// one `Origin` header; `null` and anything that is not scheme, host and port are refused.
     fn origin_ok(&self, headers: &HeaderMap) -> bool {
-        let Some(origin) = headers.get(header::ORIGIN) else {
+        let mut given = headers.get_all(header::ORIGIN).iter();
+        let Some(origin) = given.next() else {
             return true;
         };
-        let Ok(origin) = origin.to_str() else {
+        if given.next().is_some() {
             return false;
-        };
-        let origin = origin.trim_end_matches('/').to_ascii_lowercase();
-        if self.origins.contains(&origin) {
-            return true;
         }
-        let Some(rest) = origin
-            .strip_prefix("http://")
-            .or_else(|| origin.strip_prefix("https://"))
-        else {
+        let Some(origin) = origin.to_str().ok().and_then(parse_origin) else {
             return false;
         };
-        matches!(strip_port(rest), "localhost" | "127.0.0.1" | "::1")
+        self.origins.contains(&origin)
+            || matches!(origin.host.as_str(), "localhost" | "127.0.0.1" | "::1")
     }
 
     fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -122,7 +154,7 @@ impl Guard {
             }
         }
         let Some(app) = &self.app else {
-            return if self.key_ok(headers) {
+            return if self.key_ok(headers) && (self.loopback || !self.keys.is_empty()) {
                 Ok(Caller::local())
             } else {
                 Err(unauthorized())
@@ -140,21 +172,22 @@ impl Guard {
         {
             return Ok(Caller::key(&key));
         }
-        let keys_exist = !self.keys.is_empty() || app.has_active_keys().await.map_err(internal)?;
-        if keys_exist {
-            Err(unauthorized())
-        } else {
-            Ok(Caller::local())
+        if !self.keys.is_empty() || app.has_active_keys().await.map_err(internal)? {
+            return Err(unauthorized());
         }
+        if !self.loopback {
+            return Err(refuse(
+                StatusCode::UNAUTHORIZED,
+                "no_active_key",
+                &format!(
+                    "this server listens on {} beyond loopback and has no active API key, so it answers no one: \
+                     create a key on its machine with `palisade keys create`",
+                    self.bind
+                ),
+            ));
+        }
+        Ok(Caller::local())
     }
-}
-
-/// `host[:port]` or `[v6][:port]` without the port and brackets.
-fn strip_port(raw: &str) -> &str {
-    if let Some(rest) = raw.strip_prefix('[') {
-        return rest.split(']').next().unwrap_or(rest);
-    }
-    raw.rsplit_once(':').map(|(h, _)| h).unwrap_or(raw)
 }
 
 /// The API's JSON error (`{"error", "code"}`, with `WWW-Authenticate` on 401), as every route answers.
@@ -254,14 +287,55 @@ mod tests {
             "evil.example",
             "127.0.0.1.evil.example",
             "localhost.evil.example:8477",
+            "localhost:evil.com",
+            "127.0.0.1:8477@evil.com",
+            "[::1]evil.com",
         ] {
             assert!(!g.host_ok(&headers(&[("host", bad)]), &uri), "{bad}");
         }
+        let two: HeaderMap = [("host", "localhost"), ("host", "evil.example")]
+            .iter()
+            .map(|(k, v)| (k.parse::<http::HeaderName>().unwrap(), v.parse().unwrap()))
+            .fold(HeaderMap::new(), |mut m, (k, v)| {
+                m.append(k, v);
+                m
+            });
+        assert!(!g.host_ok(&two, &uri), "two Host headers");
+        let absolute: http::Uri = "http://evil.example/v1/targets".parse().unwrap();
+        assert!(
+            !g.host_ok(&headers(&[("host", "localhost")]), &absolute),
+            "an absolute-form target naming another host"
+        );
+        assert!(!g.host_ok(&headers(&[]), &uri), "no Host at all");
         assert!(g.origin_ok(&headers(&[])));
         assert!(g.origin_ok(&headers(&[("origin", "http://localhost:6274")])));
         assert!(g.origin_ok(&headers(&[("origin", "https://dash.example")])));
         assert!(!g.origin_ok(&headers(&[("origin", "https://evil.example")])));
         assert!(!g.origin_ok(&headers(&[("origin", "null")])));
+        for bad in [
+            "http://127.0.0.1:1@evil.com",
+            "http://[::1]evil.com",
+            "http://localhost:evil",
+            "https://dash.example.evil",
+        ] {
+            assert!(!g.origin_ok(&headers(&[("origin", bad)])), "{bad}");
+        }
+        assert!(g.origin_ok(&headers(&[("origin", "https://dash.example:443")])));
+    }
+
+    #[tokio::test]
+    async fn no_key_is_the_local_user_on_loopback_only() {
+        let loopback = Guard::new(&ServerSettings::default());
+        assert!(loopback.caller(&headers(&[])).await.is_ok());
+        let open = Guard::new(&ServerSettings {
+            bind: "0.0.0.0:8477".parse().unwrap(),
+            ..Default::default()
+        });
+        let refusal = open
+            .caller(&headers(&[]))
+            .await
+            .expect_err("a key is required");
+        assert_eq!(refusal.status(), StatusCode::UNAUTHORIZED);
     }
 
     #[test]

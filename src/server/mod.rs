@@ -4,6 +4,7 @@
 //! rate guard. The scheduler runs beside it, starting scheduled scans, and the
 //! delivery worker, sending webhook deliveries.
 
+pub mod authority;
 mod guard;
 mod legacy_sse;
 
@@ -52,6 +53,8 @@ pub fn router(app: App, shutdown: CancellationToken, base: &str) -> Router {
         .with_state(sessions);
     let mcp = Router::new()
         .nest_service("/mcp", mcp)
+        // Bodies that are not JSON-RPC messages get JSON-RPC errors, not rmcp's plain-text 415.
+        .layer(axum::middleware::from_fn(crate::mcp::http::check_body))
         .merge(legacy)
         .layer(axum::middleware::from_fn(guard::mcp_only));
     mcp.merge(crate::rest::router(app, base))
