@@ -20,5 +20,8 @@ mod fixture;
 mod traps;
 
 mod controls;
+mod crawl;
 mod literals;
 mod names;
+mod rebinding;
+mod redirects;
