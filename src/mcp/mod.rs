@@ -8,9 +8,12 @@
 
 #[cfg(feature = "conformance")]
 mod conformance;
+pub mod framing;
+pub mod http;
 mod params;
 mod prompts;
 mod resources;
+pub mod stdio;
 mod tools;
 mod views;
 mod watch;
@@ -77,11 +80,11 @@ impl McpServer {
     }
 }
 
-/// Serves one client on stdin/stdout until it disconnects, then lets the scans it started finish.
+/// Serves one client on stdin/stdout until it disconnects, then lets the scans it started finish. Lines that are not
+/// JSON-RPC messages get JSON-RPC errors ([`framing`]), and no line may be longer than 4 MiB.
 pub async fn serve_stdio(app: App) -> anyhow::Result<()> {
-    let running = McpServer::new(app.clone())
-        .serve(rmcp::transport::stdio())
-        .await?;
+    let transport = stdio::Framed::new(tokio::io::stdin(), tokio::io::stdout());
+    let running = McpServer::new(app.clone()).serve(transport).await?;
     let _ = running.waiting().await;
     app.finish_running().await;
     Ok(())

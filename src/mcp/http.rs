@@ -1,0 +1,87 @@
+//! The body check in front of rmcp's Streamable HTTP service at `/mcp`: a POST body that is not a JSON-RPC message
+//! rmcp answers right gets a JSON-RPC error with HTTP 400 (413 when too large); every other request passes unchanged.
+
+use super::framing::{Inbound, MAX_MESSAGE_BYTES, PARSE_ERROR, Reply, inbound};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, Method, StatusCode, header};
+
+/// Axum middleware for the `/mcp` route (`axum::middleware::from_fn(check_body)`).
+pub async fn check_body(request: Request, next: Next) -> Response {
+    // rmcp answers these itself (405, 406, 415) before it reads a body.
+    if request.method() != Method::POST || !json_both_ways(request.headers()) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_MESSAGE_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let too_long = std::error::Error::source(&e)
+                .is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
+            return if too_long {
+                error(StatusCode::PAYLOAD_TOO_LARGE, &Reply::too_long())
+            } else {
+                let why = format!("Parse error: cannot read the body ({e})");
+                let reply = Reply {
+                    id: serde_json::Value::Null,
+                    code: PARSE_ERROR,
+                    message: why,
+                };
+                error(StatusCode::BAD_REQUEST, &reply)
+            };
+        }
+    };
+    match inbound(&bytes) {
+        Inbound::Message(_) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Inbound::Error(reply) | Inbound::Unanswerable(reply) => {
+            error(StatusCode::BAD_REQUEST, &reply)
+        }
+        Inbound::Blank => {
+            let reply = Reply {
+                id: serde_json::Value::Null,
+                code: PARSE_ERROR,
+                message: "Parse error: the body is empty; send one JSON-RPC message".into(),
+            };
+            error(StatusCode::BAD_REQUEST, &reply)
+        }
+    }
+}
+
+fn error(status: StatusCode, reply: &Reply) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        reply.to_line(),
+    )
+        .into_response()
+}
+
+/// Whether the request is JSON and accepts both JSON and SSE, as a Streamable HTTP POST must.
+fn json_both_ways(headers: &HeaderMap) -> bool {
+    let essence = |v: &str| {
+        v.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| essence(v) == "application/json");
+    let accepted: Vec<String> = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(essence)
+        .collect();
+    json && ["application/json", "text/event-stream"]
+        .iter()
+        .all(|t| accepted.iter().any(|a| a == t))
+}
