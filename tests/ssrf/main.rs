@@ -19,6 +19,7 @@ mod dns;
 mod fixture;
 mod traps;
 
+mod alerts;
 mod controls;
 mod crawl;
 mod literals;
