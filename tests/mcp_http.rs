@@ -158,3 +158,78 @@ async fn a_stateless_client_works_on_the_same_endpoint() {
     assert_eq!(again["targets"][0]["risk_grade"], "A");
     client.cancel().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bodies_that_are_not_json_rpc_get_json_rpc_errors_with_400() {
+    use serde_json::{Value, json};
+    let dir = tempfile::tempdir().unwrap();
+    let server = served::serve(None, dir.path(), &[], &[]);
+    let mcp = format!("{}/mcp", server.base);
+    let client = reqwest::Client::new();
+    let post = |body: Vec<u8>| {
+        client
+            .post(&mcp)
+            .header("accept", "application/json, text/event-stream")
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let error = |id: Value, code: i64, message: &str| json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } });
+    let cases: [(&[u8], u16, Value); 5] = [
+        (
+            b"{\"jsonrpc\":\"2.0\",\"id\":1,",
+            400,
+            error(
+                Value::Null,
+                -32700,
+                "Parse error: not JSON (EOF while parsing a value at line 1 column 24)",
+            ),
+        ),
+        (
+            b"\xff",
+            400,
+            error(
+                Value::Null,
+                -32700,
+                "Parse error: the message is not UTF-8 (invalid byte at offset 0)",
+            ),
+        ),
+        (
+            b"",
+            400,
+            error(
+                Value::Null,
+                -32700,
+                "Parse error: the body is empty; send one JSON-RPC message",
+            ),
+        ),
+        (
+            br#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{}}"#,
+            400,
+            error(
+                json!(2),
+                -32602,
+                "Invalid params for tools/call: missing field `name`",
+            ),
+        ),
+        (
+            &[b' '; 5 << 20],
+            413,
+            error(
+                Value::Null,
+                -32700,
+                "Parse error: the message is longer than 4194304 bytes (4 MiB), the most palisade reads",
+            ),
+        ),
+    ];
+    for (body, status, expected) in cases {
+        let resp = post(body.to_vec()).await.unwrap();
+        assert_eq!(resp.status().as_u16(), status, "{expected}");
+        assert_eq!(
+            resp.headers()["content-type"].to_str().unwrap(),
+            "application/json"
+        );
+        assert_eq!(resp.json::<Value>().await.unwrap(), expected);
+    }
+    assert_eq!(initialize(&mcp, &[]).await, 200, "good requests still pass");
+}

@@ -377,3 +377,230 @@ async fn logging_resources_subscriptions_and_prompts() {
     );
     client.cancel().await.unwrap();
 }
+
+/// `palisade mcp` driven line by line, as a client that writes raw bytes would.
+struct Raw {
+    child: tokio::process::Child,
+    stdin: tokio::process::ChildStdin,
+    stdout: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+}
+
+impl Raw {
+    fn start(dir: &std::path::Path) -> Raw {
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_palisade"))
+            .arg("mcp")
+            .env("PALISADE_DB", dir.join("palisade.db"))
+            .env("PALISADE_NAMESERVERS", DEAD_DNS)
+            .current_dir(dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(
+            child.stdout.take().unwrap(),
+        ));
+        Raw {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    async fn write(&mut self, bytes: &[u8]) {
+        tokio::io::AsyncWriteExt::write_all(&mut self.stdin, bytes)
+            .await
+            .unwrap();
+    }
+
+    /// The next line the server writes, as JSON.
+    async fn read(&mut self) -> serde_json::Value {
+        let line =
+            tokio::time::timeout(std::time::Duration::from_secs(20), self.stdout.next_line())
+                .await
+                .expect("a reply within 20 s")
+                .unwrap()
+                .expect("the server is still there");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"))
+    }
+
+    async fn initialize(&mut self) {
+        self.write(
+            br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+"#,
+        )
+        .await;
+        let init = self.read().await;
+        assert_eq!(init["id"], 1, "{init}");
+        assert_eq!(init["result"]["serverInfo"]["name"], "palisade");
+    }
+
+    /// `tools/list` still answers.
+    async fn still_serves(&mut self, id: u32) {
+        self.write(
+            format!("{{\"jsonrpc\":\"2.0\",\"id\":{id},\"method\":\"tools/list\"}}\n").as_bytes(),
+        )
+        .await;
+        let list = self.read().await;
+        assert_eq!(list["id"], id, "{list}");
+        assert!(
+            list["result"]["tools"].as_array().unwrap().len() >= 9,
+            "{list}"
+        );
+    }
+
+    /// A line of /proc/PID/status, in kB.
+    fn status_kb(&self, field: &str) -> u64 {
+        let pid = self.child.id().unwrap();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+}
+
+fn error(id: serde_json::Value, code: i64, message: &str) -> serde_json::Value {
+    serde_json::json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lines_that_are_not_json_rpc_get_json_rpc_errors_and_the_server_keeps_serving() {
+    use serde_json::{Value, json};
+    let dir = tempfile::tempdir().unwrap();
+    let mut raw = Raw::start(dir.path());
+    // Before initialize too.
+    raw.write(b"hello\n").await;
+    assert_eq!(
+        raw.read().await,
+        error(
+            Value::Null,
+            -32700,
+            "Parse error: not JSON (expected value at line 1 column 1)"
+        )
+    );
+    raw.initialize().await;
+    raw.write(b"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/li\n")
+        .await;
+    assert_eq!(
+        raw.read().await,
+        error(
+            Value::Null,
+            -32700,
+            "Parse error: not JSON (EOF while parsing a string at line 1 column 42)"
+        )
+    );
+    raw.write(b"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\xff\xfe\"}\n")
+        .await;
+    assert_eq!(
+        raw.read().await,
+        error(
+            Value::Null,
+            -32700,
+            "Parse error: the message is not UTF-8 (invalid byte at offset 38)"
+        )
+    );
+    raw.write(
+        b"{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"arguments\":{}}}\n",
+    )
+    .await;
+    assert_eq!(
+        raw.read().await,
+        error(
+            json!(4),
+            -32602,
+            "Invalid params for tools/call: missing field `name`"
+        )
+    );
+    raw.write(b"{\"jsonrpc\":\"2.0\",\"id\":\"five\",\"method\":\"logging/setLevel\",\"params\":{\"level\":\"loud\"}}\n")
+        .await;
+    assert_eq!(
+        raw.read().await,
+        error(
+            json!("five"),
+            -32602,
+            "Invalid params for logging/setLevel: unknown variant `loud`, expected one of `debug`, `info`, `notice`, \
+             `warning`, `error`, `critical`, `alert`, `emergency`"
+        )
+    );
+    // A notification is never answered, not even when its params are wrong; a blank line is nothing.
+    raw.write(b"{\"jsonrpc\":\"2.0\",\"method\":\"logging/setLevel\",\"params\":{\"level\":\"loud\"}}\n\r\n  \n")
+        .await;
+    raw.write(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":7}\n")
+        .await;
+    raw.write(b"[{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\"}]\n")
+        .await;
+    assert_eq!(
+        raw.read().await,
+        error(
+            Value::Null,
+            -32600,
+            "Invalid Request: batches are not supported; send one JSON-RPC message at a time"
+        ),
+        "the next reply answers the batch: nothing answered the notifications"
+    );
+    raw.write(b"{\"jsonrpc\":\"1.0\",\"id\":7,\"method\":\"ping\"}\n")
+        .await;
+    let wrong = raw.read().await;
+    assert_eq!(
+        (wrong["id"].clone(), wrong["error"]["code"].clone()),
+        (json!(7), json!(-32600)),
+        "{wrong}"
+    );
+    // An unknown method is still rmcp's -32601, and good requests are still served.
+    raw.write(b"{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/drop\"}\n")
+        .await;
+    let unknown = raw.read().await;
+    assert_eq!(
+        (unknown["id"].clone(), unknown["error"]["code"].clone()),
+        (json!(8), json!(-32601)),
+        "{unknown}"
+    );
+    raw.still_serves(9).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_line_without_end_is_cut_off_at_4_mib_and_costs_no_more() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut raw = Raw::start(dir.path());
+    raw.initialize().await;
+    let before = raw.status_kb("VmRSS:");
+    // 100 MB without a newline, from a task of its own (the pipe blocks while the server reads).
+    let mut stdin = raw.stdin;
+    let writer = tokio::spawn(async move {
+        let chunk = vec![b'x'; 1 << 20];
+        for _ in 0..100 {
+            stdin.write_all(&chunk).await.unwrap();
+        }
+        stdin
+    });
+    let reply = {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(60), raw.stdout.next_line())
+            .await
+            .expect("a reply once the line passes 4 MiB")
+            .unwrap()
+            .unwrap();
+        serde_json::from_str::<serde_json::Value>(&line).unwrap()
+    };
+    assert_eq!(
+        reply,
+        error(
+            serde_json::Value::Null,
+            -32700,
+            "Parse error: the message is longer than 4194304 bytes (4 MiB), the most palisade reads"
+        )
+    );
+    let mut stdin = writer.await.unwrap();
+    stdin.write_all(b"\n").await.unwrap();
+    raw.stdin = stdin;
+    raw.still_serves(2).await;
+    let peak = raw.status_kb("VmHWM:");
+    assert!(
+        peak < before + 32 * 1024,
+        "peak RSS {peak} kB after a 100 MB line, {before} kB before it"
+    );
+}
