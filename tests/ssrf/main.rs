@@ -6,10 +6,13 @@
 
 #[macro_use]
 mod ns;
+#[allow(dead_code)]
 #[path = "../support/mcp.rs"]
 mod mcp;
+#[allow(dead_code)]
 #[path = "../support/rest.rs"]
 mod rest;
+#[allow(dead_code)]
 #[path = "../support/served.rs"]
 mod served;
 #[path = "../support/mod.rs"]
@@ -22,6 +25,7 @@ mod traps;
 mod alerts;
 mod controls;
 mod crawl;
+mod fronts;
 mod literals;
 mod names;
 mod rebinding;

@@ -100,7 +100,7 @@ impl Traps {
 
 /// A site on an allowed address that counts requests by path.
 pub struct Site {
-    pub server: Server,
+    _server: Server,
     hits: Arc<Mutex<BTreeMap<String, usize>>>,
 }
 
@@ -126,7 +126,10 @@ impl Site {
         let server = serve::serve(addr, app, None)
             .await
             .unwrap_or_else(|e| panic!("site on {addr}: {e}"));
-        Site { server, hits }
+        Site {
+            _server: server,
+            hits,
+        }
     }
 
     /// Requests received, in all.
