@@ -70,7 +70,12 @@ impl Baseline {
                 "{}{}: {}; each entry is [[ignore]] with fingerprint, reason and an optional expires = YYYY-MM-DD",
                 path.display(),
                 at(e.span().map(|s| s.start)),
-                e.message().trim()
+                e.message()
+                    .lines()
+                    .map(one_line)
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             )
         })?;
         let mut entries = Vec::new();
@@ -81,7 +86,7 @@ impl Baseline {
             if fp.len() != 16 || !fp.chars().all(|c| c.is_ascii_hexdigit()) {
                 return Err(bad(format!(
                     "fingerprint '{}' is not 16 hex digits (copy it from a report's fingerprint column)",
-                    raw.fingerprint
+                    one_line(&raw.fingerprint)
                 )));
             }
             if raw.reason.trim().is_empty() {
@@ -93,7 +98,8 @@ impl Baseline {
                 None => None,
                 Some(value) => Some(date(&value).ok_or_else(|| {
                     bad(format!(
-                        "expires {value} is not a date: write it as 2027-01-31"
+                        "expires {} is not a date: write it as 2027-01-31",
+                        one_line(&value.to_string())
                     ))
                 })?),
             };
@@ -113,6 +119,20 @@ impl Baseline {
     fn find(&self, fingerprint: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.fingerprint == fingerprint)
     }
+}
+
+/// Text made fit for a one-line error: line breaks and other control characters escaped (`\n`).
+fn one_line(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A plain date, as a TOML date (`2027-01-31`) or a string (`"2027-01-31"`).
