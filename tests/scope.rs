@@ -275,6 +275,85 @@ async fn dns_rebinding_between_the_scope_check_and_the_connection_is_refused() {
 }
 
 #[tokio::test]
+async fn checks_whose_requests_the_guard_refused_mid_scan_are_errored_not_passed() {
+    // The name points at the allowed 127.0.0.2 until the crawl has read the site's pages (the start page, /about
+    // and /app.js), then at the blocked 127.0.0.1 (TTL 0). The site closes every connection, so each later request
+    // looks the name up again and is refused: the checks that sent those requests after reading the crawl did not
+    // look at what they meant to, and must say so instead of passing.
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let crawled = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = crawled.clone();
+    let close = || [(http::header::CONNECTION, "close")];
+    let site = axum::Router::new()
+        .route(
+            "/",
+            axum::routing::get(move || async move {
+                (
+                    close(),
+                    axum::response::Html(
+                        "<html><head><title>shop</title></head><body><a href=\"/about?next=/\">about</a>\
+                         <script src=\"/app.js\"></script></body></html>",
+                    ),
+                )
+            }),
+        )
+        .fallback(move |uri: http::Uri| {
+            if matches!(uri.path(), "/about" | "/app.js") {
+                count.fetch_add(1, Ordering::SeqCst);
+            }
+            async move { (close(), "not here") }
+        });
+    let allowed = serve_on("127.0.0.2", site).await;
+    let port = allowed.addr.port();
+    let (hits, blocked) = counting_server_on(&format!("127.0.0.1:{port}")).await;
+    let switch = crawled.clone();
+    let dns = dns::scripted_with(move |_| {
+        if switch.load(Ordering::SeqCst) >= 2 {
+            "127.0.0.1".parse().unwrap()
+        } else {
+            "127.0.0.2".parse().unwrap()
+        }
+    })
+    .await;
+    let t = TestApp::new(|c| {
+        c.scope.allow = vec!["127.0.0.2/32".parse().unwrap()];
+        c.network.nameservers = vec![dns.addr];
+    })
+    .await;
+    let out = t
+        .scan(&[&format!("http://rebind.test:{port}/")], Profile::Standard)
+        .await;
+    assert!(
+        out.scan.targets[0].error.is_none(),
+        "the start page was read: {:?}",
+        out.scan.targets[0].error
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing reached 127.0.0.1");
+    let refused = "out of scope: rebind.test resolves to 127.0.0.1";
+    let errored: Vec<&str> = out
+        .coverage
+        .iter()
+        .filter(|c| c.state == CoverageState::Errored)
+        .filter(|c| c.detail.as_deref().unwrap_or("").contains(refused))
+        .map(|c| c.check_id.as_str())
+        .collect();
+    // api.redirect reads the crawled pages, then asks for each with its redirect parameters: every one refused.
+    assert_eq!(
+        out.state("api.redirect"),
+        CoverageState::Errored,
+        "{:?}",
+        out.detail("api.redirect")
+    );
+    let detail = out.detail("api.redirect");
+    assert!(
+        detail.contains(" requests failed: ") && detail.contains(refused),
+        "{detail}"
+    );
+    assert!(errored.len() >= 5, "errored with the refusal: {errored:?}");
+    drop(blocked);
+}
+
+#[tokio::test]
 async fn a_pinned_address_still_obeys_the_scope_guard() {
     let server = http(fixed(200, &[], "hi")).await;
     let port = server.addr.port();

@@ -97,7 +97,11 @@ impl HostCtx {
         if self.scan.cancel.is_cancelled() {
             return Err(NetError::Cancelled);
         }
-        let _permit = self.limiter.acquire().await?;
+        let _permit = self
+            .limiter
+            .acquire()
+            .await
+            .inspect_err(|e| super::tally::note(&Err::<(), _>(e.clone())))?;
         self.scan.requests.fetch_add(1, Ordering::Relaxed);
         let timeout = self.scan.settings.timeout;
         let result = tokio::select! {
@@ -107,6 +111,7 @@ impl HostCtx {
         self.limiter.record(&result);
         tracing::trace!(method = %req.method, url = %req.url, status = result.as_ref().map(|r| r.status).ok(), "request");
         result
+        super::tally::note(&result);
     }
 
     /// Completes a TLS handshake with `host:port` under the host's limits and the request timeout (it counts as a
@@ -119,7 +124,11 @@ impl HostCtx {
         if self.scan.cancel.is_cancelled() {
             return Err(NetError::Cancelled);
         }
-        let _permit = self.limiter.acquire().await?;
+        let _permit = self
+            .limiter
+            .acquire()
+            .await
+            .inspect_err(|e| super::tally::note(&Err::<(), _>(e.clone())))?;
         self.scan.requests.fetch_add(1, Ordering::Relaxed);
         let timeout = self.scan.settings.timeout;
         let result = tokio::time::timeout(timeout, self.scan.net.tls_handshake(host, port))
@@ -128,6 +137,7 @@ impl HostCtx {
         self.limiter.record(&result);
         result
     }
+        super::tally::note(&result);
 
     /// Sends a request and follows up to [`MAX_REDIRECTS`] redirects (as GETs), each hop under the scope guard.
     pub async fn fetch(&self, req: HttpRequest) -> Result<Fetched, NetError> {

@@ -15,6 +15,7 @@ pub mod registry;
 pub mod site;
 pub mod stack;
 
+pub mod tally;
 use crate::config::ScanSettings;
 use crate::model::{Coverage, CoverageState, Finding, Observatory, Profile, SiteProfile};
 use crate::target::TargetUrl;
@@ -188,7 +189,8 @@ pub const INCOMPLETE: &str =
 async fn run_check(ctx: CheckCtx) -> bool {
     let started = Instant::now();
     let cancel = ctx.scan.cancel.clone();
-    let run = std::panic::AssertUnwindSafe((ctx.check.run)(&ctx));
+    let tally = std::sync::Arc::new(tally::Tally::default());
+    let run = std::panic::AssertUnwindSafe(tally::within(tally.clone(), (ctx.check.run)(&ctx)));
     let result = tokio::select! {
         biased;
         _ = cancel.cancelled() => Err(CheckFail::from(net::NetError::Cancelled)),
@@ -201,6 +203,8 @@ async fn run_check(ctx: CheckCtx) -> bool {
         }
         Ok(()) if ctx.found() > 0 => (CoverageState::Found, None),
         Ok(()) => (CoverageState::Passed, None),
+        // Requests of its own that failed: the check did not look at everything (its findings still stand).
+        Ok(()) if let Some(missed) = tally.shortfall() => (CoverageState::Errored, Some(missed)),
         Err(CheckFail::Skipped(why)) => (CoverageState::Skipped, Some(why)),
         Err(CheckFail::Errored(why)) => (CoverageState::Errored, Some(why)),
     };

@@ -215,6 +215,13 @@ impl Drop for ScriptedDns {
 
 /// Starts a scripted DNS server on 127.0.0.1.
 pub async fn scripted(answers: Vec<std::net::Ipv4Addr>) -> ScriptedDns {
+    scripted_with(move |i| answers[i.min(answers.len() - 1)]).await
+}
+
+/// Starts a DNS server on 127.0.0.1 answering the n-th A query (from 0) with `answer(n)`, with a TTL of 0.
+pub async fn scripted_with(
+    answer: impl Fn(usize) -> std::net::Ipv4Addr + Send + 'static,
+) -> ScriptedDns {
     use hickory_server::proto::op::{Message, MessageType};
     use hickory_server::proto::rr::RecordType;
     let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
@@ -238,7 +245,7 @@ pub async fn scripted(answers: Vec<std::net::Ipv4Addr>) -> ScriptedDns {
             for q in &query.queries {
                 if q.query_type() == RecordType::A {
                     let i = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    let ip = answers[i.min(answers.len() - 1)];
+                    let ip = answer(i);
                     reply.add_answer(Record::from_rdata(q.name().clone(), 0, RData::A(A(ip))));
                 }
             }
