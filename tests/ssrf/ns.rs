@@ -9,13 +9,18 @@ use std::sync::OnceLock;
 /// Set (to the test's name) in the copy of the binary that runs inside the namespace.
 const INSIDE: &str = "PALISADE_SSRF_NETNS";
 
+/// Set where namespaces must be available (a CI runner known to have them): then being unable to create one fails
+/// the test instead of skipping it.
+const REQUIRE: &str = "PALISADE_SSRF_REQUIRE_NETNS";
+
 /// Addresses put on the namespace's loopback besides 127.0.0.1 and ::1: the blocked ones the traps listen on and
 /// the allowed ones the positive controls use.
 const EXTRA_V4: [&str; 4] = ["10.0.0.1", "169.254.169.254", "100.64.0.1", "198.51.100.7"];
 const EXTRA_V6: [&str; 2] = ["fd00::1", "2001:db8::7"];
 
-/// Runs `body` inside a fresh network namespace: `test` is `module_path!()` and `name` the test function's name.
-/// Where user namespaces are unavailable, prints one line saying so and returns.
+/// Runs `body` inside a fresh network namespace: `module` is `module_path!()` and `name` the test function's name.
+/// Where user namespaces are unavailable, prints one line saying so and returns (fails instead when
+/// `PALISADE_SSRF_REQUIRE_NETNS` is set).
 pub fn run<F: Future<Output = ()>>(module: &str, name: &str, body: impl FnOnce() -> F) {
     let path = match module.split_once("::") {
         Some((_, rest)) => format!("{rest}::{name}"),
@@ -36,6 +41,10 @@ pub fn run<F: Future<Output = ()>>(module: &str, name: &str, body: impl FnOnce()
         return;
     }
     if let Err(reason) = namespaces_available() {
+        assert!(
+            std::env::var_os(REQUIRE).is_none(),
+            "{REQUIRE} is set but user namespaces are unavailable: {reason}"
+        );
         println!("skipped: user namespaces unavailable: {reason}");
         return;
     }

@@ -6,7 +6,7 @@ use palisade::lab::serve::{self, Server};
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// The blocked addresses, each on the namespace's loopback.
@@ -65,19 +65,36 @@ pub async fn traps() -> Traps {
                 .unwrap_or_else(|e| panic!("trap on {ip} port {port}: {e}"));
             let hits = hits.clone();
             tasks.push(tokio::spawn(async move {
-                while let Ok((mut stream, _)) = listener.accept().await {
+                while let Ok((stream, _)) = listener.accept().await {
                     hits.lock().unwrap().push(SocketAddr::new(ip, port));
-                    let _ = stream
-                        .write_all(
-                            b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 27\r\n\
-                              connection: close\r\n\r\n<html>internal admin</html>",
-                        )
-                        .await;
+                    tokio::spawn(answer(stream));
                 }
             }));
         }
     }
     Traps { hits, tasks }
+}
+
+/// Reads the request head (so closing does not reset the connection under the client) and answers with a page.
+async fn answer(mut stream: tokio::net::TcpStream) {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    let read = async {
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), read).await;
+    let _ = stream
+        .write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 27\r\n\
+              connection: close\r\n\r\n<html>internal admin</html>",
+        )
+        .await;
+    let _ = stream.shutdown().await;
 }
 
 impl Traps {
