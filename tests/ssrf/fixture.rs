@@ -24,6 +24,8 @@ pub fn zone() -> Zone {
         .addr("mixed.evil.test", "10.0.0.1")
         .addr("mixed6.evil.test", ALLOWED_V6)
         .addr("mixed6.evil.test", "fd00::1")
+        .addr("mixed46.evil.test", ALLOWED)
+        .addr("mixed46.evil.test", "fd00::1")
         .cname("alias.evil.test", "meta.evil.test")
         .addr("xn--bcher-kva.evil.test", "10.0.0.1")
         .addr("ok.site.test", ALLOWED)

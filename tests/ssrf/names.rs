@@ -50,6 +50,10 @@ const CASES: &[(&str, &str)] = &[
         "mixed.evil.test resolves to 10.0.0.1",
     ),
     (
+        "http://mixed46.evil.test/",
+        "mixed46.evil.test resolves to fd00::1",
+    ),
+    (
         "http://mixed6.evil.test/",
         "mixed6.evil.test resolves to fd00::1",
     ),
