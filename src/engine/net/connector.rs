@@ -92,6 +92,17 @@ impl GuardedConnector {
         self.inner.nameservers_chosen
     }
 
+    /// True when `host` is pinned (`--resolve`, `--connect-to`, `network.pins`) on any port: such a name is
+    /// never sent to DNS, neither to connect nor by the `dns` checks, so the resolver never learns it.
+    pub fn is_pinned(&self, host: &str) -> bool {
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        self.inner.host_pins.contains_key(&host) || self.inner.pins.keys().any(|(h, _)| *h == host)
+    }
+
     /// How many TCP connections were opened (for statistics and tests of connection reuse).
     pub fn connects(&self) -> u64 {
         self.inner.connects.load(Ordering::Relaxed)

@@ -66,8 +66,9 @@ pub struct Zone {
     pub domain: String,
 }
 
-/// The target's zone, after the rules on what may be asked: an IP literal has no DNS of its own, a special-use name
-/// is asked only of name servers the user named, and a domain the DNS does not know (a name reached through a pin)
+/// The target's zone, after the rules on what may be asked: an IP literal has no DNS of its own, a pinned name is
+/// never asked of the system's resolver (the pin says the user does not want it to learn the name), a special-use name is asked only of
+/// name servers the user named, and a domain the DNS does not know (a name reached through a pin)
 /// has nothing to check.
 pub async fn zone(ctx: &CheckCtx) -> Result<Zone, CheckFail> {
     if ctx.target.ip().is_some() {
@@ -82,6 +83,13 @@ pub async fn zone(ctx: &CheckCtx) -> Result<Zone, CheckFail> {
         return Err(CheckFail::Skipped(format!(
             "{host} is a special-use name (.{suffix}): it is only asked of name servers named with --nameserver or \
              network.nameservers, never of the system's resolver"
+        )));
+    }
+    if ctx.scan.net.connector().is_pinned(&host) && !ctx.scan.net.connector().nameservers_chosen() {
+        return Err(CheckFail::Skipped(format!(
+            "{host} is pinned to an address (--resolve, --connect-to or network.pins): a pinned name is never sent \
+             to the system's resolver, so its DNS records are checked only against name servers named with \
+             --nameserver or network.nameservers"
         )));
     }
     let domain = registrable(&host).ok_or_else(|| {
