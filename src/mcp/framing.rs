@@ -16,7 +16,7 @@ use rmcp::model::{
     ConstString, DiscoverRequest, GetPromptRequest, GetSkillRequest, GetTaskRequest,
     InitializeRequest, JsonRpcMessage, ListPromptsRequest, ListResourceTemplatesRequest,
     ListResourcesRequest, ListSkillsRequest, ListToolsRequest, PingRequest,
-    ReadResourceDirectoryRequest, ReadResourceRequest, Request, RequestNoParam,
+    ReadResourceDirectoryRequest, ReadResourceRequest, Request, RequestId, RequestNoParam,
     RequestOptionalParam, SetLevelRequest, SubscribeRequest, SubscriptionsListenRequest,
     UnsubscribeRequest, UpdateTaskRequest,
 };
@@ -178,7 +178,7 @@ fn malformed(value: &Value) -> Inbound {
         };
         return Inbound::Error(Reply::new(Value::Null, INVALID_REQUEST, why));
     };
-    let id = map.get("id").filter(|id| is_id(id));
+    let id = map.get("id").and_then(request_id);
     let version = map.get("jsonrpc").and_then(Value::as_str) == Some("2.0");
     let answer = map.contains_key("result") || map.contains_key("error");
     match map.get("method") {
@@ -190,9 +190,9 @@ fn malformed(value: &Value) -> Inbound {
                 format!("Invalid params for the notification {method}"),
             )),
             Some(_) => match (id, known(method)) {
-                (Some(id), Some(_)) => Inbound::Error(invalid_params(id.clone(), method, value)),
+                (Some(id), Some(_)) => Inbound::Error(invalid_params(id, method, value)),
                 (id, _) => Inbound::Error(Reply::new(
-                    id.cloned().unwrap_or(Value::Null),
+                    id.unwrap_or(Value::Null),
                     INVALID_REQUEST,
                     format!(
                         "Invalid Request: {method} needs a string or integer id and object params"
@@ -208,7 +208,7 @@ fn malformed(value: &Value) -> Inbound {
             ))
         }
         _ => Inbound::Error(Reply::new(
-            id.cloned().unwrap_or(Value::Null),
+            id.unwrap_or(Value::Null),
             INVALID_REQUEST,
             "Invalid Request: expected a JSON-RPC 2.0 request {\"jsonrpc\":\"2.0\",\"id\":...,\"method\":...}, \
              notification or response",
@@ -216,9 +216,11 @@ fn malformed(value: &Value) -> Inbound {
     }
 }
 
-/// A JSON-RPC id rmcp can answer: a string or an integer that fits in 64 bits.
-fn is_id(id: &Value) -> bool {
-    id.is_string() || id.is_i64()
+/// The id to echo, as rmcp reads ids: a string, or an integer (also in float form, `1.0`) that fits in 64 bits;
+/// `None` for anything else.
+fn request_id(id: &Value) -> Option<Value> {
+    let id: RequestId = serde_json::from_value(id.clone()).ok()?;
+    serde_json::to_value(id).ok()
 }
 
 fn invalid_params(id: Value, method: &str, message: &Value) -> Reply {

@@ -103,7 +103,8 @@ fn parse_name(name: &str) -> Option<String> {
     // All-numeric forms must be a canonical dotted quad: `127.1`, `0x7f.1` and `2130706433` are refused rather than
     // read the way some resolver would.
     let last = name.rsplit('.').next().unwrap_or(name);
-    if last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x") {
+    let hex = last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"));
+    if last.bytes().all(|b| b.is_ascii_digit()) || hex {
         let ip: Ipv4Addr = name.parse().ok()?;
         return (ip.to_string() == name).then(|| name.to_string());
     }

@@ -180,3 +180,11 @@ proptest! {
         check_origin(&raw)?;
     }
 }
+
+/// Found by the properties above: `0X` (upper-case hex prefix) passed as a name, while `0x` was refused.
+#[test]
+fn hex_forms_are_refused_in_either_case() {
+    for raw in ["0x", "0X", "0X7F", "0x7f.0.0.1", "0X7F.0.0.1", "a.0Xff"] {
+        assert_eq!(parse_host(raw), None, "{raw}");
+    }
+}

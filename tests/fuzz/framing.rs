@@ -7,6 +7,7 @@ use palisade::mcp::framing::{
 };
 use palisade::mcp::stdio::{Line, Lines};
 use proptest::prelude::*;
+use rmcp::model::RequestId;
 use serde_json::{Value, json};
 
 /// The line cap of these runs (the real one is 4 MiB): small, so that long lines happen.
@@ -156,25 +157,34 @@ fn check_line(bytes: &[u8], framed: &Inbound) -> Result<(), TestCaseError> {
         }
         (Some((_, Ok(value))), answer) => {
             let id = value.get("id");
+            // The id as rmcp reads it (`1.0` is 1), which replies echo.
+            let echoed = id
+                .and_then(|i| serde_json::from_value::<RequestId>(i.clone()).ok())
+                .map(|i| json!(i));
             let request = value.get("method").is_some() && id.is_some();
             match answer {
                 Inbound::Error(r) => {
                     prop_assert_ne!(r.code, PARSE_ERROR, "{} is JSON", value);
-                    let echoed = id.filter(|i| i.is_string() || i.is_i64());
                     prop_assert!(
-                        r.id.is_null() || Some(&r.id) == echoed,
+                        r.id.is_null() || Some(&r.id) == echoed.as_ref(),
                         "{value}: replied to id {}",
                         r.id
                     );
                     if r.code == INVALID_PARAMS {
-                        prop_assert_eq!(Some(&r.id), echoed, "{}", value);
+                        prop_assert_eq!(Some(&r.id), echoed.as_ref(), "{}", value);
                     }
                 }
                 Inbound::Message(m) => {
                     let back =
                         serde_json::to_value(m).map_err(|e| TestCaseError::fail(e.to_string()))?;
                     if request {
-                        prop_assert_eq!(back.get("id"), id, "{} came out as {}", value, back);
+                        prop_assert_eq!(
+                            back.get("id"),
+                            echoed.as_ref(),
+                            "{} came out as {}",
+                            value,
+                            back
+                        );
                     }
                 }
                 Inbound::Unanswerable(r) => {
@@ -270,4 +280,25 @@ proptest! {
         let lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
         check_stream(&lines, false, false)?;
     }
+}
+
+/// Found by the properties above: ids are echoed as rmcp reads them (`1.0` is the integer 1); other ids are null.
+#[test]
+fn ids_are_echoed_as_rmcp_reads_them() {
+    let reply = |line: &str| match inbound(line.as_bytes()) {
+        Inbound::Error(r) => (r.id, r.code),
+        other => panic!("{line}: {other:?}"),
+    };
+    assert_eq!(
+        reply(r#"{"jsonrpc":"2.0","id":1.0,"method":"tools/call","params":{}}"#),
+        (json!(1), INVALID_PARAMS)
+    );
+    assert_eq!(
+        reply(r#"{"jsonrpc":"2.0","id":2.5,"method":"ping","params":7}"#),
+        (Value::Null, INVALID_REQUEST)
+    );
+    assert_eq!(
+        reply(r#"{"jsonrpc":"2.0","id":18446744073709551615,"method":"tools/call","params":{}}"#),
+        (Value::Null, INVALID_REQUEST)
+    );
 }
