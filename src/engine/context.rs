@@ -29,6 +29,8 @@ pub struct ScanCtx {
     pub settings: ScanSettings,
     pub profile: Profile,
     pub cancel: CancellationToken,
+    /// The bytes of response bodies the whole scan may hold at once (see [`super::site::SCAN_BODY_BUDGET`]).
+    pub bodies: super::net::BodyBudget,
     pub(super) events: mpsc::Sender<EngineEvent>,
     pub(super) requests: Arc<AtomicU64>,
 }
@@ -106,7 +108,7 @@ impl HostCtx {
         let timeout = self.scan.settings.timeout;
         let result = tokio::select! {
             _ = self.scan.cancel.cancelled() => Err(NetError::Cancelled),
-            r = tokio::time::timeout(timeout, self.scan.net.send(req)) => r.unwrap_or(Err(NetError::Timeout(timeout))),
+            r = tokio::time::timeout(timeout, self.scan.net.send_within(req, Some(&self.scan.bodies))) => r.unwrap_or(Err(NetError::Timeout(timeout))),
         };
         self.limiter.record(&result);
         tracing::trace!(method = %req.method, url = %req.url, status = result.as_ref().map(|r| r.status).ok(), "request");

@@ -61,6 +61,8 @@ pub struct HtmlDoc {
     pub inline_styles: bool,
     /// An `on*` event-handler attribute or a `javascript:` URL.
     pub inline_handlers: bool,
+    /// Some list was cut at its bound ([`MAX_LINKS`], [`MAX_ELEMENTS`]).
+    pub cut: bool,
 }
 
 impl HtmlDoc {
@@ -104,9 +106,16 @@ selector!(
 
 const INLINE_CAP: usize = 256 * 1024;
 
+/// Elements of one kind kept from one page, at most: a page may name tens of thousands of links or scripts, and the
+/// lists are kept for the whole scan. Real pages stay well below (a long article links a few hundred pages).
+pub const MAX_LINKS: usize = 1000;
+/// Scripts, stylesheets, subresources, forms and `<meta>` elements kept from one page, at most, each.
+pub const MAX_ELEMENTS: usize = 500;
+
 /// Parses `body` served at `page_url`.
 pub fn parse(body: &str, page_url: &Url) -> HtmlDoc {
-    let html = Html::parse_document(body);
+    let (len, cut) = super::html_limits::parse_len(body);
+    let html = Html::parse_document(&body[..len]);
     let base = html
         .select(&BASE)
         .next()
@@ -129,9 +138,10 @@ pub fn parse(body: &str, page_url: &Url) -> HtmlDoc {
             .select(&TITLE)
             .next()
             .map(|t| t.text().collect::<String>().trim().to_string()),
+        cut,
         ..HtmlDoc::default()
     };
-    for m in html.select(&META) {
+    for m in html.select(&META).take(MAX_ELEMENTS) {
         let attr = |n: &str| m.value().attr(n).unwrap_or("").trim().to_string();
         doc.meta.push(Meta {
             name: attr("name"),
@@ -141,6 +151,10 @@ pub fn parse(body: &str, page_url: &Url) -> HtmlDoc {
     }
     let mut inline_total = 0;
     for s in html.select(&SCRIPT) {
+        if doc.scripts.len() >= MAX_ELEMENTS {
+            doc.cut = true;
+            break;
+        }
         let raw_src = s.value().attr("src").map(|v| v.trim().to_string());
         let src = raw_src.as_deref().and_then(resolve);
         if raw_src.is_none() {
@@ -162,6 +176,7 @@ pub fn parse(body: &str, page_url: &Url) -> HtmlDoc {
     for l in html.select(&LINK) {
         let rel = l.value().attr("rel").unwrap_or("").to_ascii_lowercase();
         if rel.split_whitespace().any(|r| r == "stylesheet")
+            && doc.stylesheets.len() < MAX_ELEMENTS
             && let Some(href) = l.value().attr("href").and_then(resolve)
         {
             let integrity = l.value().attr("integrity").map(str::to_string);
@@ -171,8 +186,13 @@ pub fn parse(body: &str, page_url: &Url) -> HtmlDoc {
     doc.links = html
         .select(&ANCHOR)
         .filter_map(|a| a.value().attr("href").and_then(resolve))
+        .take(MAX_LINKS + 1)
         .collect();
-    for f in html.select(&FORM) {
+    if doc.links.len() > MAX_LINKS {
+        doc.links.truncate(MAX_LINKS);
+        doc.cut = true;
+    }
+    for f in html.select(&FORM).take(MAX_ELEMENTS) {
         let action = match f.value().attr("action").map(str::trim) {
             Some(a) if !a.is_empty() => match resolve(a) {
                 Some(url) => url,
@@ -208,6 +228,10 @@ pub fn parse(body: &str, page_url: &Url) -> HtmlDoc {
         }
     }
     for r in html.select(&SUBRESOURCE) {
+        if doc.subresources.len() >= MAX_ELEMENTS {
+            doc.cut = true;
+            break;
+        }
         let v = r.value();
         if let Some(url) = v.attr("src").or_else(|| v.attr("data")).and_then(resolve) {
             doc.subresources.push(Subresource {

@@ -6,9 +6,11 @@ pub mod context;
 pub mod draft;
 pub mod grade;
 pub mod html;
+pub mod html_limits;
 pub mod limits;
 pub mod net;
 pub mod not_found;
+pub mod pace;
 pub mod pattern;
 pub mod redaction;
 pub mod registry;
@@ -122,6 +124,7 @@ impl Engine {
             settings,
             profile: plan.profile,
             cancel: stop,
+            bodies: net::BodyBudget::new(site::SCAN_BODY_BUDGET),
             events,
             requests,
         });

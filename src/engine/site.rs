@@ -4,22 +4,50 @@ use super::context::{Fetched, HostCtx};
 use super::html::{self, HtmlDoc};
 use super::net::{HttpRequest, HttpResponse, NetError};
 pub use super::not_found::NotFound;
+use super::pace::Pace;
 use crate::model::Profile;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::{Arc, Mutex};
-use tokio::sync::OnceCell;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, LazyLock, Mutex};
+use tokio::sync::{OnceCell, Semaphore};
 use url::Url;
 
 type Shared<T> = Arc<OnceCell<Result<T, NetError>>>;
 
-/// Bytes of page bodies one host may keep in its cache. Past it, pages are still fetched but cut to
-/// [`OVER_BUDGET_BODY`]: enough for headers, links and the document head. Hosts are scanned a few at a time, so
-/// a scan's memory stays bounded however large the sites' pages are.
+/// Bytes of response bodies one scan may hold at once, whatever the number of targets scanned together and of
+/// requests in flight: every body read takes its bytes from this budget before allocating them (gzip and deflate
+/// bodies count their inflated bytes) and gives them back when it is dropped. A body the budget cannot hold is cut
+/// where the budget ran out, and fails with a clear error when less than [`super::net::BUDGET_FLOOR`] of it could be
+/// read, so the checks that needed it end errored.
+pub const SCAN_BODY_BUDGET: usize = 128 * 1024 * 1024;
+/// Bytes of page bodies one host may keep in its cache, so that one site cannot take the whole scan budget. Past
+/// it, pages are still fetched but cut to [`OVER_BUDGET_BODY`]: enough for headers, links and the document head.
 pub const HOST_BODY_BUDGET: usize = 12 * 1024 * 1024;
 /// The body cap of pages fetched once a host's budget is spent.
 pub const OVER_BUDGET_BODY: usize = 64 * 1024;
+
+/// HTML documents parsed at once in the process, off the async workers: a parsed document takes several times the
+/// memory of its page, and parsing a large one takes a while.
+static PARSE_SLOTS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    let cpus = std::thread::available_parallelism().map_or(2, usize::from);
+    Arc::new(Semaphore::new(cpus.clamp(1, 2)))
+});
+
+/// Reads the HTML of `resp` in a blocking task holding one of the [`PARSE_SLOTS`] (the slot stays taken until the
+/// parse ends, even when the scan stopped waiting for it).
+async fn parse_html(resp: &HttpResponse) -> Option<HtmlDoc> {
+    let slot = PARSE_SLOTS.clone().acquire_owned().await.ok()?;
+    let (body, url) = (resp.body.clone(), resp.url.clone());
+    tokio::task::spawn_blocking(move || {
+        let doc = html::parse(&String::from_utf8_lossy(&body), &url);
+        drop(slot);
+        doc
+    })
+    .await
+    .ok()
+}
 
 /// Per-host caches; each entry is fetched once per scan however many checks ask.
 #[derive(Default)]
@@ -153,26 +181,33 @@ impl HostCtx {
             pages.entry(url.as_str().to_string()).or_default().clone()
         };
         cell.get_or_init(|| async {
-            let used = self
+            // The host's share is taken before the fetch (pages are fetched many at once) and the unused part given
+            // back after it.
+            let max = self.scan.settings.max_body;
+            let share = |used: usize| max.min(HOST_BODY_BUDGET.saturating_sub(used));
+            let taken = self
                 .site
                 .body_bytes
-                .load(std::sync::atomic::Ordering::Relaxed);
-            let room = HOST_BODY_BUDGET.saturating_sub(used);
-            let cap = self.scan.settings.max_body.min(room).max(OVER_BUDGET_BODY);
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                    (share(used) > OVER_BUDGET_BODY).then(|| used + share(used))
+                })
+                .map_or(0, share);
+            let cap = taken.max(OVER_BUDGET_BODY.min(max));
             let req = HttpRequest::get(url.clone(), cap);
             let fetched = if url == self.target.url() {
-                self.fetch(req).await?
+                self.fetch(req).await
             } else {
-                self.fetch_same_host(req).await?
+                self.fetch_same_host(req).await
             };
-            let size = fetched.resp.body.len();
+            let kept = fetched.as_ref().map_or(0, |f| f.resp.body.len());
             self.site
                 .body_bytes
-                .fetch_add(size, std::sync::atomic::Ordering::Relaxed);
-            let html = fetched
-                .resp
-                .is_html()
-                .then(|| html::parse(&fetched.resp.text(), &fetched.resp.url));
+                .fetch_sub(taken.saturating_sub(kept), Ordering::Relaxed);
+            let fetched = fetched?;
+            let html = match fetched.resp.is_html() {
+                true => parse_html(&fetched.resp).await,
+                false => None,
+            };
             Ok(Arc::new(Page { fetched, html }))
         })
         .await
@@ -293,8 +328,10 @@ impl HostCtx {
         let mut assets: Vec<(Url, bool)> = Vec::new();
         let mut asset_seen: HashSet<String> = HashSet::new();
         let mut frontier = vec![start];
+        let mut pace = Pace::new();
         while !frontier.is_empty() {
             for page in frontier.drain(..) {
+                pace.tick().await;
                 let Some(doc) = &page.html else { continue };
                 for link in &doc.links {
                     if same_origin(link, &origin)

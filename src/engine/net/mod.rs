@@ -1,23 +1,24 @@
 //! The one HTTP client and TLS inspector of an `App`: connection reuse, HTTP/2, the scope guard at connect time,
 //! response size caps, and errors a user can act on.
 
+mod body;
 mod connector;
 pub mod tls;
 
+pub use body::{BUDGET_FLOOR, BodyBudget, BodyLease};
 pub use connector::GuardedConnector;
 
 use crate::config::Config;
 use crate::scope::{ScopeError, ScopeGuard};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier;
 use rustls::pki_types::{CertificateDer, UnixTime};
-use std::io::Read;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,6 +49,11 @@ pub enum NetError {
     ErrorBudget(u32),
     #[error("the scan was stopped")]
     Cancelled,
+    #[error(
+        "not read: the scan's body memory budget ({} MiB) was held by other responses",
+        .0 >> 20
+    )]
+    BodyBudget(usize),
 }
 
 impl NetError {
@@ -131,6 +137,8 @@ pub struct HttpResponse {
     pub headers: HeaderMap,
     pub body: Bytes,
     pub truncated: bool,
+    /// The bytes of the scan's body budget this body holds, given back when the last copy is dropped.
+    pub lease: Option<Arc<BodyLease>>,
 }
 
 impl HttpResponse {
@@ -144,6 +152,7 @@ impl HttpResponse {
             headers: HeaderMap::new(),
             body: body.into(),
             truncated: false,
+            lease: None,
         }
     }
 
@@ -251,6 +260,17 @@ impl Net {
 
     /// Sends one request (no redirect following) and reads the body up to its cap. The caller bounds the time.
     pub async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
+        self.send_within(req, None).await
+    }
+
+    /// Like [`Net::send`], with every body byte taken from `budget` before it is allocated: a body the budget cannot
+    /// hold is cut where the budget ran out, or fails with [`NetError::BodyBudget`] when less than
+    /// [`BUDGET_FLOOR`] of it could be read.
+    pub async fn send_within(
+        &self,
+        req: &HttpRequest,
+        budget: Option<&BodyBudget>,
+    ) -> Result<HttpResponse, NetError> {
         let uri: hyper::Uri = req
             .url
             .as_str()
@@ -275,15 +295,15 @@ impl Net {
                 .headers
                 .get(http::header::CONTENT_TYPE)
                 .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
-        let (raw, truncated) = read_capped(body, req.max_body, stream).await?;
-        let (body, truncated) = decode(&parts.headers, raw, truncated, req.max_body);
+        let body = body::read(body, &parts.headers, req.max_body, stream, budget).await?;
         Ok(HttpResponse {
             url: req.url.clone(),
             status: parts.status.as_u16(),
             version: parts.version,
             headers: parts.headers,
-            body,
-            truncated,
+            body: body.bytes,
+            truncated: body.truncated,
+            lease: body.lease.map(Arc::new),
         })
     }
 
@@ -367,84 +387,4 @@ fn specific(err: &(dyn std::error::Error + 'static)) -> Option<NetError> {
     let io = err.downcast_ref::<std::io::Error>()?;
     let inner: &(dyn std::error::Error + 'static) = io.get_ref()?;
     specific(inner)
-}
-
-/// Reads a body up to `cap` bytes; with `first_event`, only up to the end of the first server-sent event with data.
-async fn read_capped(
-    mut body: hyper::body::Incoming,
-    cap: usize,
-    first_event: bool,
-) -> Result<(Bytes, bool), NetError> {
-    let mut buf = BytesMut::new();
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| NetError::Protocol(format!("the body broke off: {e}")))?;
-        if let Ok(data) = frame.into_data() {
-            let room = cap - buf.len();
-            if data.len() > room {
-                buf.extend_from_slice(&data[..room]);
-                return Ok((buf.freeze(), true));
-            }
-            buf.extend_from_slice(&data);
-            if first_event && has_data_event(&buf) {
-                return Ok((buf.freeze(), true));
-            }
-        }
-    }
-    Ok((buf.freeze(), false))
-}
-
-/// True once `stream` holds a whole server-sent event (ended by a blank line) with a non-empty `data:` line.
-fn has_data_event(stream: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(stream).replace("\r\n", "\n");
-    let Some(end) = text.rfind("\n\n") else {
-        return false;
-    };
-    text[..end].split("\n\n").any(|event| {
-        event.lines().any(|line| {
-            line.strip_prefix("data:")
-                .is_some_and(|d| !d.trim().is_empty())
-        })
-    })
-}
-
-/// Decodes gzip or deflate bodies that a server sent although none was asked for, capped like the raw body.
-fn decode(headers: &HeaderMap, raw: Bytes, truncated: bool, cap: usize) -> (Bytes, bool) {
-    let encoding = headers
-        .get("content-encoding")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let mut out = Vec::new();
-    let read = match encoding.trim() {
-        "gzip" | "x-gzip" => flate2::read::GzDecoder::new(&raw[..])
-            .take(cap as u64 + 1)
-            .read_to_end(&mut out),
-        "deflate" => flate2::read::ZlibDecoder::new(&raw[..])
-            .take(cap as u64 + 1)
-            .read_to_end(&mut out),
-        _ => return (raw, truncated),
-    };
-    match read {
-        Ok(_) | Err(_) if !out.is_empty() => {
-            let cut = out.len() > cap;
-            out.truncate(cap);
-            (Bytes::from(out), truncated || cut)
-        }
-        _ => (raw, truncated),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::has_data_event;
-
-    #[test]
-    fn the_first_event_with_data_ends_a_stream_read() {
-        assert!(!has_data_event(b"event: endpoint\ndata: /messages?s=1\n"));
-        assert!(has_data_event(b"event: endpoint\ndata: /messages?s=1\n\n"));
-        assert!(has_data_event(
-            b"id: 0\r\nretry: 3000\r\ndata:\r\n\r\ndata: {}\r\n\r\n"
-        ));
-        assert!(!has_data_event(b"id: 0\nretry: 3000\ndata:\n\n: ping\n\n"));
-    }
 }

@@ -168,7 +168,9 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
         (!doc.inline_scripts.is_empty()).then(|| (p.url(), doc.inline_scripts.clone()))
     });
     let mut reported = Vec::new();
+    let mut pace = crate::engine::pace::Pace::new();
     for (url, texts) in scripts.chain(inline) {
+        pace.tick().await;
         let where_ = location(url);
         if reported.len() >= MAX_FINDINGS || reported.contains(&where_) {
             continue;

@@ -146,13 +146,15 @@ impl Schema {
 }
 
 /// Same-origin GraphQL endpoints named in the crawled pages and scripts, beyond `known`.
-fn discovered(crawl: &Crawl, origin: &Url, known: &[Url]) -> Vec<Url> {
+async fn discovered(crawl: &Crawl, origin: &Url, known: &[Url]) -> Vec<Url> {
     regex!(
         NAMED,
         r#"(?i)["'`]((?:https?:)?/[^"'`\s<>]*?graphql[^"'`\s<>]*)["'`]"#
     );
     let mut found: Vec<Url> = Vec::new();
+    let mut pace = crate::engine::pace::Pace::new();
     for page in crawl.pages.iter().chain(&crawl.scripts) {
+        pace.tick().await;
         let text = page.resp().text();
         for m in NAMED.captures_iter(&text) {
             let Ok(mut url) = page.url().join(&m[1]) else {
@@ -190,7 +192,7 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let origin = ctx.origin().await;
     let mut urls: Vec<Url> = PATHS.iter().map(|p| ctx.site_url(&origin, p)).collect();
     let crawl = ctx.crawl().await?;
-    urls.extend(discovered(&crawl, &origin, &urls));
+    urls.extend(discovered(&crawl, &origin, &urls).await);
     let mut failures = Failures::new("GraphQL requests");
     let confirmed = futures::future::join_all(urls.iter().map(|u| confirm(ctx, &nf, u))).await;
     let mut live = Vec::new();

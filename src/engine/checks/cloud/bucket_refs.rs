@@ -41,6 +41,8 @@ pub struct Bucket {
 /// The buckets named in `text`, in order of appearance, each once.
 pub fn find(text: &str) -> Vec<Bucket> {
     let mut found: Vec<Bucket> = Vec::new();
+    // A set beside the list: a script may name thousands of buckets.
+    let mut seen: std::collections::HashSet<Bucket> = std::collections::HashSet::new();
     for cap in REFERENCE.captures_iter(text) {
         let scheme = cap
             .get(1)
@@ -49,7 +51,7 @@ pub fn find(text: &str) -> Vec<Bucket> {
         let host = cap[2].to_ascii_lowercase();
         let segment = cap.get(3).map(|m| m.as_str().to_ascii_lowercase());
         if let Some(bucket) = classify(&scheme, &host, segment.as_deref())
-            && !found.contains(&bucket)
+            && seen.insert(bucket.clone())
         {
             found.push(bucket);
         }

@@ -106,7 +106,9 @@ pub async fn run(ctx: &CheckCtx) -> CheckResult {
         .iter()
         .chain(&crawl.scripts)
         .chain(&crawl.stylesheets);
+    let mut pace = crate::engine::pace::Pace::new();
     for page in pages {
+        pace.tick().await;
         for bucket in bucket_refs::find(&page.resp().text()) {
             if buckets.len() < MAX_BUCKETS && !buckets.iter().any(|(b, _)| *b == bucket) {
                 buckets.push((bucket, page.url().to_string()));

@@ -5,6 +5,7 @@ use super::report::{Rules, Sighting, report};
 use super::{EOL_LIBRARY, VULNERABLE_LIBRARY};
 use crate::advisories::{Advisories, On, Version};
 use crate::engine::context::CheckCtx;
+use crate::engine::pace::Pace;
 use crate::engine::registry::CheckResult;
 use crate::model::Confidence;
 use std::collections::{BTreeMap, HashSet};
@@ -23,7 +24,9 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let db = ctx.scan.advisories.clone();
     let mut seen = Seen::new();
     let mut fetched: HashSet<String> = HashSet::new();
+    let mut pace = Pace::new();
     for script in &crawl.scripts {
+        pace.tick().await;
         let requested = script
             .fetched
             .hops
@@ -36,12 +39,15 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     }
     for page in &crawl.pages {
         let Some(doc) = &page.html else { continue };
+        // The same script on many pages is looked at once.
         for src in doc.scripts.iter().filter_map(|s| s.src.as_ref()) {
-            if !fetched.contains(src.as_str()) {
+            if fetched.insert(src.to_string()) {
+                pace.tick().await;
                 look(&db, src, None, &mut seen);
             }
         }
         for inline in &doc.inline_scripts {
+            pace.tick().await;
             inline_script(&db, page.url(), inline, &mut seen);
         }
     }
@@ -122,6 +128,9 @@ fn inline_script(db: &Advisories, page: &Url, text: &str, seen: &mut Seen) {
     }
 }
 
+/// Places kept as evidence of one library version (the finding shows the first two).
+const MAX_EVIDENCE: usize = 8;
+
 fn add(seen: &mut Seen, component: String, v: &str, location: String, evidence: String) {
     let Some(version) = version(v) else { return };
     let key = (component.clone(), version.to_string());
@@ -136,10 +145,12 @@ fn add(seen: &mut Seen, component: String, v: &str, location: String, evidence: 
     });
     // The same version in several places is one finding, at the first location in URL order (stable across
     // scans), with the others in its evidence.
+    // Only the first few places are shown: a site loading one library from thousands of URLs keeps a few.
     if location < entry.location {
         entry.location = location;
         entry.evidence.insert(0, evidence);
-    } else if !entry.evidence.contains(&evidence) {
+        entry.evidence.truncate(MAX_EVIDENCE);
+    } else if entry.evidence.len() < MAX_EVIDENCE && !entry.evidence.contains(&evidence) {
         entry.evidence.push(evidence);
     }
 }

@@ -114,7 +114,6 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
         let location = format!("{} ({})", url_location(&origin), banner.name);
         let shown: Vec<String> = values
             .iter()
-            .take(3)
             .map(|v| format!("{}: {v}", banner.name))
             .collect();
         let draft = ctx
@@ -131,7 +130,11 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     Ok(())
 }
 
-/// The distinct values of `banner` on `pages` that disclose something, in page order.
+/// Distinct values of one banner shown in a finding, at most.
+const MAX_VALUES: usize = 3;
+
+/// The first distinct values of `banner` on `pages` that disclose something, in page order (at most
+/// [`MAX_VALUES`]: every page of a site may send a different one).
 fn disclosing_values(banner: &Banner, pages: &[&Arc<Page>]) -> Vec<String> {
     let mut values: Vec<String> = Vec::new();
     for page in pages {
@@ -140,6 +143,9 @@ fn disclosing_values(banner: &Banner, pages: &[&Arc<Page>]) -> Vec<String> {
             let counts = !value.is_empty() && (!banner.needs_version || has_version(&value));
             if counts && !values.contains(&value) {
                 values.push(value);
+                if values.len() == MAX_VALUES {
+                    return values;
+                }
             }
         }
     }

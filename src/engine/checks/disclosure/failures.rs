@@ -30,7 +30,10 @@ impl Failures {
         match result {
             Ok(value) => Ok(Some(value)),
             Err(e @ (NetError::Cancelled | NetError::ErrorBudget(_))) => Err(e.into()),
-            Err(e) if e.counts_against_host() || matches!(e, NetError::Dns { .. }) => {
+            Err(e)
+                if e.counts_against_host()
+                    || matches!(e, NetError::Dns { .. } | NetError::BodyBudget(_)) =>
+            {
                 self.errors.push(e.to_string());
                 Ok(None)
             }

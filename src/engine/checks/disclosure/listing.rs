@@ -64,15 +64,18 @@ pub(super) fn listing(page: &Page) -> Option<String> {
     Some(format!("{shown}{listed}"))
 }
 
+/// Directory levels counted under the root of each URL.
+const MAX_DEPTH: usize = 8;
+
 /// The directories above the same-origin URLs the crawl found, most used first, skipping those already crawled.
 fn asset_dirs(origin: &Url, urls: &[&Url], crawled: &[String]) -> Vec<Url> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for url in urls.iter().filter(|u| same_origin(u, origin)) {
         let path = url.path();
-        let mut end = path.rfind('/').unwrap_or(0);
-        while end > 0 {
+        // The directories nearest the root: a path of ten thousand slashes is not ten thousand directories.
+        let ends = path.match_indices('/').skip(1).take(MAX_DEPTH);
+        for (end, _) in ends {
             *counts.entry(path[..=end].to_string()).or_default() += 1;
-            end = path[..end].rfind('/').unwrap_or(0);
         }
     }
     let mut dirs: Vec<(String, usize)> = counts.into_iter().collect();

@@ -8,6 +8,7 @@ use crate::engine::registry::CheckResult;
 use crate::engine::site::{Crawl, Page, same_origin};
 use crate::model::Severity;
 use serde_json::Value;
+use std::collections::HashSet;
 use url::Url;
 
 rule!(
@@ -107,7 +108,9 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let crawl = ctx.crawl().await?;
     let nf = ctx.not_found().await?;
     let mut maps: Vec<Url> = Vec::new();
+    let mut pace = crate::engine::pace::Pace::new();
     for script in &crawl.scripts {
+        pace.tick().await;
         if let Some(url) = map_url(script)
             && !maps.contains(&url)
             && maps.len() < MAX_SCRIPTS
@@ -142,14 +145,13 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
 /// crawl's bound were never tried and do not count).
 async fn failed_scripts(ctx: &CheckCtx, crawl: &Crawl) -> Vec<NetError> {
     let origin = ctx.origin().await;
-    let mut seen: Vec<&Url> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut failed = Vec::new();
     let docs = crawl.pages.iter().filter_map(|p| p.html.as_ref());
     for src in docs.flat_map(|d| d.scripts.iter().filter_map(|s| s.src.as_ref())) {
-        if !same_origin(src, &origin) || seen.contains(&src) {
+        if !same_origin(src, &origin) || !seen.insert(src.as_str()) {
             continue;
         }
-        seen.push(src);
         if let Some(Err(e)) = ctx.cached_page(src) {
             failed.push(e);
         }

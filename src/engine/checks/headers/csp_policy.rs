@@ -2,6 +2,7 @@
 //! `<meta http-equiv>` elements.
 
 use crate::engine::site::Page;
+use std::collections::HashSet;
 
 /// Directives a `<meta http-equiv>` policy may not carry; browsers drop them there.
 const NOT_IN_META: &[&str] = &["frame-ancestors", "report-uri", "sandbox"];
@@ -78,12 +79,14 @@ pub fn parse_policy(text: &str, from_meta: bool) -> Policy {
         blank: text.trim().len() < 6,
         ..Policy::default()
     };
+    // A set beside the list: a policy may hold thousands of directives.
+    let mut names: HashSet<String> = HashSet::new();
     for token in text.split(';').map(str::trim) {
         let mut parts = token.split_ascii_whitespace();
         let Some(name) = parts.next().map(str::to_ascii_lowercase) else {
             continue;
         };
-        if policy.get(&name).is_some() {
+        if names.contains(&name) {
             policy.duplicates.push(name);
             continue;
         }
@@ -91,6 +94,7 @@ pub fn parse_policy(text: &str, from_meta: bool) -> Policy {
             continue;
         }
         let sources = parts.map(str::to_ascii_lowercase).collect();
+        names.insert(name.clone());
         policy.directives.push((name, sources));
     }
     policy
