@@ -232,4 +232,60 @@ async fn bodies_that_are_not_json_rpc_get_json_rpc_errors_with_400() {
         assert_eq!(resp.json::<Value>().await.unwrap(), expected);
     }
     assert_eq!(initialize(&mcp, &[]).await, 200, "good requests still pass");
+
+    // The deprecated HTTP+SSE transport's POST endpoint checks its bodies the same way.
+    let mut events = client
+        .get(format!("{}/sse", server.base))
+        .send()
+        .await
+        .unwrap();
+    let mut seen = String::new();
+    let endpoint = loop {
+        let chunk = events.chunk().await.unwrap().expect("the endpoint event");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+        if let Some(data) = seen
+            .split("event: endpoint")
+            .nth(1)
+            .and_then(|rest| rest.split("data:").nth(1))
+            .and_then(|rest| rest.split('\n').next())
+            .filter(|_| seen.contains("\n\n"))
+        {
+            break data.trim().to_string();
+        }
+    };
+    let legacy = format!("{}{endpoint}", server.base);
+    for (body, expected) in [
+        (
+            &b"not json"[..],
+            error(
+                Value::Null,
+                -32700,
+                "Parse error: not JSON (expected ident at line 1 column 2)",
+            ),
+        ),
+        (
+            br#"{"jsonrpc":"2.0","id":7,"method":"logging/setLevel","params":{"level":"loud"}}"#,
+            error(json!(7), -32602, ""),
+        ),
+    ] {
+        let resp = client
+            .post(&legacy)
+            .header("content-type", "application/json")
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 400, "{expected}");
+        let got: Value = resp.json().await.unwrap();
+        assert_eq!(got["id"], expected["id"]);
+        assert_eq!(got["error"]["code"], expected["error"]["code"]);
+        let message = expected["error"]["message"].as_str().unwrap();
+        assert!(
+            got["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(message),
+            "{got}"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 
 use crate::app::App;
 use crate::mcp::McpServer;
+use crate::mcp::framing::{Inbound, Reply};
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -89,8 +90,21 @@ pub struct SessionQuery {
 pub async fn post(
     State(sessions): State<Sessions>,
     Query(q): Query<SessionQuery>,
-    axum::Json(message): axum::Json<ClientJsonRpcMessage>,
+    body: axum::body::Bytes,
 ) -> Response {
+    // The same check as stdio and /mcp: what is not a JSON-RPC message rmcp answers right gets the JSON-RPC error
+    // (with HTTP 400, since this transport's replies otherwise go over the event stream).
+    let message: ClientJsonRpcMessage = match crate::mcp::framing::inbound(&body) {
+        Inbound::Message(message) => *message,
+        Inbound::Error(reply) | Inbound::Unanswerable(reply) => return bad_message(&reply),
+        Inbound::Blank => {
+            return bad_message(&Reply {
+                id: serde_json::Value::Null,
+                code: crate::mcp::framing::PARSE_ERROR,
+                message: "Parse error: the body is empty; send one JSON-RPC message".into(),
+            });
+        }
+    };
     let sender = sessions
         .open
         .lock()
@@ -108,4 +122,14 @@ pub async fn post(
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(_) => StatusCode::GONE.into_response(),
     }
+}
+
+/// A JSON-RPC error answered directly, with HTTP 400.
+fn bad_message(reply: &Reply) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        [(http::header::CONTENT_TYPE, "application/json")],
+        reply.to_line(),
+    )
+        .into_response()
 }
