@@ -388,6 +388,86 @@ async fn host_and_origin_forms_that_name_another_site_are_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_loopback_server_with_a_public_name_is_never_keyless() {
+    // A server bound to loopback behind a reverse proxy (allowed_hosts or public_url name it) is reached from
+    // anywhere: it must not start without a key, and once its last key is revoked it answers no one.
+    let dir = tempfile::tempdir().unwrap();
+    for env in [
+        ("PALISADE_ALLOWED_HOSTS", "palisade.example.com"),
+        ("PALISADE_PUBLIC_URL", "https://palisade.example.com"),
+    ] {
+        let refused = std::process::Command::new(env!("CARGO_BIN_EXE_palisade"))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .env("PALISADE_DB", dir.path().join("palisade.db"))
+            .env("PALISADE_NAMESERVERS", support::DEAD_DNS)
+            .env(env.0, env.1)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&refused.stderr);
+        assert!(!refused.status.success(), "{env:?} started without a key");
+        assert!(
+            err.contains("palisade.example.com") && err.contains("set an API key first"),
+            "{err}"
+        );
+    }
+    let key = cli_key(dir.path(), "default", "proxy", "admin");
+    let server = served::serve(
+        None,
+        dir.path(),
+        &[],
+        &[("PALISADE_ALLOWED_HOSTS", "palisade.example.com")],
+    );
+    let owner = Api::new(&server.base, Some(&key));
+    owner.get("/v1/targets").await.expect(200);
+    owner
+        .delete(&format!("/v1/keys/{}", &key[..12]))
+        .await
+        .expect(200);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    for host in ["palisade.example.com", "127.0.0.1"] {
+        let status = raw_status(
+            &addr,
+            &format!("GET /v1/targets HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert_eq!(status, 401, "Host: {host} after the last key was revoked");
+    }
+    let mint = Api::new(&server.base, None)
+        .post("/v1/keys", json!({ "name": "mine", "scopes": ["admin"] }))
+        .await;
+    assert_eq!(mint.expect(401).code(), "no_active_key", "{}", mint.text);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_are_read_one_way_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = cli_key(dir.path(), "default", "one", "admin");
+    let server = served::serve(None, dir.path(), &[], &[]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let get = |auth: &str| {
+        format!("GET /v1/targets HTTP/1.1\r\nHost: localhost\r\n{auth}Connection: close\r\n\r\n")
+    };
+    for ok in [
+        format!("Authorization: Bearer {key}\r\n"),
+        format!("Authorization: BEARER {key}\r\n"),
+        format!("Authorization: bearer   {key} \r\n"),
+    ] {
+        assert_eq!(raw_status(&addr, &get(&ok)), 200, "{ok}");
+    }
+    for bad in [
+        format!(
+            "Authorization: Bearer {key}\r\nAuthorization: Bearer pal_0123456789abcdef0123456789abcdef\r\n"
+        ),
+        format!(
+            "Authorization: Bearer pal_0123456789abcdef0123456789abcdef\r\nAuthorization: Bearer {key}\r\n"
+        ),
+        format!("Authorization: Basic {key}\r\n"),
+        format!("Authorization: {key}\r\n"),
+    ] {
+        assert_eq!(raw_status(&addr, &get(&bad)), 401, "{bad}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn monitors_refuse_targets_the_server_may_not_scan() {
     let dir = tempfile::tempdir().unwrap();
     let server = served::serve(None, dir.path(), &[], &[]);

@@ -161,10 +161,20 @@ async fn stored_keys_guard_the_mcp_endpoints_from_the_first_one_on() {
             "--name",
             "agent",
             "--scopes",
-            "scans:write,scans:read",
+            "scans:write,scans:read,targets:read,targets:write",
         ],
     );
     assert_eq!(code, 0, "{err}");
+    let (_, scanner, _) = keys(
+        dir.path(),
+        &[
+            "create",
+            "--name",
+            "scanner",
+            "--scopes",
+            "scans:write,scans:read",
+        ],
+    );
     assert!(err.contains("shown once"), "{err}");
     let (_, reader, _) = keys(
         dir.path(),
@@ -191,6 +201,11 @@ async fn stored_keys_guard_the_mcp_endpoints_from_the_first_one_on() {
         initialize(&mcp, Some(&reader)).await,
         403,
         "the MCP tools start scans: scans:write"
+    );
+    assert_eq!(
+        initialize(&mcp, Some(&scanner)).await,
+        403,
+        "the MCP tools also add and remove targets: a key REST refuses that must not do it through a tool"
     );
     assert_eq!(
         initialize(&mcp, Some(&other)).await,

@@ -218,7 +218,7 @@ async fn bodies_that_are_not_json_rpc_get_json_rpc_errors_with_400() {
             error(
                 Value::Null,
                 -32700,
-                "Parse error: the message is longer than 4194304 bytes (4 MiB), the most palisade reads",
+                "Parse error: the message is longer than 1048576 bytes (1 MiB), the most palisade reads",
             ),
         ),
     ];

@@ -563,7 +563,7 @@ async fn lines_that_are_not_json_rpc_get_json_rpc_errors_and_the_server_keeps_se
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_line_without_end_is_cut_off_at_4_mib_and_costs_no_more() {
+async fn a_line_without_end_is_cut_off_at_1_mib_and_costs_no_more() {
     use tokio::io::AsyncWriteExt;
     let dir = tempfile::tempdir().unwrap();
     let mut raw = Raw::start(dir.path());
@@ -581,7 +581,7 @@ async fn a_line_without_end_is_cut_off_at_4_mib_and_costs_no_more() {
     let reply = {
         let line = tokio::time::timeout(std::time::Duration::from_secs(60), raw.stdout.next_line())
             .await
-            .expect("a reply once the line passes 4 MiB")
+            .expect("a reply once the line passes 1 MiB")
             .unwrap()
             .unwrap();
         serde_json::from_str::<serde_json::Value>(&line).unwrap()
@@ -591,7 +591,7 @@ async fn a_line_without_end_is_cut_off_at_4_mib_and_costs_no_more() {
         error(
             serde_json::Value::Null,
             -32700,
-            "Parse error: the message is longer than 4194304 bytes (4 MiB), the most palisade reads"
+            "Parse error: the message is longer than 1048576 bytes (1 MiB), the most palisade reads"
         )
     );
     let mut stdin = writer.await.unwrap();

@@ -46,6 +46,8 @@ fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_document_is_valid_openapi_within_chatgpt_limits_and_true_to_the_routes() {
     let dir = tempfile::tempdir().unwrap();
+    // A server with a public name is reached beyond its machine, so it needs a key to start.
+    cli_key(dir.path(), "default", "docs", "admin");
     let server = served::serve(
         None,
         dir.path(),

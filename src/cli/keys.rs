@@ -67,9 +67,10 @@ pub async fn run(global: &Global, cmd: KeysCommand) -> Result<u8, CliError> {
             println!("revoked {} ({}...) of org {}", k.id, k.prefix, k.org_id);
             if !app.has_active_keys().await? && app.config().server.api_key_digests.is_empty() {
                 eprintln!(
-                    "palisade: that was the last active key: a server listening beyond loopback now answers 401 to \
-                     every request until you create one with `palisade keys create`; one on loopback serves its \
-                     local user without a key"
+                    "palisade: that was the last active key: a server reached beyond its machine (listening beyond \
+                     loopback, or named in server.allowed_hosts or server.public_url) now answers 401 to every \
+                     request until you create one with `palisade keys create`; one only on loopback serves its local \
+                     user without a key"
                 );
             }
         }

@@ -48,6 +48,53 @@ pub struct ServerSettings {
     pub request_timeout: std::time::Duration,
 }
 
+impl ServerSettings {
+    /// Why clients beyond this machine can reach the server, if they can: it listens beyond loopback, or it is told
+    /// it answers to a name that is not loopback's (`allowed_hosts`, `public_url`), which means a reverse proxy
+    /// brings it requests from anywhere. Only a server with no such reason may serve its local user without a key.
+    pub fn exposure(&self) -> Option<String> {
+        if !self.bind.ip().is_loopback() {
+            return Some(format!("{} is not a loopback address", self.bind));
+        }
+        let host_of = |authority: &str| {
+            url::Url::parse(&format!("http://{}/", authority.trim()))
+                .ok()
+                .and_then(|u| {
+                    u.host_str()
+                        .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+                })
+        };
+        let loopback = |host: &str| {
+            host == "localhost"
+                || host
+                    .trim_matches(['[', ']'])
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        };
+        if let Some(host) = self
+            .allowed_hosts
+            .iter()
+            .filter_map(|h| host_of(h))
+            .find(|h| !loopback(h))
+        {
+            return Some(format!(
+                "it answers to {host} (server.allowed_hosts), a name other machines reach it by"
+            ));
+        }
+        let public = self
+            .public_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+        if let Some(host) = public.filter(|h| !loopback(h)) {
+            return Some(format!(
+                "its public URL names {host} (server.public_url), a name other machines reach it by"
+            ));
+        }
+        None
+    }
+}
+
 impl std::fmt::Debug for ServerSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServerSettings")

@@ -23,9 +23,10 @@ use rmcp::model::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// The largest message a client may send, on stdio (one line) and over HTTP (one body): 4 MiB, rmcp's HTTP default.
-/// Requests to palisade are a few kilobytes.
-pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
+/// The largest message a client may send, on stdio (one line) and over HTTP (one body): 1 MiB. Requests to palisade
+/// are a few kilobytes, and reading a message as JSON takes tens of times its size in memory (rmcp reads it again),
+/// so the cap is what bounds a hostile client's cost.
+pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 
 /// JSON-RPC 2.0 error codes.
 pub const PARSE_ERROR: i64 = -32700;
@@ -70,7 +71,7 @@ impl Reply {
             Value::Null,
             PARSE_ERROR,
             format!(
-                "Parse error: the message is longer than {MAX_MESSAGE_BYTES} bytes (4 MiB), the most palisade reads"
+                "Parse error: the message is longer than {MAX_MESSAGE_BYTES} bytes (1 MiB), the most palisade reads"
             ),
         )
     }

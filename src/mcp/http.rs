@@ -2,6 +2,32 @@
 //! rmcp answers right gets a JSON-RPC error with HTTP 400 (413 when too large); every other request passes unchanged.
 
 use super::framing::{Inbound, MAX_MESSAGE_BYTES, PARSE_ERROR, Reply, inbound};
+use bytes::Bytes;
+use tokio::sync::Semaphore;
+
+/// Bodies larger than this are read as JSON off the async workers, [`LARGE_AT_ONCE`] at a time: reading a message
+/// takes tens of times its size in memory and milliseconds per 100 KB, which must neither stall other requests nor
+/// add up without bound when a client sends many at once.
+const LARGE: usize = 64 * 1024;
+const LARGE_AT_ONCE: usize = 2;
+static LARGE_READS: Semaphore = Semaphore::const_new(LARGE_AT_ONCE);
+
+/// [`inbound`] for an HTTP body: small ones at once, large ones in a blocking task under [`LARGE_READS`].
+pub async fn classify(bytes: Bytes) -> Inbound {
+    if bytes.len() <= LARGE {
+        return inbound(&bytes);
+    }
+    let _permit = LARGE_READS.acquire().await.expect("never closed");
+    tokio::task::spawn_blocking(move || inbound(&bytes))
+        .await
+        .unwrap_or_else(|_| {
+            Inbound::Error(Reply {
+                id: serde_json::Value::Null,
+                code: PARSE_ERROR,
+                message: "Parse error: the message could not be read".into(),
+            })
+        })
+}
 use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -33,8 +59,10 @@ pub async fn check_body(request: Request, next: Next) -> Response {
             };
         }
     };
-    match inbound(&bytes) {
-        Inbound::Message(_) => {
+    match classify(bytes.clone()).await {
+        Inbound::Message(message) => {
+            // rmcp reads the body again: the parsed copy goes now, not after the call.
+            drop(message);
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }

@@ -81,7 +81,7 @@ impl McpServer {
 }
 
 /// Serves one client on stdin/stdout until it disconnects, then lets the scans it started finish. Lines that are not
-/// JSON-RPC messages get JSON-RPC errors ([`framing`]), and no line may be longer than 4 MiB.
+/// JSON-RPC messages get JSON-RPC errors ([`framing`]), and no line may be longer than 1 MiB.
 pub async fn serve_stdio(app: App) -> anyhow::Result<()> {
     let transport = stdio::Framed::new(tokio::io::stdin(), tokio::io::stdout());
     let running = McpServer::new(app.clone()).serve(transport).await?;

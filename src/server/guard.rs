@@ -2,11 +2,12 @@
 //! page cannot reach it through DNS rebinding or a cross-site request), a bearer key when one is required, and the
 //! key's request rate.
 //!
-//! The key rule, decided here and nowhere else: a server bound to a loopback address with no key at all (none
-//! configured, none stored and active) serves its local user without one; every other server requires a valid key
-//! on every route but `/healthz` and `/v1/openapi.json`. A server bound beyond loopback whose last key was revoked
+//! The key rule, decided here and nowhere else: a server that only its own machine can reach (bound to loopback,
+//! with no public name in `allowed_hosts` or `public_url`: see `ServerSettings::exposure`) and has no key at all
+//! (none configured, none stored and active) serves its local user without one; every other server requires a valid
+//! key on every route but `/healthz` and `/v1/openapi.json`. A server bound beyond loopback whose last key was revoked
 //! therefore answers 401 to everyone until a key is created on its machine (`palisade keys create`). The caller (org and scopes) goes into the request's extensions for the routes. The MCP endpoints
-//! take only default-org keys with `scans:write`, since the MCP tools start scans in the default org.
+//! take only default-org keys with every scope the MCP tools use (targets and scans, read and write).
 
 use super::authority::{Origin, parse_host, parse_origin};
 use crate::app::{App, DEFAULT_ORG};
@@ -26,9 +27,9 @@ pub struct Guard {
     hosts: Vec<String>,
     origins: Vec<Origin>,
     keys: Vec<[u8; 32]>,
-    /// True when the server listens on loopback only: the one case where no key may mean the local user.
-    loopback: bool,
-    bind: std::net::SocketAddr,
+    /// Why the server can be reached beyond its machine (`None`: loopback only, the one case where no key may mean
+    /// the local user).
+    exposure: Option<String>,
     /// For stored keys; `None` in unit tests of the static checks.
     app: Option<App>,
     rate: Arc<RateLimiter>,
@@ -60,8 +61,7 @@ impl Guard {
                 .filter_map(|o| parse_origin(o.trim().trim_end_matches('/')))
                 .collect(),
             keys: settings.api_key_digests.clone(),
-            loopback: settings.bind.ip().is_loopback(),
-            bind: settings.bind,
+            exposure: settings.exposure(),
             app: None,
             rate: Arc::new(RateLimiter::new(settings.rate_limit)),
         }
@@ -116,14 +116,18 @@ impl Guard {
             || matches!(origin.host.as_str(), "localhost" | "127.0.0.1" | "::1")
     }
 
+    /// The bearer token (the scheme is case-insensitive). Two `Authorization` headers give an empty token, which
+    /// matches no key: a request does not get to choose which of its credentials is read.
     fn bearer(headers: &HeaderMap) -> Option<&str> {
-        headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
+        let mut given = headers.get_all(header::AUTHORIZATION).iter();
+        let first = given.next()?;
+        if given.next().is_some() {
+            return Some("");
+        }
+        let (scheme, token) = first.to_str().ok()?.trim().split_once(' ')?;
+        scheme
+            .eq_ignore_ascii_case("bearer")
+            .then_some(token.trim())
     }
 
     /// True when a configured key is given, or none is configured.
@@ -154,7 +158,7 @@ impl Guard {
             }
         }
         let Some(app) = &self.app else {
-            return if self.key_ok(headers) && (self.loopback || !self.keys.is_empty()) {
+            return if self.key_ok(headers) && (self.exposure.is_none() || !self.keys.is_empty()) {
                 Ok(Caller::local())
             } else {
                 Err(unauthorized())
@@ -175,14 +179,13 @@ impl Guard {
         if !self.keys.is_empty() || app.has_active_keys().await.map_err(internal)? {
             return Err(unauthorized());
         }
-        if !self.loopback {
+        if let Some(exposed) = &self.exposure {
             return Err(refuse(
                 StatusCode::UNAUTHORIZED,
                 "no_active_key",
                 &format!(
-                    "this server listens on {} beyond loopback and has no active API key, so it answers no one: \
-                     create a key on its machine with `palisade keys create`",
-                    self.bind
+                    "this server can be reached beyond its machine ({exposed}) and has no active API key, so it \
+                     answers no one: create a key on its machine with `palisade keys create`"
                 ),
             ));
         }
@@ -233,7 +236,16 @@ pub async fn check(
     next.run(request).await
 }
 
-/// The MCP endpoints' extra rule: the default org's keys with `scans:write` only.
+/// The scopes the MCP tools use between them: they add, list and remove targets and start, read and cancel scans.
+const MCP_SCOPES: [Scope; 4] = [
+    Scope::TargetsRead,
+    Scope::TargetsWrite,
+    Scope::ScansRead,
+    Scope::ScansWrite,
+];
+
+/// The MCP endpoints' extra rule: the default org's keys, with every scope the MCP tools use (a key that REST would
+/// refuse for an operation must not reach it through a tool).
 pub async fn mcp_only(request: Request<Body>, next: Next) -> Response {
     let Some(caller) = request.extensions().get::<Caller>() else {
         return refuse(StatusCode::UNAUTHORIZED, "unauthorized", "no caller");
@@ -245,11 +257,20 @@ pub async fn mcp_only(request: Request<Body>, next: Next) -> Response {
             "this key belongs to another org: MCP over HTTP serves the default org",
         );
     }
-    if !caller.allows(Scope::ScansWrite) {
+    let missing: Vec<&str> = MCP_SCOPES
+        .iter()
+        .filter(|s| !caller.allows(**s))
+        .map(|s| s.as_str())
+        .collect();
+    if !missing.is_empty() {
         return refuse(
             StatusCode::FORBIDDEN,
             "missing_scope",
-            "this key lacks the scans:write scope the MCP tools need",
+            &format!(
+                "this key lacks {}: the MCP tools add, list and remove targets and start and read scans, so they \
+                 need targets:read, targets:write, scans:read and scans:write (or admin)",
+                missing.join(", ")
+            ),
         );
     }
     next.run(request).await

@@ -94,7 +94,7 @@ pub async fn post(
 ) -> Response {
     // The same check as stdio and /mcp: what is not a JSON-RPC message rmcp answers right gets the JSON-RPC error
     // (with HTTP 400, since this transport's replies otherwise go over the event stream).
-    let message: ClientJsonRpcMessage = match crate::mcp::framing::inbound(&body) {
+    let message: ClientJsonRpcMessage = match crate::mcp::http::classify(body).await {
         Inbound::Message(message) => *message,
         Inbound::Error(reply) | Inbound::Unanswerable(reply) => return bad_message(&reply),
         Inbound::Blank => {

@@ -23,10 +23,10 @@ use tokio_util::sync::CancellationToken;
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error(
-        "{0} is not a loopback address, so anyone who can reach it could drive this scanner: set an API key first \
-         (palisade keys create, PALISADE_API_KEY or server.api_keys), or bind 127.0.0.1"
+        "{0}, so anyone who can reach it could drive this scanner: set an API key first \
+         (palisade keys create, PALISADE_API_KEY or server.api_keys), or bind 127.0.0.1 without a public name"
     )]
-    OpenWithoutKey(std::net::SocketAddr),
+    OpenWithoutKey(String),
     #[error("cannot listen on {addr}: {reason}")]
     Bind {
         addr: std::net::SocketAddr,
@@ -61,13 +61,17 @@ pub fn router(app: App, shutdown: CancellationToken, base: &str) -> Router {
         .layer(axum::middleware::from_fn_with_state(guard, guard::check))
 }
 
-/// Binds the configured address, refusing a non-loopback one without an API key.
+/// Binds the configured address, refusing to serve beyond this machine (see `ServerSettings::exposure`) without an
+/// API key.
 pub async fn bind(app: &App) -> Result<TcpListener, ServeError> {
     let settings = &app.config().server;
     let addr = settings.bind;
     let stored = app.has_active_keys().await.unwrap_or(false);
-    if !addr.ip().is_loopback() && settings.api_key_digests.is_empty() && !stored {
-        return Err(ServeError::OpenWithoutKey(addr));
+    if let Some(exposed) = settings.exposure()
+        && settings.api_key_digests.is_empty()
+        && !stored
+    {
+        return Err(ServeError::OpenWithoutKey(exposed));
     }
     TcpListener::bind(addr).await.map_err(|e| ServeError::Bind {
         addr,

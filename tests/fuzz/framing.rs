@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use rmcp::model::RequestId;
 use serde_json::{Value, json};
 
-/// The line cap of these runs (the real one is 4 MiB): small, so that long lines happen.
+/// The line cap of these runs (the real one is 1 MiB): small, so that long lines happen.
 const CAP: usize = 200;
 
 fn json_value() -> impl Strategy<Value = Value> {
