@@ -5,6 +5,8 @@
 //! Budgets on a 2-core machine: quick < 0.5 s; standard < 3 s with < 400 requests per host; 100 hosts < 15 s with
 //! peak RSS < 250 MB. The deep profile of one host is measured too (its budget: < 10 s, < 600 requests).
 //! `PALISADE_BENCH_BIN=/path/to/palisade cargo bench` measures another build (an older release, to compare).
+//! The hostile cases (a crawl explosion, gzip bombs) are in `scan/hostile.rs`; `cargo bench --bench scan -- lab` or
+//! `-- hostile` runs one group.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -35,12 +37,36 @@ struct Case {
     max_rss_mb: f64,
 }
 
+#[path = "scan/hostile.rs"]
+mod hostile;
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
     let dir = std::env::temp_dir().join(format!("palisade-bench-{}", std::process::id()));
-    let (mut lab, config) = start_lab(&dir, 100);
+    println!(
+        "{:<22} {:>10} {:>10} {:>12} {:>10} {:>10}  budget",
+        "case", "median", "max", "requests/host", "peak RSS", "findings"
+    );
+    let only = |name: &str| std::env::args().skip(1).any(|a| a == name);
+    let mut over = 0;
+    if !only("hostile") {
+        over += lab_cases(&dir);
+    }
+    if !only("lab") {
+        std::fs::create_dir_all(&dir).unwrap();
+        over += hostile::run(&bin(), &dir, 3);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    if over > 0 {
+        eprintln!("{over} case(s) over budget");
+    }
+}
+
+/// The lab cases; how many were over budget.
+fn lab_cases(dir: &Path) -> usize {
+    let (mut lab, config) = start_lab(dir, 100);
     let one = vec!["vulnerable.lab.palisade.test".to_string()];
     let hundred: Vec<String> = (1..=100)
         .map(|i| format!("site-{i:03}.lab.palisade.test"))
@@ -83,10 +109,6 @@ fn main() {
             max_rss_mb: 250.0,
         },
     ];
-    println!(
-        "{:<22} {:>10} {:>10} {:>12} {:>10} {:>10}  budget",
-        "case", "median", "max", "requests/host", "peak RSS", "findings"
-    );
     let mut over = 0;
     for case in &cases {
         let mut runs: Vec<Measure> = (0..case.runs)
@@ -113,10 +135,7 @@ fn main() {
     }
     let _ = lab.kill();
     let _ = lab.wait();
-    let _ = std::fs::remove_dir_all(&dir);
-    if over > 0 {
-        eprintln!("{over} case(s) over budget");
-    }
+    over
 }
 
 fn ms(n: u64) -> Duration {

@@ -3,6 +3,11 @@
 
 mod support;
 
+#[path = "hostile/bounds.rs"]
+mod bounds;
+#[path = "hostile/child.rs"]
+mod child;
+
 use palisade::app::{DEFAULT_ORG, ScanRequest};
 use palisade::model::{CoverageState, Profile, ScanStatus};
 use std::time::{Duration, Instant};

@@ -38,6 +38,11 @@ static PARSE_SLOTS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
 /// Reads the HTML of `resp` in a blocking task holding one of the [`PARSE_SLOTS`] (the slot stays taken until the
 /// parse ends, even when the scan stopped waiting for it).
 async fn parse_html(resp: &HttpResponse) -> Option<HtmlDoc> {
+    // NUL bytes near the start say the body is not text (a decompression bomb of zeros, a binary file served as
+    // HTML): there is nothing for the parser to find in it.
+    if resp.body.iter().take(1024).any(|&b| b == 0) {
+        return None;
+    }
     let slot = PARSE_SLOTS.clone().acquire_owned().await.ok()?;
     let (body, url) = (resp.body.clone(), resp.url.clone());
     tokio::task::spawn_blocking(move || {
