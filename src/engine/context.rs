@@ -111,9 +111,9 @@ impl HostCtx {
             r = tokio::time::timeout(timeout, self.scan.net.send_within(req, Some(&self.scan.bodies))) => r.unwrap_or(Err(NetError::Timeout(timeout))),
         };
         self.limiter.record(&result);
+        super::tally::note(&result);
         tracing::trace!(method = %req.method, url = %req.url, status = result.as_ref().map(|r| r.status).ok(), "request");
         result
-        super::tally::note(&result);
     }
 
     /// Completes a TLS handshake with `host:port` under the host's limits and the request timeout (it counts as a
@@ -137,9 +137,9 @@ impl HostCtx {
             .await
             .unwrap_or(Err(NetError::Timeout(timeout)));
         self.limiter.record(&result);
+        super::tally::note(&result);
         result
     }
-        super::tally::note(&result);
 
     /// Sends a request and follows up to [`MAX_REDIRECTS`] redirects (as GETs), each hop under the scope guard.
     pub async fn fetch(&self, req: HttpRequest) -> Result<Fetched, NetError> {

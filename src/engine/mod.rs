@@ -16,8 +16,8 @@ pub mod redaction;
 pub mod registry;
 pub mod site;
 pub mod stack;
-
 pub mod tally;
+
 use crate::config::ScanSettings;
 use crate::model::{Coverage, CoverageState, Finding, Observatory, Profile, SiteProfile};
 use crate::target::TargetUrl;
@@ -204,10 +204,10 @@ async fn run_check(ctx: CheckCtx) -> bool {
         Ok(()) if let Some(missed) = ctx.crawl_shortfall() => {
             (CoverageState::Errored, Some(missed))
         }
-        Ok(()) if ctx.found() > 0 => (CoverageState::Found, None),
-        Ok(()) => (CoverageState::Passed, None),
         // Requests of its own that failed: the check did not look at everything (its findings still stand).
         Ok(()) if let Some(missed) = tally.shortfall() => (CoverageState::Errored, Some(missed)),
+        Ok(()) if ctx.found() > 0 => (CoverageState::Found, None),
+        Ok(()) => (CoverageState::Passed, None),
         Err(CheckFail::Skipped(why)) => (CoverageState::Skipped, Some(why)),
         Err(CheckFail::Errored(why)) => (CoverageState::Errored, Some(why)),
     };
