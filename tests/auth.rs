@@ -94,10 +94,9 @@ impl Route {
         } else {
             req
         };
-        let resp = tokio::time::timeout(std::time::Duration::from_secs(20), api.send(req))
+        tokio::time::timeout(std::time::Duration::from_secs(20), api.send(req))
             .await
-            .unwrap_or_else(|_| panic!("{} {} answers", self.method, self.path));
-        resp
+            .unwrap_or_else(|_| panic!("{} {} answers", self.method, self.path))
     }
 }
 
@@ -380,9 +379,9 @@ async fn host_and_origin_forms_that_name_another_site_are_refused() {
     let no_host = "GET /v1/targets HTTP/1.0\r\n\r\n";
     assert_eq!(raw_status(&addr, no_host), 403, "no Host at all");
     // The MCP endpoints sit behind the same guard.
-    let mcp = format!(
+    let mcp = String::from(
         "POST /mcp HTTP/1.1\r\nHost: localhost:evil.com\r\nContent-Type: application/json\r\n\
-         Accept: application/json, text/event-stream\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+         Accept: application/json, text/event-stream\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
     );
     assert_eq!(raw_status(&addr, &mcp), 403, "/mcp");
 }
