@@ -63,7 +63,9 @@ async fn an_endless_body_is_cut_at_the_size_cap() {
         "the capped page is usable: {:?}",
         out.scan.targets[0].error
     );
-    assert!(took < Duration::from_secs(8), "took {took:?}");
+    // Every path of this site streams without end: about 90 requests each read to the 2 MiB cap (6 s in a debug
+    // build alone, more beside the suite's other scans), well inside the 30 s budget the scan would otherwise hit.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
 }
 
 #[tokio::test]
