@@ -185,38 +185,45 @@ impl HostCtx {
             let mut pages = self.site.pages.lock().expect("page cache lock");
             pages.entry(url.as_str().to_string()).or_default().clone()
         };
-        cell.get_or_init(|| async {
-            // The host's share is taken before the fetch (pages are fetched many at once) and the unused part given
-            // back after it.
-            let max = self.scan.settings.max_body;
-            let share = |used: usize| max.min(HOST_BODY_BUDGET.saturating_sub(used));
-            let taken = self
-                .site
-                .body_bytes
-                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
-                    (share(used) > OVER_BUDGET_BODY).then(|| used + share(used))
-                })
-                .map_or(0, share);
-            let cap = taken.max(OVER_BUDGET_BODY.min(max));
-            let req = HttpRequest::get(url.clone(), cap);
-            let fetched = if url == self.target.url() {
-                self.fetch(req).await
-            } else {
-                self.fetch_same_host(req).await
-            };
-            let kept = fetched.as_ref().map_or(0, |f| f.resp.body.len());
-            self.site
-                .body_bytes
-                .fetch_sub(taken.saturating_sub(kept), Ordering::Relaxed);
-            let fetched = fetched?;
-            let html = match fetched.resp.is_html() {
-                true => parse_html(&fetched.resp).await,
-                false => None,
-            };
-            Ok(Arc::new(Page { fetched, html }))
-        })
-        .await
-        .clone()
+        let mut fresh = false;
+        let result = cell
+            .get_or_init(|| {
+                fresh = true;
+                async {
+                    // The host's share is taken before the fetch (pages are fetched many at once) and the unused part given
+                    // back after it.
+                    let max = self.scan.settings.max_body;
+                    let share = |used: usize| max.min(HOST_BODY_BUDGET.saturating_sub(used));
+                    let taken = self
+                        .site
+                        .body_bytes
+                        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                            (share(used) > OVER_BUDGET_BODY).then(|| used + share(used))
+                        })
+                        .map_or(0, share);
+                    let cap = taken.max(OVER_BUDGET_BODY.min(max));
+                    let req = HttpRequest::get(url.clone(), cap);
+                    let fetched = if url == self.target.url() {
+                        self.fetch(req).await
+                    } else {
+                        self.fetch_same_host(req).await
+                    };
+                    let kept = fetched.as_ref().map_or(0, |f| f.resp.body.len());
+                    self.site
+                        .body_bytes
+                        .fetch_sub(taken.saturating_sub(kept), Ordering::Relaxed);
+                    let fetched = fetched?;
+                    let html = match fetched.resp.is_html() {
+                        true => parse_html(&fetched.resp).await,
+                        false => None,
+                    };
+                    Ok(Arc::new(Page { fetched, html }))
+                }
+            })
+            .await
+            .clone();
+        super::tally::note_cached(fresh, &result);
+        result
     }
 
     /// A page already fetched (or failed) in this scan, without fetching it.
@@ -283,26 +290,40 @@ impl HostCtx {
             let mut probes = self.site.probes.lock().expect("probe cache lock");
             probes.entry(url.as_str().to_string()).or_default().clone()
         };
-        cell.get_or_init(|| async {
-            let req = HttpRequest::get(url.clone(), max_body);
-            self.request(&req).await.map(Arc::new)
-        })
-        .await
-        .clone()
+        let mut fresh = false;
+        let result = cell
+            .get_or_init(|| {
+                fresh = true;
+                async {
+                    let req = HttpRequest::get(url.clone(), max_body);
+                    self.request(&req).await.map(Arc::new)
+                }
+            })
+            .await
+            .clone();
+        super::tally::note_cached(fresh, &result);
+        result
     }
 
     /// How the site answers a path that does not exist (measured once, without following redirects).
     pub async fn not_found(&self) -> Result<Arc<NotFound>, NetError> {
-        self.site
+        let mut fresh = false;
+        let result = self
+            .site
             .not_found
-            .get_or_init(|| async {
-                let path = random_path("palisade-");
-                let url = self.site_url(&self.origin().await, &path);
-                let resp = self.request(&HttpRequest::get(url, 256 * 1024)).await?;
-                Ok(Arc::new(NotFound::of(&resp, path)))
+            .get_or_init(|| {
+                fresh = true;
+                async {
+                    let path = random_path("palisade-");
+                    let url = self.site_url(&self.origin().await, &path);
+                    let resp = self.request(&HttpRequest::get(url, 256 * 1024)).await?;
+                    Ok(Arc::new(NotFound::of(&resp, path)))
+                }
             })
             .await
-            .clone()
+            .clone();
+        super::tally::note_cached(fresh, &result);
+        result
     }
 
     /// A bounded breadth-first crawl of same-origin links from the start page, with the scripts and stylesheets

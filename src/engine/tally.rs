@@ -69,6 +69,14 @@ pub(super) fn note<T>(result: &Result<T, NetError>) {
     let _ = TALLY.try_with(|t| t.note(result));
 }
 
+/// Counts a cached result a check read (a page, probe or calibration another check may have fetched first), unless
+/// this read made the request itself (`fresh`), which [`note`] already counted.
+pub(super) fn note_cached<T>(fresh: bool, result: &Result<T, NetError>) {
+    if !fresh {
+        note(result);
+    }
+}
+
 /// Runs `fut` without counting its failures against the check: for requests whose failure is an answer (a
 /// closed port, a name that should not resolve).
 pub async fn tolerated<F: Future>(fut: F) -> F::Output {
