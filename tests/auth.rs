@@ -491,65 +491,18 @@ async fn monitors_refuse_targets_the_server_may_not_scan() {
     );
 }
 
-/// The environment variable that tells a re-executed test it runs inside its own network namespace.
-const IN_NAMESPACE: &str = "PALISADE_TEST_IN_NETNS";
-
-/// Runs the test `name` again inside a new user and network namespace (`unshare -rn`); false (with one line on
-/// stderr) where user namespaces are not available.
-fn rerun_in_namespace(name: &str) -> bool {
-    let probe = std::process::Command::new("unshare")
-        .args(["-rn", "true"])
-        .output();
-    match probe {
-        Ok(o) if o.status.success() => {}
-        Ok(o) => {
-            eprintln!(
-                "skipped: user namespaces unavailable: {}",
-                String::from_utf8_lossy(&o.stderr).trim()
-            );
-            return false;
-        }
-        Err(e) => {
-            eprintln!("skipped: unshare unavailable: {e}");
-            return false;
-        }
-    }
-    let out = std::process::Command::new("unshare")
-        .arg("-rn")
-        .arg(std::env::current_exe().unwrap())
-        .args(["--exact", name, "--nocapture", "--test-threads", "1"])
-        .env(IN_NAMESPACE, "1")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "inside the namespace:\n{text}");
-    assert!(
-        text.contains("1 passed"),
-        "the test ran inside the namespace:\n{text}"
-    );
-    true
-}
-
 #[test]
 fn a_server_beyond_loopback_whose_last_key_is_revoked_answers_no_one() {
-    if std::env::var_os(IN_NAMESPACE).is_none() {
-        rerun_in_namespace("a_server_beyond_loopback_whose_last_key_is_revoked_answers_no_one");
+    if !support::netns::inside() {
+        support::netns::rerun(
+            "a_server_beyond_loopback_whose_last_key_is_revoked_answers_no_one",
+            "-rn",
+        );
         return;
     }
     // Inside: a namespace of our own with 10.9.9.9 on its loopback device, reachable only from here.
-    let ip = |args: &[&str]| {
-        let s = std::process::Command::new("ip")
-            .args(args)
-            .status()
-            .unwrap();
-        assert!(s.success(), "ip {args:?}");
-    };
-    ip(&["link", "set", "lo", "up"]);
-    ip(&["addr", "add", "10.9.9.9/32", "dev", "lo"]);
+    support::netns::run(&["ip", "link", "set", "lo", "up"]);
+    support::netns::run(&["ip", "addr", "add", "10.9.9.9/32", "dev", "lo"]);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let dir = tempfile::tempdir().unwrap();

@@ -9,38 +9,8 @@ use palisade::model::{CoverageState, Profile};
 use std::sync::{Arc, Mutex};
 use support::*;
 
-const IN_NAMESPACE: &str = "PALISADE_TEST_IN_NETNS";
 const PINNED: &str = "shop.palisade-pinned.com";
 const CONTROL: &str = "control.palisade-unpinned.com";
-
-/// Runs `name` again inside `unshare -rnm`; false (saying so on stderr) where user namespaces are unavailable.
-fn rerun_in_namespace(name: &str) -> bool {
-    match std::process::Command::new("unshare")
-        .args(["-rnm", "true"])
-        .output()
-    {
-        Ok(o) if o.status.success() => {}
-        other => {
-            eprintln!("skipped: user namespaces unavailable: {other:?}");
-            return false;
-        }
-    }
-    let out = std::process::Command::new("unshare")
-        .arg("-rnm")
-        .arg(std::env::current_exe().unwrap())
-        .args(["--exact", name, "--nocapture", "--test-threads", "1"])
-        .env(IN_NAMESPACE, "1")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "inside the namespace:\n{text}");
-    assert!(text.contains("1 passed"), "ran inside:\n{text}");
-    true
-}
 
 /// A DNS server on 127.0.0.1:53 answering NXDOMAIN to everything and keeping the names asked.
 async fn logging_dns() -> Arc<Mutex<Vec<String>>> {
@@ -76,17 +46,14 @@ async fn logging_dns() -> Arc<Mutex<Vec<String>>> {
 
 #[test]
 fn a_pinned_name_is_never_sent_to_the_systems_resolver() {
-    if std::env::var_os(IN_NAMESPACE).is_none() {
-        rerun_in_namespace("a_pinned_name_is_never_sent_to_the_systems_resolver");
+    if !support::netns::inside() {
+        support::netns::rerun(
+            "a_pinned_name_is_never_sent_to_the_systems_resolver",
+            "-rnm",
+        );
         return;
     }
-    let run = |args: &[&str]| {
-        let s = std::process::Command::new(args[0])
-            .args(&args[1..])
-            .status()
-            .unwrap();
-        assert!(s.success(), "{args:?}");
-    };
+    let run = support::netns::run;
     run(&["ip", "link", "set", "lo", "up"]);
     let conf = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(conf.path(), "nameserver 127.0.0.1\n").unwrap();

@@ -6,6 +6,7 @@ pub mod dns;
 pub mod frozen;
 pub mod hostile;
 pub mod lab_process;
+pub mod netns;
 pub mod peers;
 
 use axum::Router;
