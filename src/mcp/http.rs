@@ -2,22 +2,39 @@
 //! rmcp answers right gets a JSON-RPC error with HTTP 400 (413 when too large); every other request passes unchanged.
 
 use super::framing::{Inbound, MAX_MESSAGE_BYTES, PARSE_ERROR, Reply, inbound};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode, header};
 use tokio::sync::Semaphore;
 
 /// Bodies larger than this are read as JSON off the async workers, [`LARGE_AT_ONCE`] at a time: reading a message
 /// takes tens of times its size in memory and milliseconds per 100 KB, which must neither stall other requests nor
 /// add up without bound when a client sends many at once.
 const LARGE: usize = 64 * 1024;
-const LARGE_AT_ONCE: usize = 2;
+const LARGE_AT_ONCE: usize = 1;
 static LARGE_READS: Semaphore = Semaphore::const_new(LARGE_AT_ONCE);
 
 /// [`inbound`] for an HTTP body: small ones at once, large ones in a blocking task under [`LARGE_READS`].
 pub async fn classify(bytes: Bytes) -> Inbound {
+    let _permit = large_permit(bytes.len()).await;
+    read(bytes).await
+}
+
+/// A turn among the large bodies, for a body of `len` bytes (none needed for a small one).
+async fn large_permit(len: usize) -> Option<tokio::sync::SemaphorePermit<'static>> {
+    if len <= LARGE {
+        return None;
+    }
+    Some(LARGE_READS.acquire().await.expect("never closed"))
+}
+
+async fn read(bytes: Bytes) -> Inbound {
     if bytes.len() <= LARGE {
         return inbound(&bytes);
     }
-    let _permit = LARGE_READS.acquire().await.expect("never closed");
     tokio::task::spawn_blocking(move || inbound(&bytes))
         .await
         .unwrap_or_else(|_| {
@@ -28,11 +45,6 @@ pub async fn classify(bytes: Bytes) -> Inbound {
             })
         })
 }
-use axum::body::Body;
-use axum::extract::Request;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, Method, StatusCode, header};
 
 /// Axum middleware for the `/mcp` route (`axum::middleware::from_fn(check_body)`).
 pub async fn check_body(request: Request, next: Next) -> Response {
@@ -59,12 +71,18 @@ pub async fn check_body(request: Request, next: Next) -> Response {
             };
         }
     };
-    match classify(bytes.clone()).await {
+    // A large body keeps its turn until rmcp has read it too (rmcp reads it before it answers), so the memory that
+    // reading large bodies takes is bounded by [`LARGE_AT_ONCE`], ours and rmcp's together.
+    let permit = large_permit(bytes.len()).await;
+    match read(bytes.clone()).await {
         Inbound::Message(message) => {
             // rmcp reads the body again: the parsed copy goes now, not after the call.
             drop(message);
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            let response = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            drop(permit);
+            response
         }
         Inbound::Error(reply) | Inbound::Unanswerable(reply) => {
             error(StatusCode::BAD_REQUEST, &reply)
