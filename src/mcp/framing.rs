@@ -11,16 +11,8 @@
 //! - Over Streamable HTTP, a body that is not a JSON-RPC message gets HTTP 415 with a plain-text body, not a JSON-RPC
 //!   error.
 
-use rmcp::model::{
-    CallToolRequest, CancelTaskRequest, ClientJsonRpcMessage, ClientRequest, CompleteRequest,
-    ConstString, DiscoverRequest, GetPromptRequest, GetSkillRequest, GetTaskRequest,
-    InitializeRequest, JsonRpcMessage, ListPromptsRequest, ListResourceTemplatesRequest,
-    ListResourcesRequest, ListSkillsRequest, ListToolsRequest, PingRequest,
-    ReadResourceDirectoryRequest, ReadResourceRequest, Request, RequestId, RequestNoParam,
-    RequestOptionalParam, SetLevelRequest, SubscribeRequest, SubscriptionsListenRequest,
-    UnsubscribeRequest, UpdateTaskRequest,
-};
-use serde::de::DeserializeOwned;
+use super::known_methods::known;
+use rmcp::model::{ClientJsonRpcMessage, ClientRequest, JsonRpcMessage, RequestId};
 use serde_json::Value;
 
 /// The largest message a client may send, on stdio (one line) and over HTTP (one body): 1 MiB. Requests to palisade
@@ -236,85 +228,6 @@ fn invalid_params(id: Value, method: &str, message: &Value) -> Reply {
     )
 }
 
-/// Checks a message against the typed request of its method, giving the deserializer's complaint.
-type Check = fn(&Value) -> Option<String>;
-
-/// The check for a method rmcp knows as a client request, or `None` for other methods.
-fn known(method: &str) -> Option<Check> {
-    KNOWN
-        .iter()
-        .find(|(name, _)| *name == method)
-        .map(|(_, check)| *check)
-}
-
-/// The client requests of rmcp's `ClientRequest` union (bar the catch-all), named by rmcp's own method constants.
-const KNOWN: &[(&str, Check)] = &[
-    entry::<InitializeRequest>(),
-    entry::<PingRequest>(),
-    entry::<DiscoverRequest>(),
-    entry::<CompleteRequest>(),
-    entry::<SetLevelRequest>(),
-    entry::<GetPromptRequest>(),
-    entry::<ListPromptsRequest>(),
-    entry::<ListResourcesRequest>(),
-    entry::<ListResourceTemplatesRequest>(),
-    entry::<ReadResourceRequest>(),
-    entry::<SubscriptionsListenRequest>(),
-    entry::<SubscribeRequest>(),
-    entry::<UnsubscribeRequest>(),
-    entry::<CallToolRequest>(),
-    entry::<ListToolsRequest>(),
-    entry::<GetTaskRequest>(),
-    entry::<UpdateTaskRequest>(),
-    entry::<CancelTaskRequest>(),
-    entry::<ListSkillsRequest>(),
-    entry::<GetSkillRequest>(),
-    entry::<ReadResourceDirectoryRequest>(),
-];
-
-const fn entry<T: Typed>() -> (&'static str, Check) {
-    (T::METHOD, T::complaint)
-}
-
-/// One of rmcp's typed requests, whose method is a constant.
-trait Typed: DeserializeOwned {
-    const METHOD: &'static str;
-
-    fn complaint(message: &Value) -> Option<String> {
-        // Only the request's own fields: `jsonrpc` and `id` are the envelope's.
-        let mut request = serde_json::Map::new();
-        for key in ["method", "params"] {
-            if let Some(v) = message.get(key) {
-                request.insert(key.into(), v.clone());
-            }
-        }
-        Self::deserialize(&Value::Object(request))
-            .err()
-            .map(|e| e.to_string())
-    }
-}
-
-impl<M: ConstString, P> Typed for Request<M, P>
-where
-    Self: DeserializeOwned,
-{
-    const METHOD: &'static str = M::VALUE;
-}
-
-impl<M: ConstString, P> Typed for RequestOptionalParam<M, P>
-where
-    Self: DeserializeOwned,
-{
-    const METHOD: &'static str = M::VALUE;
-}
-
-impl<M: ConstString> Typed for RequestNoParam<M>
-where
-    Self: DeserializeOwned,
-{
-    const METHOD: &'static str = M::VALUE;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,7 +306,7 @@ mod tests {
 
     #[test]
     fn every_known_method_is_named_as_rmcp_routes_it() {
-        for (method, _) in KNOWN {
+        for (method, _) in super::super::known_methods::KNOWN {
             let line = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{method}","params":42}}"#);
             assert_eq!(reply(&line)["error"]["code"], INVALID_PARAMS, "{method}");
         }

@@ -9,6 +9,7 @@
 #[cfg(feature = "conformance")]
 mod conformance;
 pub mod framing;
+mod known_methods;
 pub mod http;
 mod params;
 mod prompts;

@@ -36,11 +36,6 @@ impl BodyBudget {
         }
     }
 
-    /// The whole budget in bytes.
-    pub fn total(&self) -> usize {
-        self.total
-    }
-
     /// Bytes held by bodies now.
     pub fn in_use(&self) -> usize {
         self.total - self.bytes.available_permits()
@@ -217,36 +212,6 @@ impl<'a> Decoder<'a> {
     }
 }
 
-/// Finds the end of the first server-sent event that carries data, reading each byte once however the stream is
-/// split into frames.
-#[derive(Default)]
-struct EventScan {
-    /// Where the line being read starts.
-    line: usize,
-    /// The event being read has a non-empty `data:` line.
-    data: bool,
-}
-
-impl EventScan {
-    /// True once `stream` (which only grows between calls) holds a whole event with a non-empty `data:` line.
-    fn done(&mut self, stream: &[u8]) -> bool {
-        while let Some(nl) = stream[self.line..].iter().position(|&b| b == b'\n') {
-            let end = self.line + nl;
-            let line = &stream[self.line..end];
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            self.line = end + 1;
-            if line.is_empty() {
-                if self.data {
-                    return true;
-                }
-            } else if let Some(value) = line.strip_prefix(b"data:") {
-                self.data |= !value.trim_ascii().is_empty();
-            }
-        }
-        false
-    }
-}
-
 /// What reading a body gave.
 pub(super) struct Body {
     pub bytes: Bytes,
@@ -287,7 +252,7 @@ pub(super) async fn read(
     // decoder says whether it is really encoded.
     let mut raw = Buffer::new(if decoder.is_some() { RAW_PREFIX } else { cap }, budget);
     let mut raw_read = 0usize;
-    let mut events = first_event.then(EventScan::default);
+    let mut events = first_event.then(super::sse::EventScan::default);
     let mut truncated = false;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| NetError::Protocol(format!("the body broke off: {e}")))?;
@@ -374,30 +339,6 @@ pub(super) async fn read(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn event(stream: &[u8]) -> bool {
-        EventScan::default().done(stream)
-    }
-
-    #[test]
-    fn the_first_event_with_data_ends_a_stream_read() {
-        assert!(!event(b"event: endpoint\ndata: /messages?s=1\n"));
-        assert!(event(b"event: endpoint\ndata: /messages?s=1\n\n"));
-        assert!(event(
-            b"id: 0\r\nretry: 3000\r\ndata:\r\n\r\ndata: {}\r\n\r\n"
-        ));
-        assert!(!event(b"id: 0\nretry: 3000\ndata:\n\n: ping\n\n"));
-    }
-
-    #[test]
-    fn an_event_split_into_single_bytes_is_found_once_complete() {
-        let stream = b": ping\n\nevent: endpoint\r\ndata: /m\r\n\r\n";
-        let mut scan = EventScan::default();
-        let found: Vec<bool> = (1..=stream.len())
-            .map(|n| scan.done(&stream[..n]))
-            .collect();
-        assert_eq!(found.iter().position(|&f| f), Some(stream.len() - 1));
-    }
 
     #[test]
     fn a_buffer_never_grows_past_its_cap_or_its_budget() {

@@ -3,6 +3,7 @@
 
 mod body;
 mod connector;
+mod sse;
 pub mod tls;
 
 pub use body::{BUDGET_FLOOR, BodyBudget, BodyLease};
