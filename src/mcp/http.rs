@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, header};
+use rmcp::model::ClientJsonRpcMessage;
 use tokio::sync::Semaphore;
 
 /// Bodies larger than this are read as JSON off the async workers, [`LARGE_AT_ONCE`] at a time: reading a message
@@ -67,15 +68,15 @@ pub async fn check_body(request: Request, next: Next) -> Response {
                     code: PARSE_ERROR,
                     message: why,
                 };
-                error(StatusCode::BAD_REQUEST, &reply)
+                bad_request(&reply)
             };
         }
     };
     // A large body keeps its turn until rmcp has read it too (rmcp reads it before it answers), so the memory that
     // reading large bodies takes is bounded by [`LARGE_AT_ONCE`], ours and rmcp's together.
     let permit = large_permit(bytes.len()).await;
-    match read(bytes.clone()).await {
-        Inbound::Message(message) => {
+    match message_or_error(read(bytes.clone()).await) {
+        Ok(message) => {
             // rmcp reads the body again: the parsed copy goes now, not after the call.
             drop(message);
             let response = next
@@ -84,18 +85,28 @@ pub async fn check_body(request: Request, next: Next) -> Response {
             drop(permit);
             response
         }
-        Inbound::Error(reply) | Inbound::Unanswerable(reply) => {
-            error(StatusCode::BAD_REQUEST, &reply)
-        }
-        Inbound::Blank => {
-            let reply = Reply {
-                id: serde_json::Value::Null,
-                code: PARSE_ERROR,
-                message: "Parse error: the body is empty; send one JSON-RPC message".into(),
-            };
-            error(StatusCode::BAD_REQUEST, &reply)
-        }
+        Err(reply) => bad_request(&reply),
     }
+}
+
+/// The message an HTTP body holds, or the JSON-RPC error to answer with instead (an HTTP request must get an answer,
+/// so an invalid notification gets its error too).
+pub fn message_or_error(inbound: Inbound) -> Result<Box<ClientJsonRpcMessage>, Reply> {
+    let reply = match inbound {
+        Inbound::Message(message) => return Ok(message),
+        Inbound::Error(reply) | Inbound::Unanswerable(reply) => reply,
+        Inbound::Blank => Reply {
+            id: serde_json::Value::Null,
+            code: PARSE_ERROR,
+            message: "Parse error: the body is empty; send one JSON-RPC message".into(),
+        },
+    };
+    Err(reply)
+}
+
+/// A JSON-RPC error as an HTTP 400 answer.
+pub fn bad_request(reply: &Reply) -> Response {
+    error(StatusCode::BAD_REQUEST, reply)
 }
 
 fn error(status: StatusCode, reply: &Reply) -> Response {

@@ -4,7 +4,6 @@
 
 use crate::app::App;
 use crate::mcp::McpServer;
-use crate::mcp::framing::{Inbound, Reply};
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -94,16 +93,9 @@ pub async fn post(
 ) -> Response {
     // The same check as stdio and /mcp: what is not a JSON-RPC message rmcp answers right gets the JSON-RPC error
     // (with HTTP 400, since this transport's replies otherwise go over the event stream).
-    let message: ClientJsonRpcMessage = match crate::mcp::http::classify(body).await {
-        Inbound::Message(message) => *message,
-        Inbound::Error(reply) | Inbound::Unanswerable(reply) => return bad_message(&reply),
-        Inbound::Blank => {
-            return bad_message(&Reply {
-                id: serde_json::Value::Null,
-                code: crate::mcp::framing::PARSE_ERROR,
-                message: "Parse error: the body is empty; send one JSON-RPC message".into(),
-            });
-        }
+    let message = match crate::mcp::http::message_or_error(crate::mcp::http::classify(body).await) {
+        Ok(message) => *message,
+        Err(reply) => return crate::mcp::http::bad_request(&reply),
     };
     let sender = sessions
         .open
@@ -122,14 +114,4 @@ pub async fn post(
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(_) => StatusCode::GONE.into_response(),
     }
-}
-
-/// A JSON-RPC error answered directly, with HTTP 400.
-fn bad_message(reply: &Reply) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        [(http::header::CONTENT_TYPE, "application/json")],
-        reply.to_line(),
-    )
-        .into_response()
 }
