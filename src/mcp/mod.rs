@@ -9,8 +9,8 @@
 #[cfg(feature = "conformance")]
 mod conformance;
 pub mod framing;
-mod known_methods;
 pub mod http;
+mod known_methods;
 mod params;
 mod prompts;
 mod resources;
