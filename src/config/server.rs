@@ -169,6 +169,29 @@ impl ServerSettings {
             })?;
         }
         if let Some(hosts) = layer.allowed_hosts {
+            let name = origin.name(
+                "server.allowed_hosts",
+                "PALISADE_ALLOWED_HOSTS",
+                "--allowed-host",
+            );
+            // Checked here as the guard reads them (a host and an optional port, nothing else), so an entry the
+            // guard could never match is refused now instead of being silently ignored.
+            for h in &hosts {
+                let h = h.trim();
+                let plain = url::Url::parse(&format!("http://{h}/")).is_ok_and(|u| {
+                    u.username().is_empty()
+                        && u.password().is_none()
+                        && u.path() == "/"
+                        && u.query().is_none()
+                        && u.fragment().is_none()
+                });
+                if !plain || h.is_empty() || h.contains(['/', '@', '?', '#', ' ']) {
+                    return Err(err(
+                        &name,
+                        format!("'{h}' is not a host name such as palisade.example.com"),
+                    ));
+                }
+            }
             self.allowed_hosts = hosts
                 .iter()
                 .map(|h| h.trim().to_ascii_lowercase())
@@ -181,7 +204,18 @@ impl ServerSettings {
                 "--allowed-origin",
             );
             for o in &origins {
-                if !(o.starts_with("http://") || o.starts_with("https://")) {
+                // An origin is a scheme, a host and a port, as browsers send it: anything more could never match.
+                let bare = o.trim().trim_end_matches('/');
+                let is_origin = url::Url::parse(bare).is_ok_and(|u| {
+                    matches!(u.scheme(), "http" | "https")
+                        && u.host().is_some()
+                        && u.username().is_empty()
+                        && u.password().is_none()
+                        && u.path() == "/"
+                        && u.query().is_none()
+                        && u.fragment().is_none()
+                }) && !bare[bare.find("://").map_or(0, |i| i + 3)..].contains('/');
+                if !is_origin {
                     return Err(err(
                         &name,
                         format!("'{o}' is not an origin such as https://app.example"),

@@ -214,3 +214,36 @@ fn smtp_comes_from_file_and_environment_and_needs_a_sender() {
         "{e}"
     );
 }
+
+#[test]
+fn allowed_hosts_and_origins_that_the_guard_could_never_match_are_refused() {
+    for (var, bad) in [
+        ("PALISADE_ALLOWED_HOSTS", "palisade.example.com/x"),
+        ("PALISADE_ALLOWED_HOSTS", "admin@palisade.example.com"),
+        ("PALISADE_ALLOWED_ORIGINS", "https://dash.example/app"),
+        ("PALISADE_ALLOWED_ORIGINS", "https://u@dash.example"),
+        ("PALISADE_ALLOWED_ORIGINS", "ftp://dash.example"),
+    ] {
+        let e = Config::load_with(None, Layer::default(), env(&[(var, bad)]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with(&format!("{var}: '{bad}' is not")), "{e}");
+    }
+    let ok = Config::load_with(
+        None,
+        Layer::default(),
+        env(&[
+            (
+                "PALISADE_ALLOWED_HOSTS",
+                "palisade.example.com,palisade.internal:8477",
+            ),
+            (
+                "PALISADE_ALLOWED_ORIGINS",
+                "https://dash.example/,http://localhost:6274",
+            ),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(ok.server.allowed_hosts.len(), 2);
+    assert_eq!(ok.server.allowed_origins.len(), 2);
+}
