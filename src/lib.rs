@@ -27,4 +27,5 @@ pub mod scope;
 pub mod server;
 pub mod store;
 pub mod target;
+pub mod templates;
 pub mod time;

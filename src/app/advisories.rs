@@ -197,7 +197,7 @@ impl App {
     }
 
     /// GETs a feed through the scan network stack (so the scope guard applies), following a few redirects.
-    async fn download(&self, url: &str) -> Result<Vec<u8>, String> {
+    pub(super) async fn download(&self, url: &str) -> Result<Vec<u8>, String> {
         let mut url = Url::parse(url).map_err(|e| format!("not a URL ({e})"))?;
         for _ in 0..=MAX_REDIRECTS {
             if !matches!(url.scheme(), "http" | "https") {

@@ -26,7 +26,8 @@ struct TargetState {
     seen: HashSet<String>,
     counts: SeverityCounts,
     coverage: HashMap<String, CoverageState>,
-    /// Set when the target ends without an error (reachable and not cut short).
+    /// Set when the target is graded: it ended without an error (reachable and not cut short), or it is a name
+    /// without an address whose DNS checks all ran.
     complete: bool,
 }
 
@@ -145,8 +146,9 @@ impl Collector {
                 observatory,
                 site,
                 error,
+                graded,
             } => {
-                self.target_done(target, observatory, site.map(|s| *s), error)
+                self.target_done(target, observatory, site.map(|s| *s), error, graded)
                     .await
             }
         }
@@ -196,11 +198,11 @@ impl Collector {
         observatory: Option<crate::model::Observatory>,
         site: Option<crate::model::SiteProfile>,
         error: Option<String>,
+        graded: bool,
     ) {
         let t = &mut self.targets[index];
-        t.complete = error.is_none();
+        t.complete = graded;
         let (score, grade) = grade::security_score(&t.counts);
-        let graded = t.complete;
         let result = ScanTarget {
             target_id: t.id.clone(),
             url: t.url.to_string(),

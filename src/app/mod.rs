@@ -15,6 +15,7 @@ mod scans;
 mod schedules;
 mod stats;
 mod targets;
+mod templates;
 mod verify;
 mod webhooks;
 mod writer;
@@ -111,6 +112,8 @@ struct Inner {
     starting: tokio::sync::Mutex<()>,
     /// The merged advisory database of the last scan, kept until an import changes it.
     advisories: advisories::Cache,
+    /// The detection template libraries loaded so far.
+    templates: templates::Loaded,
     /// The wall clock schedules are read with.
     clock: crate::scheduler::clock::Clock,
     /// Woken when a schedule is created, changed or deleted, so the scheduler looks again.
@@ -157,6 +160,7 @@ impl App {
                 owner: owner::current(),
                 starting: tokio::sync::Mutex::new(()),
                 advisories: Default::default(),
+                templates: Default::default(),
                 clock,
                 schedules_changed: Arc::new(tokio::sync::Notify::new()),
                 deliveries_changed: Arc::new(tokio::sync::Notify::new()),

@@ -51,6 +51,8 @@ pub struct ScanRequest {
     pub verify_of: Option<String>,
     /// Refuse with [`AppError::AlreadyRunning`] when a scan of the same targets is running in the org.
     pub exclusive: bool,
+    /// Detection templates to run beyond (or instead of) the profile's: by tag, id and severity.
+    pub templates: crate::templates::Selection,
 }
 
 /// A scan running in this process.
@@ -98,7 +100,13 @@ impl App {
             return Err(AppError::Invalid("give at least one target to scan".into()));
         }
         let profile = req.profile.unwrap_or(self.inner.config.scan.profile);
-        let checks = select_checks(profile, req.checks.as_deref())?;
+        let mut checks = select_checks(profile, req.checks.as_deref())?;
+        let templates = self.plan_templates(profile, &req.templates).await?;
+        let runs_templates = checks.iter().any(|c| c.module == crate::model::Module::Templates);
+        if req.templates.names_templates() && !runs_templates {
+            // Templates named by tag or id run whatever the profile or the list of checks.
+            checks.extend(registry::check("templates.run"));
+        }
         let urls = req
             .targets
             .iter()
@@ -135,6 +143,7 @@ impl App {
         self.inner.store.create_scan(&new).await?;
         drop(starting);
         let plan = ScanPlan {
+            templates,
             scan_id: scan_id.clone(),
             profile,
             targets: targets

@@ -52,7 +52,13 @@ impl App {
         let findings = self.findings_to_verify(&scan, fingerprints).await?;
         let mut checks: Vec<String> = Vec::new();
         let mut targets: Vec<String> = Vec::new();
+        let mut templates = crate::templates::Selection::default();
         for f in &findings {
+            if let Some(id) = f.check_id.strip_prefix("templates.")
+                && !templates.ids.iter().any(|t| t == id)
+            {
+                templates.ids.push(id.to_string());
+            }
             if let Some(check) = registry::check_for_rule(&f.check_id)
                 && !checks.iter().any(|c| c == check.id)
             {
@@ -70,6 +76,7 @@ impl App {
             checks: Some(checks),
             verify_of: Some(scan.id.clone()),
             exclusive: false,
+            templates,
         };
         self.start_scan(org, request).await
     }

@@ -16,6 +16,7 @@ mod schedules;
 mod serve;
 mod signals;
 mod stats;
+mod templates;
 mod webhooks;
 
 use crate::app::{App, AppError, BuildError};
@@ -99,6 +100,9 @@ pub enum Command {
     /// The advisory database of the components checks: import a feed, update from the public feeds, status
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Detection templates (Nuclei format, read-only): list what is loaded, check a folder, update the community set
+    #[command(subcommand)]
+    Templates(templates::TemplatesCommand),
 }
 
 /// Output formats of listings.
@@ -218,6 +222,9 @@ pub struct ScanFlags {
     /// Time budget of the whole scan, in seconds [default: 300]
     #[arg(long, value_name = "SECS")]
     pub budget: Option<f64>,
+    /// A folder of private detection templates (Nuclei format), run with the shipped ones (repeatable)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Vec<PathBuf>,
 }
 
 /// `--profile` values.
@@ -303,6 +310,10 @@ impl ScanFlags {
             },
             server: Default::default(),
             smtp: Default::default(),
+            templates: crate::config::TemplatesLayer {
+                dirs: (!self.templates.is_empty()).then(|| self.templates.clone()),
+                update_url: None,
+            },
         }
     }
 }
@@ -336,5 +347,6 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Monitors(cmd) => monitors::run(&cli.global, cmd).await,
         Command::Stats(args) => stats::run(&cli.global, args).await,
         Command::Db(cmd) => db::run(&cli.global, cmd).await,
+        Command::Templates(cmd) => templates::run(&cli.global, cmd).await,
     }
 }

@@ -61,7 +61,10 @@ impl Progress {
                     error,
                 },
             ) => match (risk_grade, error) {
-                (Some(g), _) => eprintln!("palisade: done {target_url}: risk grade {g}"),
+                (Some(g), Some(e)) => {
+                    eprintln!("palisade: done {target_url}: risk grade {g}; {e}")
+                }
+                (Some(g), None) => eprintln!("palisade: done {target_url}: risk grade {g}"),
                 (None, Some(e)) => eprintln!("palisade: done {target_url}: not scanned: {e}"),
                 (None, None) => eprintln!("palisade: done {target_url}"),
             },

@@ -37,6 +37,38 @@ pub struct ScanArgs {
     /// Accepted findings (TOML: [[ignore]] fingerprint, reason, expires) [default: ./.palisade-ignore if present]
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub templates: TemplateFlags,
+}
+
+/// Which detection templates a scan runs beyond its profile's.
+#[derive(Debug, Args, Default, Clone)]
+pub struct TemplateFlags {
+    /// Also run the detection templates with any of these tags, community ones included (comma-separated or
+    /// repeated), e.g. --tags panel,ai
+    #[arg(long, value_delimiter = ',', value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Never run detection templates with any of these tags
+    #[arg(long, value_delimiter = ',', value_name = "TAG")]
+    pub exclude_tags: Vec<String>,
+    /// Also run the detection templates with these ids ('*' matches any text), e.g. --template-id 'jupyter-*'
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    pub template_id: Vec<String>,
+    /// Run only detection templates of these severities (comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY")]
+    pub severity: Vec<SeverityArg>,
+}
+
+impl TemplateFlags {
+    /// The selection these flags make.
+    pub fn selection(&self) -> crate::templates::Selection {
+        crate::templates::Selection {
+            tags: self.tags.clone(),
+            exclude_tags: self.exclude_tags.clone(),
+            ids: self.template_id.clone(),
+            severities: self.severity.iter().map(|s| (*s).into()).collect(),
+        }
+    }
 }
 
 /// The gate of a scan command: `--fail-on`, `--new-only` and the baseline file, read before the scan starts so a
@@ -69,6 +101,7 @@ pub async fn run(global: &Global, args: ScanArgs) -> Result<u8, CliError> {
     let app = super::build(config).await?;
     let request = ScanRequest {
         targets: args.targets.clone(),
+        templates: args.templates.selection(),
         ..Default::default()
     };
     let report = scan_and_report(&app, request, global.quiet).await?;

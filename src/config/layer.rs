@@ -19,6 +19,18 @@ pub struct Layer {
     pub server: super::ServerLayer,
     #[serde(default)]
     pub smtp: super::SmtpLayer,
+    #[serde(default)]
+    pub templates: TemplatesLayer,
+}
+
+/// `[templates]` settings of a layer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplatesLayer {
+    /// Folders of private templates (relative to the configuration file's folder).
+    pub dirs: Option<Vec<PathBuf>>,
+    /// Where `palisade templates update` downloads the community archive from.
+    pub update_url: Option<String>,
 }
 
 /// `[scan]` settings of a layer.
@@ -81,6 +93,7 @@ impl Layer {
             .iter_mut()
             .flatten()
             .for_each(resolve);
+        layer.templates.dirs.iter_mut().flatten().for_each(resolve);
         Ok(layer)
     }
 
@@ -156,6 +169,10 @@ impl Layer {
                 url: get("PALISADE_SMTP_URL"),
                 from: get("PALISADE_SMTP_FROM"),
                 allowed_domains: list("PALISADE_SMTP_ALLOWED_DOMAINS"),
+            },
+            templates: TemplatesLayer {
+                dirs: list("PALISADE_TEMPLATES_DIRS").map(|v| v.into_iter().map(PathBuf::from).collect()),
+                update_url: get("PALISADE_TEMPLATES_URL"),
             },
         })
     }

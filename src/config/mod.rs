@@ -5,7 +5,7 @@ mod server;
 mod smtp;
 mod values;
 
-pub use layer::{Layer, NetworkLayer, ScanLayer, ScopeLayer};
+pub use layer::{Layer, NetworkLayer, ScanLayer, ScopeLayer, TemplatesLayer};
 pub use server::{DEFAULT_BIND, ServerLayer, ServerSettings, key_digest};
 pub use smtp::{SmtpLayer, SmtpSettings, SmtpTls, parse_smtp_url};
 pub use values::{load_ca_file, parse_connect_to, parse_resolve};
@@ -31,7 +31,21 @@ pub struct Config {
     pub server: ServerSettings,
     /// The mail server email alerts go through, if any.
     pub smtp: Option<SmtpSettings>,
+    pub templates: TemplateSettings,
 }
+
+/// Where detection templates come from besides the shipped ones.
+#[derive(Debug, Clone)]
+pub struct TemplateSettings {
+    /// Folders of private templates, run in the standard and deep profiles.
+    pub dirs: Vec<std::path::PathBuf>,
+    /// The community archive `palisade templates update` downloads (a zip).
+    pub update_url: String,
+}
+
+/// The community template archive downloaded by default: the Nuclei community repository's main branch as a zip.
+pub const COMMUNITY_TEMPLATES_URL: &str =
+    "https://github.com/projectdiscovery/nuclei-templates/archive/refs/heads/main.zip";
 
 /// Limits and defaults of the engine.
 #[derive(Debug, Clone)]
@@ -187,6 +201,10 @@ impl Config {
             network: NetworkSettings::default(),
             server: ServerSettings::default(),
             smtp: None,
+            templates: TemplateSettings {
+                dirs: Vec::new(),
+                update_url: COMMUNITY_TEMPLATES_URL.to_string(),
+            },
         }
     }
 
@@ -207,6 +225,17 @@ impl Config {
             }
         }
         self.server.apply(layer.server, origin)?;
+        if let Some(dirs) = layer.templates.dirs {
+            self.templates.dirs.extend(dirs);
+        }
+        if let Some(url) = layer.templates.update_url {
+            let name = origin.name("templates.update_url", "PALISADE_TEMPLATES_URL", "--url");
+            let parsed = url::Url::parse(url.trim()).map_err(|e| err(&name, format!("'{url}' is not a URL: {e}")))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(err(&name, format!("'{url}' is not an http or https URL")));
+            }
+            self.templates.update_url = url.trim().to_string();
+        }
         self.apply_network(layer.network, origin)
     }
 

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-pub use super::draft::{Draft, fingerprint, truncate};
+pub use super::draft::{Draft, OwnedRule, fingerprint, truncate};
 pub use super::redaction::redact;
 
 /// Redirects followed at most for one fetch.
@@ -31,6 +31,8 @@ pub struct ScanCtx {
     pub cancel: CancellationToken,
     /// The bytes of response bodies the whole scan may hold at once (see [`super::site::SCAN_BODY_BUDGET`]).
     pub bodies: super::net::BodyBudget,
+    /// The detection templates this scan runs (see `checks::templates`).
+    pub templates: Arc<[Arc<crate::templates::Template>]>,
     pub(super) events: mpsc::Sender<EngineEvent>,
     pub(super) requests: Arc<AtomicU64>,
 }
@@ -65,6 +67,8 @@ pub struct HostCtx {
     pub target: TargetUrl,
     pub limiter: HostLimiter,
     pub site: Site,
+    /// Whether the name has an address, found before the checks start (see [`super::reach`]).
+    pub reach: super::reach::Reach,
     observatory: Mutex<Vec<ObservatoryTest>>,
     certificate: Mutex<Option<crate::model::CertificateSeen>>,
 }
@@ -84,6 +88,7 @@ impl HostCtx {
             target_id,
             target,
             site: Site::default(),
+            reach: super::reach::Reach::Open,
             observatory: Mutex::new(Vec::new()),
             certificate: Mutex::new(None),
         }
@@ -233,6 +238,7 @@ pub struct CheckCtx {
     pub check: &'static Check,
     found: AtomicU32,
     read_crawl: std::sync::atomic::AtomicBool,
+    note: Mutex<Option<String>>,
 }
 
 impl std::ops::Deref for CheckCtx {
@@ -249,7 +255,23 @@ impl CheckCtx {
             check,
             found: AtomicU32::new(0),
             read_crawl: std::sync::atomic::AtomicBool::new(false),
+            note: Mutex::new(None),
         }
+    }
+
+    /// Says what the check did, shown with its coverage when it passed or found something (how many templates ran).
+    pub fn note(&self, text: impl Into<String>) {
+        *self.note.lock().expect("note lock") = Some(text.into());
+    }
+
+    /// What [`CheckCtx::note`] said.
+    pub fn noted(&self) -> Option<String> {
+        self.note.lock().expect("note lock").clone()
+    }
+
+    /// Starts a finding whose id and words are given here rather than by a compiled-in rule (a template's).
+    pub fn owned_finding(&self, owned: OwnedRule, location: impl Into<String>) -> Draft {
+        Draft::owned(self.check.rules[0], owned, location.into())
     }
 
     /// The host's crawl (see [`HostCtx::crawl`]), noting that this check read it: a check that read a crawl with

@@ -2,7 +2,7 @@
 
 use super::context::HostCtx;
 use super::registry::Rule;
-use crate::model::{Confidence, Finding, FindingStatus, Severity};
+use crate::model::{Category, Confidence, Finding, FindingStatus, Module, Severity};
 use sha2::{Digest, Sha256};
 
 /// A finding being built by a check.
@@ -19,6 +19,21 @@ pub struct Draft {
     cve: Vec<String>,
     kev: bool,
     cvss: Option<f32>,
+    owned: Option<Box<OwnedRule>>,
+}
+
+/// The words of a finding that no compiled-in rule holds (a template's finding).
+#[derive(Debug, Clone)]
+pub struct OwnedRule {
+    pub id: String,
+    pub module: Module,
+    pub category: Category,
+    pub severity: Severity,
+    pub title: String,
+    pub description: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+    pub cwe: Option<u32>,
 }
 
 impl Draft {
@@ -35,7 +50,15 @@ impl Draft {
             cve: Vec::new(),
             kev: false,
             cvss: None,
+            owned: None,
         }
+    }
+
+    /// A finding whose id and words come from `owned` rather than from `rule` (which only says which check it is).
+    pub(super) fn owned(rule: &'static Rule, owned: OwnedRule, location: String) -> Draft {
+        let mut draft = Draft::new(rule, location);
+        draft.owned = Some(Box::new(owned));
+        draft
     }
 
     /// What this finding shares with others that one change fixes (the same secret in several files).
@@ -96,6 +119,31 @@ impl Draft {
     }
 
     pub(super) fn build(self, host: &HostCtx) -> Finding {
+        if let Some(owned) = self.owned {
+            return Finding {
+                fingerprint: fingerprint(&owned.id, &host.target.authority(), &self.location),
+                scan_id: host.scan.scan_id.clone(),
+                target_id: host.target_id.clone(),
+                check_id: owned.id,
+                module: owned.module,
+                category: owned.category,
+                severity: self.severity.unwrap_or(owned.severity),
+                confidence: self.confidence,
+                title: self.title.unwrap_or(owned.title),
+                description: self.description.unwrap_or(owned.description),
+                location: self.location,
+                evidence: self.evidence,
+                remediation: owned.remediation,
+                references: owned.references,
+                cwe: owned.cwe,
+                cve: self.cve,
+                kev: self.kev,
+                cvss: self.cvss,
+                status: FindingStatus::New,
+                found_at: crate::time::now(),
+                root_cause: self.root_cause,
+            };
+        }
         let rule = self.rule;
         let module = super::registry::check_for_rule(rule.id)
             .map(|c| c.module)

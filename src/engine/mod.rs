@@ -12,6 +12,7 @@ pub mod net;
 pub mod not_found;
 pub mod pace;
 pub mod pattern;
+pub mod reach;
 pub mod redaction;
 pub mod registry;
 pub mod site;
@@ -42,6 +43,9 @@ pub enum EngineEvent {
         observatory: Option<Observatory>,
         site: Option<Box<SiteProfile>>,
         error: Option<String>,
+        /// False when the target could not be scanned (no such name, unreachable, cut short). A name without an
+        /// address is graded on its DNS checks although its `error` says it has no web server.
+        graded: bool,
     },
 }
 
@@ -59,6 +63,8 @@ pub struct ScanPlan {
     pub profile: Profile,
     pub targets: Vec<PlanTarget>,
     pub checks: Vec<&'static Check>,
+    /// The detection templates the `templates.run` check runs.
+    pub templates: Vec<Arc<crate::templates::Template>>,
 }
 
 /// Why a run ended before every check finished.
@@ -125,15 +131,15 @@ impl Engine {
             profile: plan.profile,
             cancel: stop,
             bodies: net::BodyBudget::new(site::SCAN_BODY_BUDGET),
+            templates: plan.templates.into(),
             events,
             requests,
         });
         let checks = plan.checks;
         futures::stream::iter(plan.targets.into_iter().enumerate())
             .for_each_concurrent(parallel, |(index, target)| {
-                let host = Arc::new(HostCtx::new(scan.clone(), index, target.id, target.url));
-                let span = tracing::info_span!("host", target = %host.target);
-                run_host(host, checks.clone()).instrument(span)
+                let span = tracing::info_span!("host", target = %target.url);
+                run_host(scan.clone(), index, target, checks.clone()).instrument(span)
             })
             .await;
         timer.abort();
@@ -151,7 +157,16 @@ impl Engine {
     }
 }
 
-async fn run_host(host: Arc<HostCtx>, checks: Vec<&'static Check>) {
+async fn run_host(
+    scan: Arc<ScanCtx>,
+    index: usize,
+    target: PlanTarget,
+    checks: Vec<&'static Check>,
+) {
+    let reach = reach::Reach::of(&scan, &target.url).await;
+    let mut host = HostCtx::new(scan, index, target.id, target.url);
+    host.reach = reach;
+    let host = Arc::new(host);
     let mut tasks = tokio::task::JoinSet::new();
     for check in checks {
         let ctx = CheckCtx::new(host.clone(), check);
@@ -165,11 +180,15 @@ async fn run_host(host: Arc<HostCtx>, checks: Vec<&'static Check>) {
             Err(e) => tracing::error!("a check task failed: {e}"),
         }
     }
-    let error = match host.cached_page(host.target.url()) {
-        Some(Err(e)) if !matches!(e, net::NetError::Cancelled) => Some(e.to_string()),
+    let error = match (&host.reach, host.cached_page(host.target.url())) {
+        (reach::Reach::NoSuchName(e), _) => Some(e.clone()),
+        (_, Some(Err(e))) if !matches!(e, net::NetError::Cancelled) => Some(e.to_string()),
         _ if cut_short => Some(INCOMPLETE.to_string()),
+        (reach::Reach::NameOnly(why), _) => Some(reach::no_web_server(why)),
         _ => None,
     };
+    // A name without an address is graded on its DNS checks, which ran in full; its error says why nothing else did.
+    let graded = error.is_none() || (matches!(host.reach, reach::Reach::NameOnly(_)) && !cut_short);
     let observatory = grade::observatory(&host.observatory_tests());
     let site = stack::profile(&host).map(Box::new);
     let _ = host
@@ -180,6 +199,7 @@ async fn run_host(host: Arc<HostCtx>, checks: Vec<&'static Check>) {
             observatory,
             site,
             error,
+            graded,
         })
         .await;
 }
@@ -194,10 +214,13 @@ async fn run_check(ctx: CheckCtx) -> bool {
     let cancel = ctx.scan.cancel.clone();
     let tally = std::sync::Arc::new(tally::Tally::default());
     let run = std::panic::AssertUnwindSafe(tally::within(tally.clone(), (ctx.check.run)(&ctx)));
-    let result = tokio::select! {
-        biased;
-        _ = cancel.cancelled() => Err(CheckFail::from(net::NetError::Cancelled)),
-        r = futures::FutureExt::catch_unwind(run) => r.unwrap_or_else(|_| Err(CheckFail::Errored("the check crashed (a bug in palisade; please report it)".into()))),
+    let result = match ctx.reach.stops(ctx.check) {
+        Some(fail) => Err(fail),
+        None => tokio::select! {
+            biased;
+            _ = cancel.cancelled() => Err(CheckFail::from(net::NetError::Cancelled)),
+            r = futures::FutureExt::catch_unwind(run) => r.unwrap_or_else(|_| Err(CheckFail::Errored("the check crashed (a bug in palisade; please report it)".into()))),
+        },
     };
     let stopped = result == Err(CheckFail::from(net::NetError::Cancelled));
     let (state, detail) = match result {
@@ -206,8 +229,8 @@ async fn run_check(ctx: CheckCtx) -> bool {
         }
         // Requests of its own that failed: the check did not look at everything (its findings still stand).
         Ok(()) if let Some(missed) = tally.shortfall() => (CoverageState::Errored, Some(missed)),
-        Ok(()) if ctx.found() > 0 => (CoverageState::Found, None),
-        Ok(()) => (CoverageState::Passed, None),
+        Ok(()) if ctx.found() > 0 => (CoverageState::Found, ctx.noted()),
+        Ok(()) => (CoverageState::Passed, ctx.noted()),
         Err(CheckFail::Skipped(why)) => (CoverageState::Skipped, Some(why)),
         Err(CheckFail::Errored(why)) => (CoverageState::Errored, Some(why)),
     };

@@ -10,6 +10,7 @@ pub struct NotFound {
     pub probe_path: String,
     normalized: String,
     location: Option<String>,
+    response: std::sync::Arc<HttpResponse>,
 }
 
 impl NotFound {
@@ -20,7 +21,13 @@ impl NotFound {
             normalized: normalize(&resp.text(), &probe_path),
             location: resp.location(),
             probe_path,
+            response: std::sync::Arc::new(resp.clone()),
         }
+    }
+
+    /// The answer to the random path, as it came (templates run their matchers over it to tell a catch-all).
+    pub fn response(&self) -> &HttpResponse {
+        &self.response
     }
 
     /// The not-found answer's body, with the probe path removed and whitespace collapsed (for checks that read
@@ -31,18 +38,23 @@ impl NotFound {
 
     /// True if `resp` (to a request for `path`) looks like the site's not-found answer.
     pub fn matches(&self, resp: &HttpResponse, path: &str) -> bool {
-        if resp.status != self.status {
+        self.matches_parts(resp.status, &resp.text(), resp.location().as_deref(), path)
+    }
+
+    /// [`NotFound::matches`] on the parts of a response: its status, body text and `Location` header.
+    pub fn matches_parts(&self, status: u16, text: &str, location: Option<&str>, path: &str) -> bool {
+        if status != self.status {
             return false;
         }
-        if (300..400).contains(&resp.status) {
-            let loc = resp.location().map(|l| l.replace(path, ""));
+        if (300..400).contains(&status) {
+            let loc = location.map(|l| l.replace(path, ""));
             return loc
                 == self
                     .location
                     .as_ref()
                     .map(|l| l.replace(&self.probe_path, ""));
         }
-        let body = normalize(&resp.text(), path);
+        let body = normalize(text, path);
         if body == self.normalized {
             return true;
         }
@@ -89,6 +101,7 @@ mod tests {
             probe_path: "/palisade-abc".into(),
             normalized: normalize("<h1>No page at /palisade-abc</h1>", "/palisade-abc"),
             location: None,
+            response: std::sync::Arc::new(resp(200, "")),
         };
         assert!(nf.matches(&resp(200, "<h1>No page at /.env</h1>"), "/.env"));
         assert!(!nf.matches(&resp(404, "<h1>No page at /.env</h1>"), "/.env"));

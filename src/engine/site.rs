@@ -62,6 +62,7 @@ pub struct Site {
     not_found: OnceCell<Result<Arc<NotFound>, NetError>>,
     crawl: OnceCell<Arc<Crawl>>,
     probes: Mutex<HashMap<String, Shared<Arc<HttpResponse>>>>,
+    exchanges: Mutex<HashMap<String, Shared<Arc<Fetched>>>>,
 }
 
 /// A fetched page, with its HTML read once.
@@ -303,6 +304,40 @@ impl HostCtx {
             .clone();
         super::tally::note_cached(fresh, &result);
         result
+    }
+
+    /// Sends `req` once per scan for `key` (a string naming the method, URL, headers and redirect rule), following
+    /// redirects within the host when `follow`; later calls with the same key share the answer (templates that send
+    /// the same request). Returns whether this call sent it.
+    pub async fn exchange(
+        &self,
+        key: String,
+        req: HttpRequest,
+        follow: bool,
+    ) -> (Result<Arc<Fetched>, NetError>, bool) {
+        let cell = {
+            let mut exchanges = self.site.exchanges.lock().expect("exchange cache lock");
+            exchanges.entry(key).or_default().clone()
+        };
+        let mut fresh = false;
+        let result = cell
+            .get_or_init(|| {
+                fresh = true;
+                async {
+                    let fetched = match follow {
+                        true => self.fetch_same_host(req).await?,
+                        false => Fetched {
+                            resp: self.request(&req).await?,
+                            hops: Vec::new(),
+                        },
+                    };
+                    Ok(Arc::new(fetched))
+                }
+            })
+            .await
+            .clone();
+        super::tally::note_cached(fresh, &result);
+        (result, fresh)
     }
 
     /// How the site answers a path that does not exist (measured once, without following redirects).

@@ -55,6 +55,18 @@ pub struct StartScanParams {
     #[serde(default)]
     #[schemars(range(min = 0, max = 40))]
     pub wait_seconds: Option<u32>,
+    /// Also run the detection templates with any of these tags (community ones included), e.g. `["panel", "ai"]`.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Never run detection templates with any of these tags.
+    #[serde(default)]
+    pub exclude_tags: Vec<String>,
+    /// Also run the detection templates with these ids (`*` matches any text), e.g. `["jupyter-*"]`.
+    #[serde(default)]
+    pub template_ids: Vec<String>,
+    /// Run only detection templates of these severities.
+    #[serde(default)]
+    pub severities: Vec<SeverityParam>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

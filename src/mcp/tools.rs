@@ -100,6 +100,12 @@ impl McpServer {
         let request = ScanRequest {
             targets: p.targets,
             profile: p.profile.map(Into::into),
+            templates: crate::templates::Selection {
+                tags: p.tags,
+                exclude_tags: p.exclude_tags,
+                ids: p.template_ids,
+                severities: p.severities.into_iter().map(Into::into).collect(),
+            },
             ..Default::default()
         };
         let handle = self

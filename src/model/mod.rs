@@ -67,7 +67,7 @@ string_enum!(
     Module {
         Tls => "tls", Headers => "headers", Disclosure => "disclosure", Secrets => "secrets",
         Components => "components", Dns => "dns", Network => "network", Api => "api", AiSurface => "ai-surface",
-        Cloud => "cloud",
+        Cloud => "cloud", Templates => "templates",
     }
 );
 

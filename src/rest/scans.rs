@@ -32,6 +32,12 @@ pub async fn start(
         checks: body.checks,
         verify_of: None,
         exclusive: !body.force,
+        templates: crate::templates::Selection {
+            tags: body.tags,
+            exclude_tags: body.exclude_tags,
+            ids: body.template_ids,
+            severities: body.severities,
+        },
     };
     let handle = rest.app.start_scan(&caller.org, request).await?;
     let id = handle.scan.id.clone();

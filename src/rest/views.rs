@@ -57,6 +57,21 @@ pub struct StartScan {
     /// Start even when a scan of the same targets is running (otherwise 409).
     #[serde(default)]
     pub force: bool,
+    /// Also run the detection templates with any of these tags (community ones included), e.g. `["panel", "ai"]`.
+    #[serde(default)]
+    #[schemars(length(max = 100))]
+    pub tags: Vec<String>,
+    /// Never run detection templates with any of these tags.
+    #[serde(default)]
+    #[schemars(length(max = 100))]
+    pub exclude_tags: Vec<String>,
+    /// Also run the detection templates with these ids (`*` matches any text), e.g. `["jupyter-*"]`.
+    #[serde(default)]
+    #[schemars(length(max = 100))]
+    pub template_ids: Vec<String>,
+    /// Run only detection templates of these severities.
+    #[serde(default)]
+    pub severities: Vec<crate::model::Severity>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]

@@ -11,6 +11,7 @@ pub mod dns;
 pub mod headers;
 pub mod network;
 pub mod secrets;
+pub mod templates;
 pub mod tls;
 
 /// Every module's checks, in the order coverage lists them.
@@ -25,4 +26,5 @@ pub static ALL: &[&[Check]] = &[
     ai_surface::CHECKS,
     cloud::CHECKS,
     network::CHECKS,
+    templates::CHECKS,
 ];

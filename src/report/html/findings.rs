@@ -160,5 +160,6 @@ fn module_name(m: Module) -> &'static str {
         Module::Api => "API",
         Module::AiSurface => "AI surface",
         Module::Cloud => "Cloud and edge",
+        Module::Templates => "Detection templates",
     }
 }

@@ -130,6 +130,7 @@ pub(super) fn recipe(ctx: &Ctx, check: &str) -> Recipe {
                 Block::SourceMaps,
             )
         }
+        class if class.starts_with("templates:") => return templates(ctx, &class["templates:".len()..], steps),
         "disclosure.directory-listing" => (
             format!("Turn off directory listings on {host}"),
             "A listing shows every file in the directory, including ones that were never meant to be linked.",
@@ -191,6 +192,69 @@ pub(super) fn recipe(ctx: &Ctx, check: &str) -> Recipe {
         steps,
         verify,
         references: Vec::new(),
+    }
+}
+
+/// Findings of detection templates, one class at a time: each product's own remediation, then the server change that
+/// keeps the paths from the internet.
+fn templates(ctx: &Ctx, class: &str, mut steps: Vec<Step>) -> Recipe {
+    let (host, origin, paths) = (&ctx.host, &ctx.origin, ctx.paths());
+    let mut products: Vec<(&str, &str)> = Vec::new();
+    for f in ctx.findings {
+        if !products.iter().any(|(_, r)| *r == f.remediation) {
+            products.push((f.title.as_str(), f.remediation.as_str()));
+        }
+    }
+    let (title, why, block) = match class {
+        "panel" => (
+            format!("Take the admin and login panels on {host} off the internet"),
+            "A login panel on the internet invites password guessing and every known bug of the product; only the              people who administer it need to reach it.",
+            Block::LocalOnly(paths.clone()),
+        ),
+        "debug" => (
+            format!("Turn off debug and development modes on {host}"),
+            "A debugger, development server or debug toolbar shows source, settings and secrets, and some run code              for whoever asks.",
+            Block::Paths(paths.clone()),
+        ),
+        "unauth" => (
+            format!("Require authentication on the services {host} exposes"),
+            "These services answer anyone without credentials: an attacker can read their data and, for some, run              code or spend your compute and API keys.",
+            Block::LocalOnly(paths.clone()),
+        ),
+        "listing" => (
+            format!("Turn off directory listings on {host}"),
+            "A listing shows every file in the directory, including ones that were never meant to be linked.",
+            Block::Listing,
+        ),
+        _ => (
+            format!("Stop serving the exposed files on {host}"),
+            "These files are reachable by anyone and hold configuration, dependencies or data the public site should              not give out.",
+            Block::Paths(paths.clone()),
+        ),
+    };
+    for (product, remediation) in products.iter().take(6) {
+        steps.push(Step::text(*product, *remediation));
+    }
+    let (stacks, guessed) = ctx.pick(ABLE, FALLBACK);
+    steps.extend(stacks.into_iter().filter_map(|s| variant(s, host, origin, &block)).map(Step::alt));
+    let mut references: Vec<String> = Vec::new();
+    for f in ctx.findings {
+        for r in &f.references {
+            if !references.contains(r) {
+                references.push(r.clone());
+            }
+        }
+    }
+    Recipe {
+        title,
+        why: why.to_string(),
+        guessed,
+        steps,
+        verify: paths
+            .iter()
+            .map(|p| format!("curl -s -o /dev/null -w '%{{http_code}}\\n' {origin}{p}   # expect 401, 403 or 404"))
+            .collect(),
+        references,
     }
 }
 
