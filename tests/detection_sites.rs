@@ -1,8 +1,9 @@
 //! Two whole sites scanned with the deep profile, every detection module at once: a vulnerable one (a real nginx
 //! with legacy TLS in front of an app with planted problems, a careless DNS zone, a real redis-server and an SSH
-//! banner on its ports, public and missing buckets) where every planted problem must be found with evidence,
-//! remediation and references, and a hardened one (rustls, a well-kept zone, nothing else listening) that must
-//! yield nothing above info while every check runs.
+//! banner on its ports, public and missing buckets, and a page per class of the shipped detection templates) where
+//! every planted problem must be found with evidence, remediation and references, and a hardened one (rustls, a
+//! well-kept zone, nothing else listening, the same paths guarded) that must yield nothing above info while every
+//! check runs.
 
 mod site;
 mod support;
@@ -92,6 +93,84 @@ const MODELS: &str =
     r#"{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","owned_by":"openai"}]}"#;
 const TAGS: &str = r#"{"models":[{"name":"llama3.1:8b","model":"llama3.1:8b","size":4920753328,"digest":"46e0c10c039e019119339687c3c1757cc81b9da49709a3b3924863ba87ca666e"}]}"#;
 
+// What real products answer in their careless configuration, one page per class of the shipped templates.
+
+/// phpMyAdmin 5.2's login page, served to anyone (`panel`).
+const PHPMYADMIN_LOGIN: &str = r#"<!DOCTYPE HTML>
+<html lang="en" dir="ltr"><head><meta charset="utf-8"><meta name="robots" content="noindex,nofollow,notranslate">
+<title>phpMyAdmin</title><link rel="stylesheet" type="text/css" href="./themes/pmahomme/css/theme.css?v=5.2.1">
+</head><body id="loginform"><div class="container"><h1>Welcome to <bdo dir="ltr" lang="en">phpMyAdmin</bdo></h1>
+<form method="post" id="login_form" action="index.php?route=/" name="login_form" class="disableAjax hide js-show">
+<input type="text" name="pma_username" id="input_username" value="" size="24" autocomplete="username">
+<input type="password" name="pma_password" id="input_password" value="" size="24" autocomplete="current-password">
+</form></div></body></html>"#;
+
+/// The Laravel project's manifest, downloadable because the project folder is the web root (`exposure`).
+const COMPOSER_JSON: &str = r#"{
+    "name": "vuln/outfitters",
+    "type": "project",
+    "license": "proprietary",
+    "require": {
+        "php": "^7.4",
+        "laravel/framework": "^8.83",
+        "guzzlehttp/guzzle": "^7.0.1"
+    },
+    "require-dev": {
+        "phpunit/phpunit": "^9.5.10"
+    },
+    "autoload": {
+        "psr-4": { "App\\": "app/" }
+    },
+    "scripts": {
+        "post-autoload-dump": ["@php artisan package:discover --ansi"]
+    },
+    "minimum-stability": "stable"
+}
+"#;
+
+/// The Werkzeug debugger's interactive console of a Flask app started with `debug=True` (`debug`).
+const WERKZEUG_CONSOLE: &str = r#"<!doctype html>
+<html lang=en><head><title>Console // Werkzeug Debugger</title>
+<link rel="stylesheet" href="?__debugger__=yes&amp;cmd=resource&amp;f=style.css">
+<script src="?__debugger__=yes&amp;cmd=resource&amp;f=debugger.js"></script>
+<script>
+  var CONSOLE_MODE = true,
+      EVALEX = true,
+      EVALEX_TRUSTED = false,
+      SECRET = "Qm4xT0pLr8ZcV2nW7yHd";
+</script></head>
+<body style="background-color: #fff"><div class="debugger"><h1>Interactive Console</h1>
+<div class="explanation">In this console you can execute Python expressions in the context of the application.</div>
+<div class="console"><div class="inner">The Console requires JavaScript.</div></div>
+<div class="footer">Brought to you by <strong class="arthur">DON'T PANIC</strong>, your friendly Werkzeug powered
+traceback interpreter.</div></div>
+<div class="pin-prompt"><div class="inner"><h3>Console Locked</h3><form><p>PIN: <input type=text name=pin size=14>
+<input type=submit name=btn value="Confirm Pin"></form></div></div></body></html>"#;
+
+/// A Jupyter server started with an empty token: its REST API answers anyone (`unauth`).
+const JUPYTER_STATUS: &str = r#"{"connections": 1, "kernels": 2, "last_activity": "2026-03-02T09:14:51.117573Z", "started": "2026-03-01T18:02:07.424081Z"}"#;
+
+/// A LiteLLM proxy without a master key listing the models it routes to (`unauth`, AI infrastructure).
+const LITELLM_MODEL_INFO: &str = r#"{"data":[{"model_name":"gpt-4o-mini","litellm_params":{"model":"openai/gpt-4o-mini"},"model_info":{"id":"3f6b1c2d8e9a4b5c","db_model":false,"litellm_provider":"openai","mode":"chat","max_input_tokens":128000}},{"model_name":"support-claude","litellm_params":{"model":"anthropic/claude-3-5-sonnet-20240620"},"model_info":{"id":"9a8b7c6d5e4f3a2b","db_model":false,"litellm_provider":"anthropic","mode":"chat"}}]}"#;
+
+/// The app's Prometheus metrics, served to anyone on the public site (`unauth`, metrics).
+const APP_METRICS: &str = "# HELP go_goroutines Number of goroutines that currently exist.\n\
+    # TYPE go_goroutines gauge\ngo_goroutines 31\n\
+    # HELP http_requests_total Count of HTTP requests by route.\n\
+    # TYPE http_requests_total counter\n\
+    http_requests_total{code=\"200\",method=\"GET\",route=\"/api/orders\"} 18231\n\
+    http_requests_total{code=\"200\",method=\"POST\",route=\"/internal/admin/refunds\"} 12\n";
+
+/// What users uploaded, in a folder nginx lists (`listing`): `autoindex on` on a folder no page links to.
+const UPLOADS: &[(&str, &str)] = &[
+    ("invoice-2026-0117.pdf", "%PDF-1.4\n"),
+    ("passport-jdoe.jpg", "JFIF"),
+    (
+        "customers-export.csv",
+        "email,name\njane@example.com,Jane\n",
+    ),
+];
+
 /// A small MCP server.
 #[derive(Clone)]
 struct Shop;
@@ -144,6 +223,21 @@ async fn vulnerable_app(method: Method, uri: Uri, body: Bytes) -> Response {
         "/swagger-ui/" => with_type("text/html", SWAGGER_UI),
         "/v1/models" => with_type("application/json", MODELS),
         "/api/tags" => with_type("application/json", TAGS),
+        "/phpmyadmin/" => {
+            let mut resp = with_type("text/html; charset=utf-8", PHPMYADMIN_LOGIN);
+            resp.headers_mut().insert(
+                "set-cookie",
+                "phpMyAdmin=4k2j1h0g9f8e7d6c; path=/phpmyadmin/; HttpOnly"
+                    .parse()
+                    .unwrap(),
+            );
+            resp
+        }
+        "/composer.json" => with_type("application/json", COMPOSER_JSON),
+        "/console" => with_type("text/html; charset=utf-8", WERKZEUG_CONSOLE),
+        "/api/status" => with_type("application/json", JUPYTER_STATUS),
+        "/model/info" => with_type("application/json", LITELLM_MODEL_INFO),
+        "/metrics" => with_type("text/plain; version=0.0.4; charset=utf-8", APP_METRICS),
         "/login" => {
             let next = query_param(&uri, "next").unwrap_or_else(|| "/".into());
             http::Response::builder()
@@ -206,6 +300,7 @@ http {
     server {
         listen 127.0.0.1:{http_port};
         location / { proxy_pass http://{app}; }
+        location /uploads/ { root {dir}/www; autoindex on; }
     }
     server {
         listen 127.0.0.1:{https_port} ssl;
@@ -214,6 +309,7 @@ http {
         ssl_protocols TLSv1 TLSv1.1 TLSv1.2;
         ssl_ciphers "ALL:eNULL:aNULL:@SECLEVEL=0";
         location / { proxy_pass http://{app}; }
+        location /uploads/ { root {dir}/www; autoindex on; }
     }
 }
 "#;
@@ -329,8 +425,12 @@ async fn vulnerable_world() -> World {
         "tmp/fastcgi",
         "tmp/uwsgi",
         "tmp/scgi",
+        "www/uploads",
     ] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+    }
+    for (name, content) in UPLOADS {
+        std::fs::write(dir.path().join("www/uploads").join(name), content).unwrap();
     }
     std::fs::write(dir.path().join("cert.pem"), cert.chain_pem()).unwrap();
     std::fs::write(dir.path().join("key.pem"), cert.key_pem()).unwrap();
@@ -406,7 +506,8 @@ fn hardened_headers(resp: &mut Response) {
 }
 
 /// The hardened app: the same surface, guarded. GraphQL refuses introspection, the login redirect stays on the
-/// site, only safe methods are advertised, the MCP and model endpoints want a token, nothing sensitive is served.
+/// site, only safe methods are advertised, the MCP, model, LLM proxy and notebook endpoints want a token, the
+/// database panel wants HTTP authentication, metrics and uploads are denied, nothing sensitive is served.
 async fn hardened_app(method: Method, uri: Uri, body: Bytes) -> Response {
     let mut resp = if method == Method::OPTIONS {
         http::Response::builder()
@@ -430,6 +531,24 @@ async fn hardened_app(method: Method, uri: Uri, body: Bytes) -> Response {
                     .body(axum::body::Body::empty())
                     .unwrap()
             }
+            // Behind the proxy's HTTP authentication, as phpMyAdmin's guide advises.
+            "/phpmyadmin/" => http::Response::builder()
+                .status(401)
+                .header("content-type", "text/html")
+                .header("www-authenticate", "Basic realm=\"Restricted\"")
+                .body(axum::body::Body::from(
+                    "<html><head><title>401 Authorization Required</title></head>\
+                     <body><h1>401 Authorization Required</h1></body></html>",
+                ))
+                .unwrap(),
+            // Denied at the proxy: metrics are for the internal scraper, the upload folder has no index.
+            "/metrics" | "/uploads/" => http::Response::builder()
+                .status(403)
+                .header("content-type", "text/html")
+                .body(axum::body::Body::from(
+                    "<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1></body></html>",
+                ))
+                .unwrap(),
             "/graphql" if method == Method::POST => {
                 let query: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
                 let (status, answer) = if query["query"].as_str().unwrap_or("").contains("__schema")
@@ -479,6 +598,14 @@ fn hardened_router() -> Router {
         .route(
             "/api/tags",
             axum::routing::get(|| async { with_type("application/json", TAGS) }),
+        )
+        .route(
+            "/model/info",
+            axum::routing::get(|| async { with_type("application/json", LITELLM_MODEL_INFO) }),
+        )
+        .route(
+            "/api/status",
+            axum::routing::get(|| async { with_type("application/json", JUPYTER_STATUS) }),
         )
         .layer(from_fn(bearer));
     Router::new().merge(guarded).fallback(hardened_app)
@@ -602,6 +729,15 @@ const PLANTED: &[(&str, &str)] = &[
     ("cloud.edge-provider", "vuln.test"),
     ("cloud.bucket-listing", "vuln-media.s3.amazonaws.com"),
     ("cloud.bucket-missing", "vuln-old.s3.amazonaws.com"),
+    // shipped detection templates, one per class: panel, exposure, debug, unauth (a notebook server, an LLM
+    // proxy, metrics) and listing
+    ("templates.phpmyadmin-panel", "/phpmyadmin/"),
+    ("templates.composer-json", "/composer.json"),
+    ("templates.werkzeug-debug-console", "/console"),
+    ("templates.jupyter-server-unauth", "/api/status"),
+    ("templates.litellm-proxy-unauth", "/model/info"),
+    ("templates.prometheus-metrics-exposed", "/metrics"),
+    ("templates.listing-upload-folders", "/uploads/"),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -668,6 +804,34 @@ async fn every_planted_problem_of_the_vulnerable_site_is_found() {
     assert_eq!(
         out.finding("network.redis-unauthenticated").severity,
         Severity::Critical
+    );
+    // A template's finding weighs what its template says, and shows what it matched and extracted: the token-less
+    // notebook server is critical, the LiteLLM proxy names its models, the listing is nginx's own.
+    assert_eq!(
+        out.finding("templates.jupyter-server-unauth").severity,
+        Severity::Critical
+    );
+    assert_eq!(
+        out.finding("templates.werkzeug-debug-console").severity,
+        Severity::High
+    );
+    let litellm = out.finding("templates.litellm-proxy-unauth");
+    assert!(
+        litellm
+            .evidence
+            .as_deref()
+            .unwrap_or("")
+            .contains("gpt-4o-mini"),
+        "{litellm:?}"
+    );
+    let listing = out.finding("templates.listing-upload-folders");
+    assert!(
+        listing
+            .evidence
+            .as_deref()
+            .unwrap_or("")
+            .contains("Index of /uploads/"),
+        "{listing:?}"
     );
     // No check of the deep profile errored: every module ran to an answer.
     let errored: Vec<_> = out
