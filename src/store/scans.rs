@@ -123,7 +123,8 @@ impl Store {
     }
 
     /// Where each check last ran properly at this URL: for every check that passed or found something on a
-    /// reachable target in a completed scan of the org, the newest such `(check_id, scan_id, target_id)`.
+    /// reachable target in a completed scan of the org, the newest such `(check_id, scan_id, target_id)`. A name
+    /// without a web server is graded on its DNS checks although it has an error, so those count.
     pub async fn check_baselines(
         &self,
         org: &str,
@@ -133,8 +134,8 @@ impl Store {
             "SELECT c.check_id, c.scan_id, c.target_id FROM coverage c
              JOIN scans s ON s.id = c.scan_id
              JOIN scan_targets st ON st.scan_id = c.scan_id AND st.target_id = c.target_id
-             WHERE s.org_id = ? AND st.url = ? AND s.status = 'completed' AND st.error IS NULL
-               AND c.state IN ('passed', 'found')
+             WHERE s.org_id = ? AND st.url = ? AND s.status = 'completed'
+               AND (st.error IS NULL OR st.risk_grade IS NOT NULL) AND c.state IN ('passed', 'found')
              ORDER BY s.finished_at DESC, s.id
              LIMIT 5000",
         )

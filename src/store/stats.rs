@@ -2,7 +2,8 @@
 //! category in SQLite (never loaded row by row), and the completed scans a trend is drawn over.
 //!
 //! "Latest" means: among the org's completed scans that are not verification scans (`verify_of` unset, since they
-//! re-check only some findings) and that reached the target (`scan_targets.error` unset), the one that finished last
+//! re-check only some findings) and that reached the target (`scan_targets.error` unset, or graded all the same: a
+//! name without a web server, graded on its DNS checks), the one that finished last
 //! (ties broken by id). Only URLs still registered in `targets` count, so a removed target leaves the numbers.
 
 use super::{Store, StoreError, parse};
@@ -44,8 +45,8 @@ const LATEST: &str = "WITH ranked AS (
         FROM scans s
         JOIN scan_targets st ON st.scan_id = s.id
         JOIN targets t ON t.org_id = s.org_id AND t.url = st.url
-        WHERE s.org_id = ? AND s.status = 'completed' AND s.verify_of IS NULL AND st.error IS NULL
-          AND s.finished_at IS NOT NULL
+        WHERE s.org_id = ? AND s.status = 'completed' AND s.verify_of IS NULL
+          AND (st.error IS NULL OR st.risk_grade IS NOT NULL) AND s.finished_at IS NOT NULL
           AND (s.finished_at < ? OR (s.finished_at = ? AND s.id <= ?))
     ),
     latest AS (SELECT * FROM ranked WHERE rn = 1)";
@@ -59,7 +60,8 @@ impl Store {
     ) -> Result<Vec<ScanMark>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.id, s.finished_at,
-                    (SELECT COUNT(*) FROM scan_targets st WHERE st.scan_id = s.id AND st.error IS NULL) AS scanned
+                    (SELECT COUNT(*) FROM scan_targets st WHERE st.scan_id = s.id
+                       AND (st.error IS NULL OR st.risk_grade IS NOT NULL)) AS scanned
              FROM scans s
              WHERE s.org_id = ? AND s.status = 'completed' AND s.verify_of IS NULL AND s.finished_at IS NOT NULL
              ORDER BY s.finished_at DESC, s.id DESC

@@ -2,7 +2,8 @@
 //!
 //! Queries go to the scan's resolver (the name servers of `network.nameservers` / `--nameserver`, or the
 //! system's). IP targets are skipped; special-use names (`.test`, `.internal`...) are only asked of name servers
-//! the user named; a domain the DNS does not know is skipped. A query that fails is an error of the check.
+//! the user named; a domain the DNS does not know is skipped. A query that fails is an error of the check. They run
+//! on a name without an address too (a mail-only domain, a dangling CNAME), where the other checks cannot.
 
 use crate::engine::registry::Check;
 use crate::model::{Module, Profile};
@@ -75,8 +76,8 @@ pub static CHECKS: &[Check] = &[
         id: "dns.takeover",
         module: Module::Dns,
         profile: Profile::Standard,
-        summary: "CNAMEs of the host and www. to a provider's name that does not exist or is unclaimed",
-        rules: &[&takeover::TAKEOVER],
+        summary: "CNAMEs of the host and www. to a provider's name that does not exist or is unclaimed, or to any name that does not exist",
+        rules: &[&takeover::TAKEOVER, &takeover::DANGLING],
         run: |ctx| Box::pin(takeover::run(ctx)),
     },
     Check {

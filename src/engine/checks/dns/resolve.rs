@@ -1,7 +1,7 @@
 //! DNS queries for the `dns` checks: which names may be asked at all, the zone a target belongs to, and one query
 //! bounded by the scan's timeout and cancellation, its outcome told apart as records, no data or no such name.
 
-use crate::engine::context::CheckCtx;
+use crate::engine::context::{CheckCtx, ScanCtx};
 use crate::engine::registry::{CheckFail, STOPPED};
 use hickory_resolver::proto::rr::{RData, Record, RecordType};
 
@@ -141,16 +141,20 @@ pub fn platform_suffix(domain: &str) -> Option<String> {
 /// Asks the resolver for `rtype` records of `name`, within the scan's request timeout; a failure (SERVFAIL,
 /// REFUSED, no answer in time) is an error of the check, never "no records".
 pub async fn query(ctx: &CheckCtx, name: &str, rtype: RecordType) -> Result<Answer, CheckFail> {
-    let resolver = ctx
-        .scan
+    query_in(&ctx.scan, name, rtype).await
+}
+
+/// Like [`query`], for the engine before any check runs (telling why a target has no address).
+pub async fn query_in(scan: &ScanCtx, name: &str, rtype: RecordType) -> Result<Answer, CheckFail> {
+    let resolver = scan
         .net
         .connector()
         .resolver()
         .map_err(CheckFail::Errored)?;
     let fqdn = format!("{}.", name.trim_end_matches('.'));
-    let timeout = ctx.scan.settings.timeout;
+    let timeout = scan.settings.timeout;
     let lookup = tokio::select! {
-        _ = ctx.scan.cancel.cancelled() => return Err(CheckFail::Skipped(STOPPED.into())),
+        _ = scan.cancel.cancelled() => return Err(CheckFail::Skipped(STOPPED.into())),
         r = tokio::time::timeout(timeout, resolver.lookup(fqdn.as_str(), rtype)) => r,
     };
     let result = lookup.map_err(|_| {

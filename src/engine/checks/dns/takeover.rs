@@ -1,11 +1,13 @@
 //! Dangling CNAMEs: the target host (and `www.` of its registrable domain) aliased to a hosting provider's name that
 //! no longer exists, or that the provider answers with its page for unclaimed host names. Whoever claims that name
-//! at the provider serves their content on the site's host name.
+//! at the provider serves their content on the site's host name. A chain that ends at a name that does not exist
+//! anywhere else is reported too, as a record left dangling. None of this needs the host to have an address.
 
 use super::providers::{Provider, provider_of};
 use super::resolve::{self, Answer, Zone};
 use crate::engine::context::CheckCtx;
 use crate::engine::net::HttpRequest;
+use crate::engine::reach::Reach;
 use crate::engine::registry::{CheckFail, CheckResult};
 use crate::model::{Confidence, Severity};
 use hickory_resolver::proto::rr::{RData, RecordType};
@@ -35,6 +37,24 @@ rule!(
      records before deleting the resources they point at.",
     [MDN_TAKEOVER, CAN_I_TAKE_OVER]
 );
+
+rule!(
+    DANGLING,
+    "dns.dangling-cname",
+    Low,
+    None,
+    "Dangling CNAME: the host name points at a name that does not exist",
+    "The host name is an alias (CNAME) of a name that does not exist in the DNS, so it leads nowhere: browsers, mail \
+     servers and certificate authorities that look it up find no address. No hosting provider known to hand out \
+     such names owns it, so it is not known to be claimable today; but the record outlived what it pointed at, and \
+     whoever creates that name later (the owner of its zone, a new tenant of a service that reuses names) serves \
+     their content on this host name.",
+    "Remove the CNAME record if the service behind it is gone, or point it at a name that answers for this host. \
+     Remove DNS records before deleting the resources they point at.",
+    [MDN_TAKEOVER, RFC1034_CNAME]
+);
+
+const RFC1034_CNAME: &str = "https://www.rfc-editor.org/rfc/rfc1034#section-3.6.2";
 
 /// A CNAME chain from a host name: every name on it, and what the last one's CNAME query found.
 struct Chain {
@@ -74,7 +94,9 @@ async fn examine(ctx: &CheckCtx, zone: &Zone, host: &str) -> CheckResult {
     let Some(provider) = provider.filter(|p| !p.unclaimed.is_empty()) else {
         return Ok(());
     };
-    let (url, status, body) = page(ctx, zone, host).await?;
+    let Some((url, status, body)) = page(ctx, zone, host).await? else {
+        return Ok(());
+    };
     let Some(text) = provider.unclaimed.iter().find(|t| body.contains(*t)) else {
         return Ok(());
     };
@@ -159,7 +181,7 @@ async fn missing(
         ),
         None => {
             let Some(domain) = unregistered(ctx, end).await? else {
-                return Ok(());
+                return dangling(ctx, chain, evidence, location).await;
             };
             evidence.push_str(&format!(
                 "; {domain}: NXDOMAIN (whoever registers it controls the alias)"
@@ -183,6 +205,20 @@ async fn missing(
     Ok(())
 }
 
+/// Reports a chain that ends at a name that does not exist, in a domain that does, at no known provider.
+async fn dangling(ctx: &CheckCtx, chain: &Chain, evidence: String, location: &str) -> CheckResult {
+    let (host, end) = (&chain.names[0], chain.end());
+    let draft = ctx
+        .finding(&DANGLING, location)
+        .title(format!(
+            "Dangling CNAME: {host} points at {end}, which does not exist"
+        ))
+        .confidence(Confidence::High)
+        .evidence(evidence);
+    ctx.report(draft).await;
+    Ok(())
+}
+
 /// The registrable domain of `name` when it does not exist in the DNS (so anyone may register it).
 async fn unregistered(ctx: &CheckCtx, name: &str) -> Result<Option<String>, CheckFail> {
     let Some(domain) = resolve::registrable(name) else {
@@ -197,9 +233,17 @@ async fn unregistered(ctx: &CheckCtx, name: &str) -> Result<Option<String>, Chec
     }
 }
 
-/// The page `host` serves: the start page when `host` is the target, else one GET of its root.
-async fn page(ctx: &CheckCtx, zone: &Zone, host: &str) -> Result<(Url, u16, String), CheckFail> {
+/// The page `host` serves: the start page when `host` is the target, else one GET of its root. `None` when the
+/// target has no address, so no page to read.
+async fn page(
+    ctx: &CheckCtx,
+    zone: &Zone,
+    host: &str,
+) -> Result<Option<(Url, u16, String)>, CheckFail> {
     if host == zone.host {
+        if ctx.reach != Reach::Open {
+            return Ok(None);
+        }
         let page = ctx.start_page().await?;
         let resp = page.resp();
         // A host that redirects elsewhere is not answering with a provider's page of its own.
@@ -208,12 +252,12 @@ async fn page(ctx: &CheckCtx, zone: &Zone, host: &str) -> Result<(Url, u16, Stri
         } else {
             String::new()
         };
-        return Ok((resp.url.clone(), resp.status, body));
+        return Ok(Some((resp.url.clone(), resp.status, body)));
     }
     let url = Url::parse(&format!("{}://{host}/", ctx.target.scheme()))
         .map_err(|e| CheckFail::Errored(format!("cannot build the URL of {host}: {e}")))?;
     let resp = ctx
         .request(&HttpRequest::get(url.clone(), PAGE_BODY))
         .await?;
-    Ok((url, resp.status, resp.text().into_owned()))
+    Ok(Some((url, resp.status, resp.text().into_owned())))
 }
