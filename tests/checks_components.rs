@@ -117,7 +117,10 @@ async fn a_vulnerable_site_gets_its_libraries_servers_and_end_of_life_reported()
     assert_eq!(out.state("components.servers"), CoverageState::Found);
 
     let jquery = about(&out, "components.vulnerable-library", "jQuery 1.12.4");
-    assert_eq!(jquery.location, "https://site.test/js/jquery-1.12.4.min.js");
+    assert_eq!(
+        jquery.location,
+        "https://site.test/js/jquery-1.12.4.min.js (jQuery)"
+    );
     has_cves(
         jquery,
         &[
@@ -147,7 +150,10 @@ async fn a_vulnerable_site_gets_its_libraries_servers_and_end_of_life_reported()
     assert!(jquery.description.contains("CVE-2020-11022"));
 
     let lodash = about(&out, "components.vulnerable-library", "lodash 4.17.15");
-    assert_eq!(lodash.location, "https://site.test/static/vendor.js");
+    assert_eq!(
+        lodash.location,
+        "https://site.test/static/vendor.js (lodash)"
+    );
     has_cves(
         lodash,
         &["CVE-2020-8203", "CVE-2020-28500", "CVE-2021-23337"],
@@ -157,7 +163,8 @@ async fn a_vulnerable_site_gets_its_libraries_servers_and_end_of_life_reported()
 
     let angular = about(&out, "components.vulnerable-library", "AngularJS 1.5.8");
     assert_eq!(
-        angular.location, ANGULAR_CDN,
+        angular.location,
+        format!("{ANGULAR_CDN} (AngularJS)"),
         "named by its CDN URL, never fetched"
     );
     assert!(angular.evidence.as_deref().unwrap().contains("not fetched"));
@@ -180,7 +187,7 @@ async fn a_vulnerable_site_gets_its_libraries_servers_and_end_of_life_reported()
         "{}",
         angular_eol.title
     );
-    assert_eq!(angular_eol.location, ANGULAR_CDN);
+    assert_eq!(angular_eol.location, format!("{ANGULAR_CDN} (AngularJS)"));
     about(&out, "components.eol-library", "jQuery 1.12.4");
     about(&out, "components.eol-library", "Bootstrap 3.3.7");
 

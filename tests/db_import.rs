@@ -167,7 +167,10 @@ async fn imported_feeds_reach_the_next_scan_with_kev_raising_the_severity() {
         Severity::High,
         "a medium advisory in KEV is raised to high"
     );
-    assert_eq!(f.location, "https://site.test/js/acme-widget-1.2.3.min.js");
+    assert_eq!(
+        f.location,
+        "https://site.test/js/acme-widget-1.2.3.min.js (acme-widget)"
+    );
     let evidence = f.evidence.as_deref().unwrap();
     assert!(evidence.contains("AcmeWidget v1.2.3"), "{evidence}");
     assert!(

@@ -104,7 +104,8 @@ fn look(db: &Advisories, url: &Url, text: Option<&str>, seen: &mut Seen) {
         }
     }
     for (component, (v, evidence)) in here {
-        add(seen, component, &v, location(url), evidence);
+        let place = place(db, url, &component);
+        add(seen, component, &v, place, evidence);
     }
 }
 
@@ -117,13 +118,8 @@ fn inline_script(db: &Advisories, page: &Url, text: &str, seen: &mut Seen) {
         if let Some(found) = x.find(text) {
             done.insert(&x.component);
             let evidence = format!("inline script on {page} contains `{}`", found.matched);
-            add(
-                seen,
-                x.component.clone(),
-                &found.version,
-                location(page),
-                evidence,
-            );
+            let place = place(db, page, &x.component);
+            add(seen, x.component.clone(), &found.version, place, evidence);
         }
     }
 }
@@ -153,6 +149,15 @@ fn add(seen: &mut Seen, component: String, v: &str, location: String, evidence: 
     } else if entry.evidence.len() < MAX_EVIDENCE && !entry.evidence.contains(&evidence) {
         entry.evidence.push(evidence);
     }
+}
+
+/// Where a library was seen, as a finding location: the URL and the library (`.../vendor.js (lodash)`), so each
+/// library of one bundle is a finding of its own.
+fn place(db: &Advisories, url: &Url, component: &str) -> String {
+    let name = db
+        .component(component)
+        .map_or(component, |c| c.display.as_str());
+    format!("{} ({name})", location(url))
 }
 
 /// A URL as a finding location: without query and fragment, which change with every deploy.
