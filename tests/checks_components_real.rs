@@ -513,3 +513,65 @@ async fn script_urls_name_versions_the_text_does_not() {
     at("jQuery Migrate", "1.1.1");
     assert_eq!(named(&out).len(), 6, "{:?}", named(&out));
 }
+
+/// A bundle whose code states no version for some of its libraries (Select2 without its banner), with a source map
+/// listing the packages where pnpm and Yarn keep them: the map names those versions; for a library the code names
+/// too, the code that runs wins over the map.
+#[tokio::test]
+async fn source_maps_name_the_package_versions_a_bundle_holds() {
+    let bundle = format!(
+        "{}\n{}\n//# sourceMappingURL=app.3e9a.js.map\n",
+        build("select2@4.0.5").text(true),
+        build("lodash@4.17.15").text(true)
+    );
+    let map = r#"{"version":3,"file":"app.3e9a.js","sources":[
+        "webpack://shop/./node_modules/.pnpm/select2@4.0.5_jquery@3.4.1/node_modules/select2/dist/js/select2.js",
+        "webpack://shop/./.yarn/cache/handlebars-npm-4.5.3-be1d2c3a4f-9e8d7c6b5a.zip/node_modules/handlebars/dist/cjs/handlebars.runtime.js",
+        "webpack://shop/./node_modules/.pnpm/lodash@4.17.21/node_modules/lodash/lodash.js",
+        "webpack://shop/./node_modules/.pnpm/left-pad@1.3.0/node_modules/left-pad/index.js",
+        "webpack://shop/./src/app.js"],"mappings":"AAAA"}"#;
+    let files = vec![
+        ("/static/app.3e9a.js".to_string(), bundle),
+        ("/static/app.3e9a.js.map".to_string(), map.to_string()),
+    ];
+    let site = site_with(files, &[]);
+    // Only the script is on the page; the map is found from its comment.
+    let site = site.route(
+        "/",
+        axum::routing::get(|| async {
+            let page = "<!doctype html><html><head><title>Shop</title>\
+                        <script src=\"/static/app.3e9a.js\"></script></head><body>Shop</body></html>";
+            let mut resp = http::Response::builder();
+            for (k, v) in HARDENED {
+                resp = resp.header(*k, *v);
+            }
+            resp.body(axum::body::Body::from(page)).unwrap()
+        }),
+    );
+    let out = scan_https(site, Profile::Standard).await;
+    let select2 = finding(&out, "components.vulnerable-library", "Select2", "4.0.5")
+        .unwrap_or_else(|| panic!("Select2 4.0.5 not reported: {:?}", named(&out)));
+    assert_eq!(
+        select2.location,
+        "https://site.test/static/app.3e9a.js (Select2)"
+    );
+    let evidence = select2.evidence.as_deref().unwrap();
+    assert!(
+        evidence.contains("source map https://site.test/static/app.3e9a.js.map")
+            && evidence.contains("select2@4.0.5"),
+        "{evidence}"
+    );
+    let expected: BTreeSet<(String, String)> = [
+        ("Select2", "4.0.5"),
+        ("Handlebars", "4.5.3"),
+        ("lodash", "4.17.15"),
+    ]
+    .iter()
+    .map(|(l, v)| (l.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(
+        named(&out),
+        expected,
+        "lodash's code says 4.17.15: the map's 4.17.21 is not taken"
+    );
+}

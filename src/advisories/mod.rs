@@ -268,6 +268,16 @@ impl Advisories {
         self.aliases.contains_key(&key)
     }
 
+    /// The component a package of `ecosystem` (OSV's names: `npm`...) is, if palisade detects it.
+    pub fn component_of(&self, ecosystem: &str, name: &str) -> Option<&Component> {
+        let key = format!(
+            "{}:{}",
+            ecosystem.to_ascii_lowercase(),
+            name.to_ascii_lowercase()
+        );
+        self.aliases.get(&key).and_then(|n| self.components.get(n))
+    }
+
     /// A component by canonical name.
     pub fn component(&self, name: &str) -> Option<&Component> {
         self.components.get(name)

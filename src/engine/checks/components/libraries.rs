@@ -1,9 +1,11 @@
-//! JavaScript libraries: the crawled scripts' text (banners, version strings) and the URL of every script the
-//! crawled pages load, same-origin or not (a CDN path such as `/jquery@3.4.1/` names the version without fetching).
+//! JavaScript libraries: the crawled scripts' text (banners, version strings), the package paths their source maps
+//! list, and the URL of every script the crawled pages load, same-origin or not (a CDN path such as `/jquery@3.4.1/`
+//! names the version without fetching).
 
 use super::report::{Rules, Sighting, report};
 use super::{EOL_LIBRARY, VULNERABLE_LIBRARY};
 use crate::advisories::{Advisories, On, Version};
+use crate::engine::checks::disclosure::source_maps::map_url;
 use crate::engine::context::CheckCtx;
 use crate::engine::pace::Pace;
 use crate::engine::registry::CheckResult;
@@ -19,12 +21,20 @@ const RULES: Rules = Rules {
 /// Sightings by (component, version text).
 type Seen = BTreeMap<(String, String), Sighting>;
 
+/// Source maps read at most: the first ones of the crawled scripts, which the `secrets` and `disclosure` checks read
+/// too (the page cache sends each request once).
+const MAX_MAPS: usize = 10;
+
+/// A script's source map to read: the script, its map, and the libraries the script's text already showed.
+type MapOf = (Url, Url, HashSet<String>);
+
 pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     let crawl = ctx.crawl().await?;
     let db = ctx.scan.advisories.clone();
     let mut seen = Seen::new();
     let mut fetched: HashSet<String> = HashSet::new();
     let mut pace = Pace::new();
+    let mut maps: Vec<MapOf> = Vec::new();
     for script in &crawl.scripts {
         pace.tick().await;
         let requested = script
@@ -35,8 +45,15 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
         fetched.insert(requested.to_string());
         fetched.insert(script.url().to_string());
         let text = script.resp().text();
-        look(&db, &requested, Some(&text), &mut seen);
+        let shown = look(&db, &requested, Some(&text), &mut seen);
+        if let Some(map) = map_url(script)
+            && maps.len() < MAX_MAPS
+            && !maps.iter().any(|(_, m, _)| *m == map)
+        {
+            maps.push((requested, map, shown));
+        }
     }
+    source_maps(ctx, &db, &maps, &mut seen).await;
     for page in &crawl.pages {
         let Some(doc) = &page.html else { continue };
         // The same script on many pages is looked at once.
@@ -63,7 +80,8 @@ fn version(text: &str) -> Option<Version> {
 }
 
 /// Finds the libraries in one script: its text first (when fetched), then its URL for what the text did not show.
-fn look(db: &Advisories, url: &Url, text: Option<&str>, seen: &mut Seen) {
+/// Returns the libraries its text showed.
+fn look(db: &Advisories, url: &Url, text: Option<&str>, seen: &mut Seen) -> HashSet<String> {
     let mut here: BTreeMap<String, (String, String)> = BTreeMap::new();
     if let Some(text) = text {
         for x in db.extractors().iter().filter(|x| x.on == On::Content) {
@@ -103,9 +121,39 @@ fn look(db: &Advisories, url: &Url, text: Option<&str>, seen: &mut Seen) {
             here.insert(x.component.clone(), (found.version, format!("{how} {url}")));
         }
     }
+    let shown = here.keys().cloned().collect();
     for (component, (v, evidence)) in here {
         let place = place(db, url, &component);
         add(seen, component, &v, place, evidence);
+    }
+    shown
+}
+
+/// The package versions the scripts' source maps list, for the libraries their text did not show (the code that
+/// runs wins over a map that may be stale).
+async fn source_maps(ctx: &CheckCtx, db: &Advisories, maps: &[MapOf], seen: &mut Seen) {
+    let pages = futures::future::join_all(maps.iter().map(|(_, map, _)| ctx.page(map))).await;
+    for ((script, map, shown), page) in maps.iter().zip(pages) {
+        let Ok(page) = page else { continue };
+        if page.resp().status != 200 {
+            continue;
+        }
+        for (name, version) in super::maps::packages(&page.resp().text()) {
+            let Some(c) = db.component_of("npm", &name) else {
+                continue;
+            };
+            if shown.contains(&c.name) {
+                continue;
+            }
+            let evidence = format!("source map {map} of script {script} lists {name}@{version}");
+            add(
+                seen,
+                c.name.clone(),
+                &version,
+                place(db, script, &c.name),
+                evidence,
+            );
+        }
     }
 }
 

@@ -1,15 +1,16 @@
 //! `components` checks: JavaScript libraries and server software identified with their versions, matched against advisories.
 //!
-//! Libraries are recognised from the crawled scripts (banners and version strings in their text) and from script
-//! URLs on every crawled page (file names and CDN paths, so a cross-origin CDN script is identified without fetching
-//! it). Servers and CMSs are recognised from `Server` and `X-Powered-By` banners, generator tags, WordPress and
-//! Drupal asset versions and Tomcat error pages. Each version is matched against the advisory database
-//! ([`crate::advisories`]): one finding per component and version listing its advisories and the lowest version
-//! that fixes them all, and one more when the version is end of life. No request of their own beyond the shared
-//! crawl and not-found probe.
+//! Libraries are recognised from the crawled scripts (banners and version strings in their text, package paths in
+//! their source maps) and from script URLs on every crawled page (file names and CDN paths, so a cross-origin CDN
+//! script is identified without fetching it). Servers and CMSs are recognised from `Server` and `X-Powered-By`
+//! banners, generator tags, WordPress and Drupal asset versions and Tomcat error pages. Each version is matched
+//! against the advisory database ([`crate::advisories`]): one finding per component and version listing its
+//! advisories and the lowest version that fixes them all, and one more when the version is end of life. No request
+//! of their own beyond the shared crawl, not-found probe and source maps (the ones the `secrets` check reads).
 
 mod assets;
 mod libraries;
+mod maps;
 mod report;
 mod servers;
 
