@@ -5,8 +5,9 @@
 //! Budgets on a 2-core machine: quick < 0.5 s; standard < 3 s with < 400 requests per host; 100 hosts < 15 s with
 //! peak RSS < 250 MB. The deep profile of one host is measured too (its budget: < 10 s, < 600 requests).
 //! `PALISADE_BENCH_BIN=/path/to/palisade cargo bench` measures another build (an older release, to compare).
-//! The hostile cases (a crawl explosion, gzip bombs) are in `scan/hostile.rs`; `cargo bench --bench scan -- lab` or
-//! `-- hostile` runs one group.
+//! The hostile cases (a crawl explosion, gzip bombs) are in `scan/hostile.rs`, the detection-template cases (what the
+//! shipped templates add, 1,000 templates on one host) in `scan/templates.rs`; `cargo bench --bench scan -- lab`,
+//! `-- hostile` or `-- templates` runs one group.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -39,6 +40,8 @@ struct Case {
 
 #[path = "scan/hostile.rs"]
 mod hostile;
+#[path = "scan/templates.rs"]
+mod templates;
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -51,10 +54,17 @@ fn main() {
     );
     let only = |name: &str| std::env::args().skip(1).any(|a| a == name);
     let mut over = 0;
-    if !only("hostile") {
+    let group = |name: &str| only(name) || !["lab", "hostile", "templates"].iter().any(|g| only(g));
+    if group("lab") {
         over += lab_cases(&dir);
     }
-    if !only("lab") {
+    if group("templates") {
+        let (mut lab, config) = start_lab(&dir, 1);
+        over += templates::run(&bin(), &config, &dir);
+        let _ = lab.kill();
+        let _ = lab.wait();
+    }
+    if group("hostile") {
         std::fs::create_dir_all(&dir).unwrap();
         over += hostile::run(&bin(), &dir, 3);
     }

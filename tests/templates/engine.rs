@@ -384,3 +384,36 @@ async fn a_template_whose_requests_fail_leaves_the_check_errored_not_passed() {
     let outcome = scan_with(&app, &url, &["dead"], Profile::Standard).await;
     assert_ne!(outcome.state("templates.run"), CoverageState::Passed, "{:?}", outcome.coverage);
 }
+
+#[tokio::test]
+async fn the_fix_file_groups_template_findings_by_class_with_each_products_remediation() {
+    // Two shipped templates of different classes, on one site: an exposed composer.json and a Grafana login page.
+    let app = crate::support::TestApp::new(|_| {}).await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates");
+    let library = palisade::templates::Library::shipped();
+    let pick = |class: &str| {
+        library
+            .templates
+            .iter()
+            .find(|t| t.file.starts_with(&format!("{class}/")) && root.join(&t.id).join("match.http").exists())
+            .unwrap_or_else(|| panic!("no shipped {class} template"))
+            .clone()
+    };
+    let (panel, exposure) = (pick("panel"), pick("exposure"));
+    let mut exchanges = Vec::new();
+    for t in [&panel, &exposure] {
+        let bytes = std::fs::read(root.join(&t.id).join("match.http")).unwrap();
+        exchanges.extend(fixture::parse(&bytes, &t.id).into_iter().filter(|e| e.path != "*"));
+    }
+    let server = fixture::serve(exchanges).await;
+    let outcome = scan_with(&app, &server.url(), &[&panel.id, &exposure.id], Profile::Deep).await;
+    let found = outcome.ids();
+    assert!(found.contains(&format!("templates.{}", panel.id).as_str()), "{found:?}");
+    assert!(found.contains(&format!("templates.{}", exposure.id).as_str()), "{found:?}");
+    let fix = app.app.report(palisade::app::DEFAULT_ORG, &outcome.scan.id, palisade::report::Format::Fix, None).await.unwrap();
+    let fix = String::from_utf8(fix.bytes).unwrap();
+    assert!(fix.contains("Take the admin and login panels on"), "{fix}");
+    assert!(fix.contains("Stop serving the exposed files on"), "{fix}");
+    assert!(fix.contains(&panel.remediation[..40.min(panel.remediation.len())]), "the panel's own remediation: {fix}");
+    assert!(fix.contains("nginx"), "a server variant for the paths: {fix}");
+}

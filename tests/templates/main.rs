@@ -4,8 +4,18 @@
 
 #[path = "../support/mod.rs"]
 mod support;
+#[path = "../support/mcp.rs"]
+#[allow(dead_code)]
+mod mcp;
+#[path = "../support/rest.rs"]
+#[allow(dead_code)]
+mod rest;
+#[path = "../support/served.rs"]
+#[allow(dead_code)]
+mod served;
 
 mod cli;
+mod fronts;
 mod engine;
 mod fixture;
 mod safety;
