@@ -228,3 +228,93 @@ async fn header_checks_reuse_the_start_page_and_api_checks_send_few_requests_to_
         );
     }
 }
+
+/// A site whose API under `/api/` (and `/api/v1/`) echoes any Origin with credentials while its pages send no CORS
+/// headers; `/v1/` and the rest answer 404. Every request is logged as `METHOD path origin`.
+fn api_cors_site(log: Arc<Mutex<Vec<String>>>) -> Router {
+    let handler = move |State(log): State<Arc<Mutex<Vec<String>>>>,
+                        uri: Uri,
+                        headers: HeaderMap| async move {
+        let origin = headers.get("origin").and_then(|v| v.to_str().ok());
+        let path = uri.path().to_string();
+        log.lock()
+            .unwrap()
+            .push(format!("GET {path} {}", origin.unwrap_or("-")));
+        let mut resp = http::Response::builder();
+        for (k, v) in HARDENED.iter().filter(|(k, _)| *k != "content-type") {
+            resp = resp.header(*k, *v);
+        }
+        let (status, content_type, body) = match path.as_str() {
+            "/" => (200, "text/html; charset=utf-8", HTML.to_string()),
+            "/api/" | "/api/v1/" => {
+                if let Some(origin) = origin {
+                    resp = resp
+                        .header("access-control-allow-origin", origin)
+                        .header("access-control-allow-credentials", "true");
+                }
+                (
+                    200,
+                    "application/json",
+                    r#"{"service":"shop-api"}"#.to_string(),
+                )
+            }
+            _ => (
+                404,
+                "text/html",
+                "<html><body>Not Found</body></html>".to_string(),
+            ),
+        };
+        let resp: Response = resp
+            .status(status)
+            .header("content-type", content_type)
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        resp
+    };
+    Router::new().fallback(handler).with_state(log)
+}
+
+/// Origin requests the log shows for paths under `prefix`.
+fn origin_requests(log: &Arc<Mutex<Vec<String>>>, prefix: &str) -> usize {
+    log.lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with(&format!("GET {prefix}")) && !l.ends_with(" -"))
+        .count()
+}
+
+/// CORS set on the API alone shows on an API root no page links to, in the deep profile only; one finding for the
+/// two roots that share the policy.
+#[tokio::test]
+async fn cors_on_unlinked_api_roots_in_deep_scans() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let deep = scan_https(api_cors_site(log.clone()), Profile::Deep).await;
+    assert_eq!(deep.ids_in("api.cors"), vec!["api.cors-reflects-origin"]);
+    let f = deep.finding("api.cors-reflects-origin");
+    assert_eq!(f.location, format!("{URL}api/"));
+    let evidence = f.evidence.clone().unwrap_or_default();
+    assert!(evidence.contains("the same at /api/v1/"), "{evidence}");
+    assert_eq!(origin_requests(&log, "/v1/"), 0, "a 404 root is not asked");
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let standard = scan_https(api_cors_site(log.clone()), Profile::Standard).await;
+    assert_eq!(standard.ids_in("api.cors"), Vec::<&str>::new());
+    assert_eq!(origin_requests(&log, "/api/"), 0);
+}
+
+/// A site answering every path with its one page (an SPA): the API roots are that page, so they are not asked.
+#[tokio::test]
+async fn api_roots_that_are_the_catch_all_page_are_not_asked() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let out = scan_https(trace_site(Trace::IgnoreMethod, log.clone()), Profile::Deep).await;
+    assert_eq!(out.ids_in("api.cors"), Vec::<&str>::new());
+    assert_eq!(
+        origin_requests(&log, "/api/"),
+        0,
+        "{:?}",
+        log.lock().unwrap()
+    );
+    assert!(
+        log.lock().unwrap().iter().any(|l| l == "GET /api/ -"),
+        "the root was looked at"
+    );
+}

@@ -498,3 +498,64 @@ async fn a_site_wide_redirect_parameter_is_one_finding() {
         log.lines()
     );
 }
+
+/// A sign-in page no page links to that sends the visitor anywhere after signing in (`?redirect_to=`, as Devise
+/// and WordPress name it): found by the deep profile's extra redirect paths, not by the standard profile.
+#[tokio::test]
+async fn an_unlinked_sign_in_redirect_in_deep_scans() {
+    let log = Log::default();
+    let handler = |State(log): State<Log>, uri: Uri| async move {
+        let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        log.0.lock().unwrap().push(format!("GET {target}"));
+        match (uri.path(), param(&uri, "redirect_to")) {
+            ("/", _) => html(200, HTML),
+            ("/users/sign_in", Some(to)) => redirect(&to),
+            ("/users/sign_in", None) => html(
+                200,
+                "<html><form method=post><input name=password type=password></form></html>",
+            ),
+            _ => html(404, "<html><h1>Not found</h1></html>"),
+        }
+    };
+    let app = Router::new().fallback(handler).with_state(log.clone());
+    let deep = scan_https(app.clone(), Profile::Deep).await;
+    assert_eq!(deep.ids_in("api.open-redirect"), vec!["api.open-redirect"]);
+    assert_eq!(
+        deep.finding("api.open-redirect").location,
+        "https://site.test/users/sign_in?redirect_to="
+    );
+    let probed =
+        |prefix: &str| log.count(|l| l.starts_with(prefix) && l.contains("palisade-redirect-"));
+    assert_eq!(
+        probed("GET /away?"),
+        0,
+        "a path that answers 404 is not probed"
+    );
+    assert_eq!(
+        log.count(|l| l.contains("logout") || l.contains("sign_out")),
+        0
+    );
+    let standard_log = Log::default();
+    let standard_app = Router::new()
+        .fallback(handler)
+        .with_state(standard_log.clone());
+    let standard = scan_https(standard_app, Profile::Standard).await;
+    assert_eq!(standard.ids_in("api.open-redirect"), Vec::<&str>::new());
+    let standard_probes = standard_log
+        .count(|l| l.starts_with("GET /users/sign_in?") && l.contains("palisade-redirect-"));
+    assert_eq!(standard_probes, 0);
+}
+
+/// On a site answering every path with its app shell, the deep redirect paths are that shell: none is probed.
+#[tokio::test]
+async fn deep_redirect_paths_that_are_the_catch_all_are_not_probed() {
+    let (out, log) = scan(Mode::Hardened, Profile::Deep).await;
+    assert_eq!(out.ids_in("api.open-redirect"), Vec::<&str>::new());
+    assert!(log.count(|l| l == "GET /users/sign_in") >= 1, "looked at");
+    assert_eq!(
+        log.count(|l| l.starts_with("GET /users/sign_in?")),
+        0,
+        "{:?}",
+        log.lines()
+    );
+}

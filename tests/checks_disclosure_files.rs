@@ -201,6 +201,135 @@ async fn sql_paths_answered_with_a_tutorial_are_not_dumps() {
     assert_eq!(s.ids(), vec!["disclosure.security-txt-missing"]);
 }
 
+/// A dump made by the real tool (tests/fixtures/dumps/make.sh remakes them).
+fn fixture(name: &str) -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dumps/");
+    std::fs::read(format!("{path}{name}")).unwrap()
+}
+
+/// What MariaDB 11's mariadb-dump writes first: a sandbox-mode line before its header; the first table's rows hold
+/// HTML (a CMS's posts), well inside the first 2 KiB.
+const MARIADB_DUMP: &str = "/*M!999999\\- enable the sandbox mode */ \n\
+    -- MariaDB dump 10.19-11.4.2-MariaDB, for debian-linux-gnu (x86_64)\n--\n\
+    -- Host: localhost    Database: cms\n\
+    -- ------------------------------------------------------\n\
+    -- Server version\t11.4.2-MariaDB-ubu2404\n\n\
+    INSERT INTO `posts` VALUES (1,'<!doctype html><html><head><title>Hello</title></head><body>Hi</body></html>');\n";
+
+#[tokio::test]
+async fn database_dumps_are_recognised_by_their_header_whatever_the_path_or_content_type() {
+    let s = standard(vec![
+        // pg_dump -Fc: binary, the PGDMP magic and nothing a text reader would take for SQL.
+        ok(
+            "/backup.sql",
+            "application/octet-stream",
+            fixture("pg_dump.custom"),
+        ),
+        ok("/dump.sql", "text/html", MARIADB_DUMP),
+        ok(
+            "/database.sql",
+            "text/html; charset=utf-8",
+            fixture("pg_dump.sql"),
+        ),
+        // The sqlite3 shell's .dump where a database file was expected.
+        ok(
+            "/db.sqlite3",
+            "application/octet-stream",
+            fixture("sqlite.dump.sql"),
+        ),
+    ])
+    .await;
+    let expect = [
+        ("/backup.sql", "pg_dump custom-format archive"),
+        ("/dump.sql", "-- MariaDB dump 10.19-11.4.2-MariaDB"),
+        ("/database.sql", "-- PostgreSQL database dump"),
+        ("/db.sqlite3", "SQLite .dump"),
+    ];
+    for (path, shown) in expect {
+        let f = s.at("disclosure.database-exposed", &url(path));
+        assert_eq!(f.severity, Severity::Critical, "{path}");
+        let evidence = f.evidence.clone().unwrap_or_default();
+        assert!(evidence.contains(shown), "{path}: {evidence}");
+        assert!(f.title.starts_with("Database dump exposed"), "{}", f.title);
+    }
+    let pg = s.evidence("disclosure.database-exposed", &url("/database.sql"));
+    assert!(pg.contains("public.customers"), "{pg}");
+    let sqlite = s.evidence("disclosure.database-exposed", &url("/db.sqlite3"));
+    assert!(sqlite.contains("tables: customers"), "{sqlite}");
+}
+
+#[tokio::test]
+async fn sqlite_files_redis_snapshots_and_mongodump_archives_in_deep_scans() {
+    let mut archive = vec![0x6d, 0xe2, 0x99, 0x81];
+    archive.extend(bson_strings(&[
+        ("version", "0.1"),
+        ("server_version", "7.0.14"),
+        ("tool_version", "100.10.0"),
+    ]));
+    let files = vec![
+        ok(
+            "/db.sqlite3",
+            "application/vnd.sqlite3",
+            fixture("shop.sqlite3"),
+        ),
+        ok(
+            "/dump.rdb",
+            "application/octet-stream",
+            fixture("redis.rdb"),
+        ),
+        ok("/dump.archive", "application/octet-stream", archive),
+    ];
+    let s = scan_site(files.clone(), Missing::NotFound, Profile::Deep).await;
+    let sqlite = s.evidence("disclosure.database-exposed", &url("/db.sqlite3"));
+    assert!(
+        sqlite.contains("SQLite format 3") && sqlite.contains("tables: customers"),
+        "{sqlite}"
+    );
+    let rdb = s.evidence("disclosure.database-exposed", &url("/dump.rdb"));
+    assert!(
+        rdb.contains("Redis RDB snapshot") && rdb.contains("Redis 7.0.15"),
+        "{rdb}"
+    );
+    let mongo = s.evidence("disclosure.database-exposed", &url("/dump.archive"));
+    assert!(
+        mongo.contains("mongodump archive") && mongo.contains("MongoDB 7.0.14"),
+        "{mongo}"
+    );
+    let standard = scan_site(files, Missing::NotFound, Profile::Standard).await;
+    assert_eq!(standard.count("/dump.rdb"), 0);
+}
+
+/// A BSON document of string fields, as mongodump writes its archive header.
+fn bson_strings(fields: &[(&str, &str)]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.push(0x02);
+        body.extend_from_slice(name.as_bytes());
+        body.push(0);
+        body.extend_from_slice(&((value.len() + 1) as i32).to_le_bytes());
+        body.extend_from_slice(value.as_bytes());
+        body.push(0);
+    }
+    let mut doc = ((body.len() + 5) as i32).to_le_bytes().to_vec();
+    doc.extend(body);
+    doc.push(0);
+    doc
+}
+
+#[tokio::test]
+async fn sql_words_in_an_html_page_or_a_header_quoted_in_prose_are_not_dumps() {
+    let page = "<h2>Restore</h2>\n<pre>\nCREATE TABLE users (id int);\nINSERT INTO users VALUES (1);\nDROP TABLE old_users;\n</pre>\n";
+    let quoted = "How to read a dump\n\nA file made by mysqldump opens like this:\n\n-- MySQL dump 10.13  Distrib 8.0.36\n";
+    let s = standard(vec![
+        // No doctype: only the content type says it is a page.
+        ok("/backup.sql", "text/html; charset=utf-8", page),
+        text("/dump.sql", quoted),
+        html("/database.sql", "-- PostgreSQL database dump"),
+    ])
+    .await;
+    assert_eq!(s.ids(), vec!["disclosure.security-txt-missing"]);
+}
+
 fn zip_with(first: &str, size: usize) -> Vec<u8> {
     let mut zip = b"PK\x03\x04".to_vec();
     zip.extend_from_slice(&[0u8; 22]);

@@ -303,3 +303,292 @@ async fn generic_error_pages_and_articles_about_errors_are_fine() {
     .await;
     assert_eq!(s.ids(), vec!["disclosure.security-txt-missing"]);
 }
+
+/// A listing of the site's root, served for every path the site does not have.
+const ROOT_LISTING: &str = "<html><head><title>Index of /</title></head><body><h1>Index of /</h1><pre>\
+    <a href=\"index.html\">index.html</a>\n<a href=\"robots.txt\">robots.txt</a>\n</pre></body></html>";
+const BACKUPS_LISTING: &str = "<html><head><title>Index of /backups/</title></head><body><h1>Index of /backups/</h1><pre>\
+    <a href=\"../\">../</a>\n<a href=\"shop-2024-06.sql.gz\">shop-2024-06.sql.gz</a>   01-Jun-2024 03:00   81234\n</pre></body></html>";
+
+/// Folders no page links to are listed in deep scans only, and never where every path answers with one listing.
+#[tokio::test]
+async fn unlinked_common_folders_are_probed_for_listings_in_deep_scans() {
+    let files = vec![
+        ok("/backups/", "text/html", BACKUPS_LISTING),
+        ok("/tmp/", "text/plain", "Forbidden").status(403),
+    ];
+    let deep = scan_site(files.clone(), Missing::NotFound, Profile::Deep).await;
+    let backups = deep.evidence("disclosure.directory-listing", &url("/backups/"));
+    assert!(backups.contains("shop-2024-06.sql.gz"), "{backups}");
+    let standard = scan_site(files, Missing::NotFound, Profile::Standard).await;
+    assert_eq!(standard.ids(), vec!["disclosure.security-txt-missing"]);
+    let catch_all = scan_site(vec![], Missing::Page(200, ROOT_LISTING), Profile::Deep).await;
+    assert!(
+        catch_all.count("/uploads/") >= 1,
+        "the folders were asked for"
+    );
+    assert!(
+        !catch_all.ids().contains(&"disclosure.directory-listing"),
+        "{:?}",
+        catch_all.ids()
+    );
+}
+
+/// A server process started for a test on a free loopback port, stopped on drop.
+struct Peer {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        // SIGTERM: gunicorn's master stops its workers before it exits.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `python` with `args` (`{port}` replaced by a free port) in `dir` and waits until it listens.
+fn peer(python: &std::path::Path, args: &[&str], dir: tempfile::TempDir) -> Peer {
+    let addr = support::closed_port();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.replace("{port}", &addr.port().to_string()))
+        .collect();
+    let child = std::process::Command::new(python)
+        .args(&args)
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {} {args:?}: {e}", python.display()));
+    let peer = Peer {
+        child,
+        addr,
+        _dir: dir,
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{args:?} did not listen on {addr}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    peer
+}
+
+/// The Python of the virtual environment scripts/test makes with Flask and gunicorn.
+fn flask_python() -> std::path::PathBuf {
+    let python = std::env::var_os("PALISADE_TEST_DEVSERVER_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("target/devserver-venv/bin/python")
+        });
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/test, which installs Flask and gunicorn",
+        python.display()
+    );
+    python
+}
+
+/// Scans `http://site.test/` served by `peer` (HTTPS closed).
+async fn scan_peer(peer: &Peer, profile: Profile) -> Scanned {
+    let t = support::TestApp::new(|c| {
+        c.network.pins = support::pin_site(HOST, peer.addr, support::closed_port())
+    })
+    .await;
+    let out = t.scan(&[&url("/")], profile).await;
+    Scanned { out, hits: vec![] }
+}
+
+const FLASK_APP: &str = "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get(\"/\")\ndef index():\n    \
+    return \"<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1></body></html>\"\n";
+
+fn flask_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.py"), FLASK_APP).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn flask_on_the_werkzeug_dev_server_is_a_dev_server_and_under_gunicorn_is_not() {
+    let python = flask_python();
+    let args = [
+        "-m",
+        "flask",
+        "--app",
+        "app",
+        "run",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+    ];
+    let dev = peer(&python, &args, flask_dir());
+    let s = scan_peer(&dev, Profile::Quick).await;
+    let f = s.at("disclosure.dev-server", "http://site.test/ (Werkzeug)");
+    assert_eq!(f.severity, Severity::Medium);
+    assert_eq!(
+        f.title,
+        "Werkzeug development server (Flask) serves the site"
+    );
+    let evidence = f.evidence.clone().unwrap_or_default();
+    assert!(evidence.starts_with("server: Werkzeug/"), "{evidence}");
+    assert!(f.description.contains("gunicorn"), "{}", f.description);
+    s.at("disclosure.server-version", "http://site.test/ (Server)");
+    drop(dev);
+    let args = [
+        "-m",
+        "gunicorn",
+        "--bind",
+        "127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "app:app",
+    ];
+    let production = peer(&python, &args, flask_dir());
+    let s = scan_peer(&production, Profile::Quick).await;
+    assert_eq!(s.ids(), vec!["disclosure.security-txt-missing"]);
+}
+
+#[tokio::test]
+async fn python_http_server_and_wsgiref_are_dev_servers() {
+    let python = std::path::PathBuf::from("python3");
+    let files = tempfile::tempdir().unwrap();
+    std::fs::write(files.path().join("index.html"), INDEX).unwrap();
+    let simple = peer(
+        &python,
+        &["-m", "http.server", "{port}", "--bind", "127.0.0.1"],
+        files,
+    );
+    let s = scan_peer(&simple, Profile::Quick).await;
+    let evidence = s.evidence("disclosure.dev-server", "http://site.test/ (http.server)");
+    assert!(evidence.starts_with("server: SimpleHTTP/"), "{evidence}");
+    let wsgi_app = "from wsgiref.simple_server import make_server\nimport sys\n\n\
+        def app(environ, start_response):\n    start_response('200 OK', [('Content-Type', 'text/html')])\n    \
+        return [b'<!doctype html><html><head><title>Shop</title></head><body>Shop</body></html>']\n\n\
+        make_server('127.0.0.1', int(sys.argv[1]), app).serve_forever()\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("serve.py"), wsgi_app).unwrap();
+    let wsgiref = peer(&python, &["serve.py", "{port}"], dir);
+    let s = scan_peer(&wsgiref, Profile::Quick).await;
+    let f = s.at("disclosure.dev-server", "http://site.test/ (runserver)");
+    assert!(f.description.contains("runserver"), "{}", f.description);
+}
+
+/// Python's http.server in a deep scan: a folder no page links to is listed.
+#[tokio::test]
+async fn python_http_server_lists_an_unlinked_backups_folder_in_a_deep_scan() {
+    let files = tempfile::tempdir().unwrap();
+    std::fs::write(files.path().join("index.html"), INDEX).unwrap();
+    std::fs::create_dir(files.path().join("backups")).unwrap();
+    std::fs::write(
+        files.path().join("backups/shop-2024-06.sql.gz"),
+        b"\x1f\x8b",
+    )
+    .unwrap();
+    let python = std::path::PathBuf::from("python3");
+    let server = peer(
+        &python,
+        &["-m", "http.server", "{port}", "--bind", "127.0.0.1"],
+        files,
+    );
+    let s = scan_peer(&server, Profile::Deep).await;
+    let listing = s.evidence("disclosure.directory-listing", &url("/backups/"));
+    assert!(
+        listing.contains("Directory listing for /backups/")
+            && listing.contains("shop-2024-06.sql.gz"),
+        "{listing}"
+    );
+}
+
+const NEXT_DEV: &str = r#"<script src="/_next/static/chunks/webpack.js?v=1718000000000" defer=""></script><script src="/_next/static/development/_buildManifest.js" defer=""></script><script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{}},"page":"/","query":{},"buildId":"development","nextExport":true}</script>"#;
+const NEXT_PRODUCTION: &str = r#"<script src="/_next/static/chunks/main-4f1c2a.js" defer=""></script><script src="/_next/static/Xk2J9aQ/_buildManifest.js" defer=""></script><script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{}},"page":"/","query":{},"buildId":"Xk2J9aQ","nextExport":true}</script>"#;
+
+/// Dev builds and debug toolbars shown by the page, a bundle the crawl fetched, or a header.
+#[tokio::test]
+async fn dev_builds_and_debug_toolbars_marked_in_pages_scripts_and_headers() {
+    let index = with_headers(
+        index_with(&format!(
+            r#"<script type="module" src="/@vite/client"></script><script src="/static/js/bundle.js"></script>{NEXT_DEV}<div id="djDebug" class="djdt-hidden" dir="ltr"></div>"#
+        )),
+        &[
+            ("x-debug-token", "4f2a1c"),
+            ("x-debug-token-link", "http://site.test/_profiler/4f2a1c"),
+            ("phpdebugbar-id", "X1c2d3e4f5a6b7c8d9e0f"),
+            (
+                "x-web-console-session-id",
+                "7217160b99f7e88fe282af2453c1f098",
+            ),
+        ],
+    );
+    let bundle = "/******/ (() => { // webpackBootstrap\n/***/ \"./node_modules/webpack-dev-server/client/index.js?protocol=ws%3A&hostname=0.0.0.0&port=3000\":\n/***/ (() => {})\n";
+    let s = scan_site(
+        vec![
+            index,
+            ok("/static/js/bundle.js", "application/javascript", bundle),
+        ],
+        Missing::NotFound,
+        Profile::Standard,
+    )
+    .await;
+    let mut keys: Vec<&str> = s
+        .out
+        .findings
+        .iter()
+        .filter(|f| f.check_id == "disclosure.dev-server")
+        .map(|f| f.location.trim_start_matches("http://site.test/ "))
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        vec![
+            "(Django Debug Toolbar)",
+            "(Next.js dev)",
+            "(PHP DebugBar)",
+            "(Symfony profiler)",
+            "(Vite)",
+            "(web-console)",
+            "(webpack-dev-server)",
+        ]
+    );
+    let webpack = s.evidence(
+        "disclosure.dev-server",
+        "http://site.test/ (webpack-dev-server)",
+    );
+    assert!(webpack.contains("/static/js/bundle.js"), "{webpack}");
+}
+
+/// Production builds of the same frameworks carry none of those marks, whatever else they say about themselves.
+#[tokio::test]
+async fn production_builds_are_not_dev_servers() {
+    let index = with_headers(
+        index_with(&format!(
+            r#"<script type="module" crossorigin src="/assets/index-4f2a9c1e.js"></script><link rel="stylesheet" href="/assets/application-4c9deb2d55c130518e97561a9d44d7ca3a5a5fd22682e25ca394d3dcd1ca7fce.css">{NEXT_PRODUCTION}"#
+        )),
+        &[
+            ("x-powered-by", "Next.js"),
+            ("x-request-id", "afb05ef3-20ee-40e7-b695-72d4d04b012d"),
+            ("x-runtime", "0.067830"),
+            ("server", "gunicorn"),
+        ],
+    );
+    let s = scan_site(
+        vec![
+            index,
+            ok(
+                "/assets/index-4f2a9c1e.js",
+                "application/javascript",
+                "(()=>{console.log(1)})();",
+            ),
+        ],
+        Missing::NotFound,
+        Profile::Standard,
+    )
+    .await;
+    assert!(!s.ids().contains(&"disclosure.dev-server"), "{:?}", s.ids());
+}

@@ -356,3 +356,69 @@ async fn header_checks_error_when_the_start_page_fails_and_skip_error_pages() {
         broken.detail("headers.csp")
     );
 }
+
+/// Headers that only matter for HTML documents, each missing or weak in the same way on three targets of one site.
+const LOOSE: &[(&str, &str)] = &[
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "unsafe-url"),
+    ("permissions-policy", "camera=(self"),
+    ("cross-origin-opener-policy", "\"same-origin\""),
+    (
+        "strict-transport-security",
+        "max-age=63072000; includeSubDomains",
+    ),
+];
+
+const PAGE_ONLY: &[&str] = &[
+    "headers.csp-missing",
+    "headers.clickjacking",
+    "headers.referrer-policy-unsafe",
+    "headers.permissions-policy-invalid",
+    "headers.coop-invalid",
+];
+
+/// An API root answering JSON, a Prometheus `/metrics` answering text, and an HTML home page, all with [`LOOSE`].
+fn api_site() -> axum::Router {
+    axum::Router::new().fallback(|uri: http::Uri| async move {
+        let (content_type, body) = match uri.path() {
+            "/api/" => (
+                "application/json",
+                r#"{"name":"shop-api","version":"2.3.0"}"#,
+            ),
+            "/metrics" => (
+                "text/plain; version=0.0.4; charset=utf-8",
+                "# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total{code=\"200\"} 1027\n",
+            ),
+            _ => ("text/html; charset=utf-8", HTML),
+        };
+        let mut resp = http::Response::builder().header("content-type", content_type);
+        for (k, v) in LOOSE {
+            resp = resp.header(*k, *v);
+        }
+        resp.body(axum::body::Body::from(body)).unwrap()
+    })
+}
+
+/// A JSON API or a metrics endpoint scanned as the target is not told to add CSP or framing protection, which
+/// browsers only apply to documents; the HTML page of the same site with the same headers is.
+#[tokio::test]
+async fn page_only_header_findings_are_not_raised_on_json_or_metrics_targets() {
+    let ca = palisade::lab::certs::LabCa::new("Test CA");
+    let cert = ca.issue(&palisade::lab::certs::CertSpec::valid(&[HOST], 200));
+    let server = https(api_site(), &cert).await;
+    let t = TestApp::new(|c| {
+        c.network.pins = pin_site(HOST, closed_port(), server.addr);
+        c.network.ca_certs.push(ca.cert_der());
+    })
+    .await;
+    for path in ["api/", "metrics"] {
+        let out = t.scan(&[&format!("{URL}{path}")], Profile::Quick).await;
+        assert_eq!(out.ids_in("headers."), Vec::<&str>::new(), "/{path}");
+        assert_eq!(out.state("headers.csp"), CoverageState::Passed, "/{path}");
+        assert_eq!(observed(&out, "content-security-policy").1, -25, "graded");
+    }
+    let page = t.scan(&[URL], Profile::Quick).await;
+    let mut expected = PAGE_ONLY.to_vec();
+    expected.sort();
+    assert_eq!(found(&page, PAGE_ONLY), expected);
+}

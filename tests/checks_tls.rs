@@ -302,6 +302,54 @@ async fn a_plain_http_site_without_https_is_reported_once() {
     assert_eq!(out.state("tls.hsts"), CoverageState::Skipped);
 }
 
+/// A plain-HTTP site on port `port` of site.test, with port 443 served by `https` (or closed).
+async fn scan_plain_on(port: u16, https: Option<std::net::SocketAddr>, ca: &LabCa) -> Outcome {
+    let plain = http(fixed(200, &[], "<html>plain</html>")).await;
+    let t = TestApp::new(|c| {
+        let mut pins = pin_site(HOST, plain.addr, https.unwrap_or_else(closed_port));
+        pins[0].port = port;
+        c.network.pins = pins;
+        c.network.ca_certs.push(ca.cert_der());
+    })
+    .await;
+    let url = match port {
+        80 => format!("http://{HOST}/"),
+        _ => format!("http://{HOST}:{port}/"),
+    };
+    t.scan(&[&url], Profile::Quick).await
+}
+
+/// "No HTTPS at all" and "HTTP not redirected to HTTPS" exclude each other whatever port the plain site runs on:
+/// a site on port 8080 with nothing on 443 was told to redirect to an HTTPS that does not exist.
+#[tokio::test]
+async fn no_https_and_no_redirect_are_never_reported_together() {
+    let ca = LabCa::new("Test CA");
+    let secure = https(
+        fixed(
+            200,
+            &[("strict-transport-security", "max-age=63072000")],
+            "ok",
+        ),
+        &ca.issue(&CertSpec::valid(&[HOST], 200)),
+    )
+    .await;
+    for port in [80, 8080] {
+        let without = scan_plain_on(port, None, &ca).await;
+        assert_eq!(without.ids_in("tls."), vec!["tls.no-https"], "port {port}");
+        let authority = match port {
+            80 => HOST.to_string(),
+            _ => format!("{HOST}:{port}"),
+        };
+        assert_eq!(without.finding("tls.no-https").location, authority);
+        let with = scan_plain_on(port, Some(secure.addr), &ca).await;
+        assert_eq!(
+            with.ids_in("tls."),
+            vec!["tls.http-no-redirect"],
+            "port {port}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn hsts_missing_short_invalid_and_good() {
     let ca = LabCa::new("Test CA");

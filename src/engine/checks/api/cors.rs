@@ -1,12 +1,15 @@
 //! CORS that trusts any origin or `null` with credentials (with the Observatory's `cross-origin-resource-sharing`
-//! test): two GETs of the start page claiming other origins.
+//! test): two GETs of the start page claiming other origins. The deep profile asks the common [`API_ROOTS`] too
+//! (CORS is often set on the API alone), those that answer and are not the site's not-found page.
 
 use super::PROBE_BODY;
+use crate::engine::checks::disclosure::{Failures, is_catch_all};
 use crate::engine::context::CheckCtx;
-use crate::engine::net::{HttpRequest, HttpResponse};
+use crate::engine::net::{HttpRequest, HttpResponse, NetError};
 use crate::engine::registry::CheckResult;
-use crate::model::Severity;
+use crate::model::{Profile, Severity};
 use http::header;
+use url::Url;
 
 /// The arbitrary origin the CORS probe claims: `.invalid` is reserved and never resolves.
 pub const PROBE_ORIGIN: &str = "https://palisade-cors-probe.invalid";
@@ -76,35 +79,121 @@ fn evidence(origin: &str, acao: &str, credentials: bool) -> String {
     format!("request Origin: {origin} -> Access-Control-Allow-Origin: {acao}{acac}")
 }
 
-pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
-    let page = ctx.start_page().await?;
-    let url = page.url().clone();
+/// API roots no page may link to, asked in the deep profile (`/graphql` has a check of its own).
+pub(crate) const API_ROOTS: &[&str] = &["/api/", "/api/v1/", "/api/v2/", "/v1/", "/rest/"];
+
+/// What the CORS answers of one URL show.
+#[derive(Debug, Clone, PartialEq)]
+enum Verdict {
+    /// Any origin is echoed, with credentials.
+    AnyOrigin,
+    /// `null` is allowed.
+    Null { credentials: bool },
+}
+
+/// The answers to the two probes of one URL.
+struct Asked {
+    acao: Option<String>,
+    credentials: bool,
+    verdict: Option<Verdict>,
+}
+
+/// GETs `url` claiming an arbitrary origin and the null origin.
+async fn ask(ctx: &CheckCtx, url: &Url) -> Result<Asked, NetError> {
     let probe =
         |origin: &str| HttpRequest::get(url.clone(), PROBE_BODY).header(header::ORIGIN, origin);
     let (any_req, null_req) = (probe(PROBE_ORIGIN), probe("null"));
     let (arbitrary, null) = tokio::join!(ctx.request(&any_req), ctx.request(&null_req));
     let (acao, credentials) = cors_grant(&arbitrary?);
-    let (result, modifier) = observatory(PROBE_ORIGIN, acao.as_deref(), credentials);
+    // A server that echoes any origin echoes `null` too: that adds nothing. Without credentials the echo exposes no
+    // more than `Access-Control-Allow-Origin: *` would.
+    let verdict = if acao.as_deref() == Some(PROBE_ORIGIN) {
+        credentials.then_some(Verdict::AnyOrigin)
+    } else {
+        let (null_acao, credentials) = cors_grant(&null?);
+        (null_acao.as_deref() == Some("null")).then_some(Verdict::Null { credentials })
+    };
+    Ok(Asked {
+        acao,
+        credentials,
+        verdict,
+    })
+}
+
+pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
+    let page = ctx.start_page().await?;
+    let url = page.url().clone();
+    let asked = ask(ctx, &url).await?;
+    let (result, modifier) = observatory(PROBE_ORIGIN, asked.acao.as_deref(), asked.credentials);
     ctx.observe("cross-origin-resource-sharing", result, modifier);
-    let location = url.to_string();
-    if acao.as_deref() == Some(PROBE_ORIGIN) {
-        // A server that echoes any origin echoes `null` too: that adds nothing. Without credentials the echo
-        // exposes no more than `Access-Control-Allow-Origin: *` would.
-        if credentials {
-            let shown = evidence(PROBE_ORIGIN, PROBE_ORIGIN, true);
-            let draft = ctx.finding(&CORS_ANY_ORIGIN, &location).evidence(shown);
-            ctx.report(draft).await;
+    if let Some(verdict) = &asked.verdict {
+        report(ctx, &url, verdict, &[]).await;
+    }
+    if ctx.profile() < Profile::Deep {
+        return Ok(());
+    }
+    api_roots(ctx, asked.verdict).await
+}
+
+/// The [`API_ROOTS`] that answer as an API would (not the site's not-found page), each asked like the start page.
+/// A verdict the start page showed already is the site's policy, reported once; others are reported at the first
+/// root that shows them.
+async fn api_roots(ctx: &CheckCtx, start: Option<Verdict>) -> CheckResult {
+    let nf = ctx.not_found().await?;
+    let origin = ctx.origin().await;
+    let urls: Vec<(&str, Url)> = API_ROOTS
+        .iter()
+        .map(|path| (*path, ctx.site_url(&origin, path)))
+        .collect();
+    // Through the probe cache: a root other checks read is not fetched twice.
+    let answers =
+        futures::future::join_all(urls.iter().map(|(_, u)| ctx.probe(u, PROBE_BODY))).await;
+    let mut failures = Failures::new("API root requests");
+    let mut live: Vec<Url> = Vec::new();
+    for ((path, url), answer) in urls.iter().zip(answers) {
+        let Some(resp) = failures.count(answer)? else {
+            continue;
+        };
+        let answers = (200..300).contains(&resp.status) || matches!(resp.status, 401 | 403);
+        if answers && !is_catch_all(&nf, &resp, path) {
+            live.push(url.clone());
         }
-        return Ok(());
     }
-    let (null_acao, null_credentials) = cors_grant(&null?);
-    if null_acao.as_deref() != Some("null") {
-        return Ok(());
+    let asked = futures::future::join_all(live.iter().map(|u| ask(ctx, u))).await;
+    let mut shown: Vec<(Verdict, Vec<&Url>)> = Vec::new();
+    for (url, asked) in live.iter().zip(asked) {
+        let Some(verdict) = failures.count(asked)?.and_then(|a| a.verdict) else {
+            continue;
+        };
+        if start.as_ref() == Some(&verdict) {
+            continue;
+        }
+        match shown.iter_mut().find(|(v, _)| *v == verdict) {
+            Some((_, urls)) => urls.push(url),
+            None => shown.push((verdict, vec![url])),
+        }
     }
-    let mut draft =
-        ctx.finding(&CORS_NULL, &location)
-            .evidence(evidence("null", "null", null_credentials));
-    if !null_credentials {
+    for (verdict, urls) in &shown {
+        let others: Vec<&str> = urls[1..].iter().map(|u| u.path()).collect();
+        report(ctx, urls[0], verdict, &others).await;
+    }
+    failures.result()
+}
+
+/// Reports `verdict` at `url`, naming the `others` paths that show it too.
+async fn report(ctx: &CheckCtx, url: &Url, verdict: &Verdict, others: &[&str]) {
+    let location = url.to_string();
+    let (mut draft, mut shown) = match verdict {
+        Verdict::AnyOrigin => (
+            ctx.finding(&CORS_ANY_ORIGIN, &location),
+            evidence(PROBE_ORIGIN, PROBE_ORIGIN, true),
+        ),
+        Verdict::Null { credentials } => (
+            ctx.finding(&CORS_NULL, &location),
+            evidence("null", "null", *credentials),
+        ),
+    };
+    if let Verdict::Null { credentials: false } = verdict {
         draft = draft
             .severity(Severity::Info)
             .title("CORS allows the null origin (without credentials)")
@@ -114,8 +203,10 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
                  trusted origin: allowing it is one credentials header away from a serious hole.",
             );
     }
-    ctx.report(draft).await;
-    Ok(())
+    if !others.is_empty() {
+        shown.push_str(&format!("; the same at {}", others.join(", ")));
+    }
+    ctx.report(draft.evidence(shown)).await;
 }
 
 #[cfg(test)]

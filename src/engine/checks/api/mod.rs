@@ -32,6 +32,7 @@ mod docs;
 mod graphql;
 mod methods;
 mod redirect;
+mod redirect_candidates;
 mod trace;
 
 pub use cors::PROBE_ORIGIN;

@@ -1,15 +1,17 @@
 //! Open redirects: GETs that set redirect-like parameters to a marker URL on a `.invalid` host (reserved, it never
 //! resolves) and read where the answer sends the browser, without following it. Candidates are the crawled links
 //! and forms whose parameters look like redirect targets, then the start page and a few redirect-style paths with
-//! every common parameter at once; a hit is narrowed down to the parameter responsible.
+//! every common parameter at once, and in the deep profile more such paths where they exist (see
+//! `redirect_candidates`); a hit is narrowed down to the parameter responsible.
 
 use super::PROBE_BODY;
+use super::redirect_candidates::{Candidate, candidates};
 use crate::engine::checks::disclosure::{Failures, url_location};
 use crate::engine::context::CheckCtx;
 use crate::engine::html;
 use crate::engine::net::{HttpRequest, HttpResponse, NetError};
 use crate::engine::registry::{CheckFail, CheckResult};
-use crate::engine::site::{Crawl, crawlable, random_path, same_origin};
+use crate::engine::site::random_path;
 use crate::model::Confidence;
 use url::Url;
 
@@ -30,118 +32,6 @@ api_rule!(
     "Only redirect to destinations you chose: accept a relative path (starting with a single `/`, not `//` or `/\\`) or look the target up in a list of allowed hosts, and fall back to the home page otherwise. Do not build the Location header from a raw parameter. Frameworks help: Django `url_has_allowed_host_and_scheme`, ASP.NET `Url.IsLocalUrl` / `LocalRedirect`, Rails `redirect_to` with `allow_other_host: false`, Spring Security's `DefaultRedirectStrategy` with relative targets.",
     [OWASP_REDIRECTS, PORTSWIGGER_REDIRECT]
 );
-
-/// Parameter names that usually carry a redirect target (`callback` is JSONP, not a redirect).
-const PARAMS: &[&str] = &[
-    "next",
-    "url",
-    "redirect",
-    "redirect_uri",
-    "redirect_url",
-    "redirect_to",
-    "redirectTo",
-    "return",
-    "returnTo",
-    "return_to",
-    "returnUrl",
-    "ReturnUrl",
-    "continue",
-    "dest",
-    "destination",
-    "goto",
-    "target",
-    "to",
-    "r",
-    "u",
-    "forward",
-];
-/// Paths that are often redirectors; one that does not exist costs one request that answers 404.
-const PATHS: &[&str] = &["/login", "/redirect", "/out", "/go", "/r", "/exit"];
-/// Crawled links and forms probed at most.
-const MAX_CRAWLED: usize = 8;
-
-/// One URL to probe, and the parameters set to the marker.
-#[derive(Debug, Clone, PartialEq)]
-struct Candidate {
-    url: Url,
-    params: Vec<String>,
-}
-
-impl Candidate {
-    /// The request URL: `url` with each of `params` set to `marker` (other parameters kept).
-    fn with(&self, params: &[String], marker: &str) -> Url {
-        let kept: Vec<(String, String)> = self
-            .url
-            .query_pairs()
-            .filter(|(k, _)| !params.iter().any(|p| p == k))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let mut url = self.url.clone();
-        url.set_query(None);
-        if kept.is_empty() && params.is_empty() {
-            return url;
-        }
-        let mut query = url.query_pairs_mut();
-        query.extend_pairs(kept);
-        for p in params {
-            query.append_pair(p, marker);
-        }
-        drop(query);
-        url
-    }
-
-    /// The finding's location: the path and the parameter, without the marker (stable between scans).
-    fn location(&self, params: &[String]) -> String {
-        format!("{}?{}=", url_location(&self.url), params.join("=&"))
-    }
-}
-
-/// True for a parameter whose name or value says it holds a redirect target.
-fn redirect_like(name: &str, value: &str) -> bool {
-    let v = value.to_ascii_lowercase();
-    PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
-        || v.starts_with("http://")
-        || v.starts_with("https://")
-        || v.starts_with("//")
-        || (v.starts_with('/') && v.len() > 1)
-}
-
-/// Crawled same-origin links and GET forms with redirect-like parameters, at most [`MAX_CRAWLED`].
-fn crawled(crawl: &Crawl, origin: &Url) -> Vec<Candidate> {
-    let mut found: Vec<Candidate> = Vec::new();
-    let docs = crawl.pages.iter().filter_map(|p| p.html.as_ref());
-    for doc in docs {
-        let forms = doc
-            .forms
-            .iter()
-            .filter(|f| f.method.eq_ignore_ascii_case("get"));
-        for url in doc.links.iter().chain(forms.map(|f| &f.action)) {
-            if !same_origin(url, origin) || !crawlable(url) {
-                continue;
-            }
-            let params: Vec<String> = url
-                .query_pairs()
-                .filter(|(k, v)| redirect_like(k, v))
-                .map(|(k, _)| k.into_owned())
-                .collect();
-            let mut bare = url.clone();
-            bare.set_query(None);
-            let seen = found
-                .iter()
-                .any(|c| url_location(&c.url) == url_location(&bare) && c.params == params);
-            if !params.is_empty() && !seen {
-                found.push(Candidate {
-                    url: url.clone(),
-                    params,
-                });
-            }
-            if found.len() >= MAX_CRAWLED {
-                return found;
-            }
-        }
-    }
-    found
-}
 
 /// How the answer sends the browser to the marker.
 #[derive(Debug, Clone, PartialEq)]
@@ -227,19 +117,8 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
         host.trim_start_matches('/')
     ))
     .map_err(|e| CheckFail::Errored(format!("marker URL: {e}")))?;
-    let mut candidates = crawled(&crawl, &origin);
-    let every: Vec<String> = PARAMS.iter().map(|p| p.to_string()).collect();
-    let own =
-        std::iter::once(start.url().clone()).chain(PATHS.iter().map(|p| ctx.site_url(&origin, p)));
-    for url in own.filter(|u| same_origin(u, &origin)) {
-        if !candidates.iter().any(|c| c.url == url) {
-            candidates.push(Candidate {
-                url,
-                params: every.clone(),
-            });
-        }
-    }
     let mut failures = Failures::new("redirect probes");
+    let candidates = candidates(ctx, start.url(), &origin, &crawl, &mut failures).await?;
     let probes =
         futures::future::join_all(candidates.iter().map(|c| probe(ctx, c, &c.params, &marker)))
             .await;
@@ -440,29 +319,6 @@ mod tests {
         assert_eq!(
             sent(&answer(200, &[("content-type", "text/html")], &link)),
             None
-        );
-    }
-
-    #[test]
-    fn probes_set_the_parameters_and_keep_the_rest() {
-        let c = Candidate {
-            url: Url::parse("https://s.test/login?lang=en&next=%2Faccount").unwrap(),
-            params: vec!["next".into()],
-        };
-        assert_eq!(
-            c.with(&c.params, MARKER).as_str(),
-            "https://s.test/login?lang=en&next=https%3A%2F%2Fpalisade-redirect-abc.invalid%2F"
-        );
-        assert_eq!(c.location(&c.params), "https://s.test/login?next=");
-        assert!(
-            redirect_like("returnTo", "")
-                && redirect_like("x", "/account")
-                && redirect_like("x", "https://a.test/")
-        );
-        assert!(
-            !redirect_like("page", "2")
-                && !redirect_like("callback", "cb")
-                && !redirect_like("q", "/")
         );
     }
 }

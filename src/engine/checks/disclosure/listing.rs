@@ -1,10 +1,12 @@
 //! Directory listings (Apache, nginx, lighttpd, IIS, Tomcat, Jetty, Python http.server, Node serve-index) on the
-//! crawled pages and on the directories the site's assets live in (at most [`MAX_DIRS`] extra requests).
+//! crawled pages and on the directories the site's assets live in (at most [`MAX_DIRS`] extra requests), and in the
+//! deep profile on the [`COMMON_DIRS`] no page links to, where the not-found calibration keeps a catch-all out.
 
-use super::{Failures, url_location};
+use super::{Failures, is_catch_all, url_location};
 use crate::engine::context::CheckCtx;
 use crate::engine::registry::CheckResult;
 use crate::engine::site::{Page, crawlable, same_origin};
+use crate::model::Profile;
 use std::collections::HashMap;
 use url::Url;
 
@@ -25,6 +27,37 @@ rule!(
 
 /// Asset directories requested at most.
 const MAX_DIRS: usize = 10;
+
+/// Folder names that often hold files nobody meant to link (uploads, backups, exports, logs): the deep profile asks
+/// for each, linked or not.
+pub(crate) const COMMON_DIRS: &[&str] = &[
+    "/uploads/",
+    "/upload/",
+    "/files/",
+    "/backup/",
+    "/backups/",
+    "/static/",
+    "/assets/",
+    "/images/",
+    "/img/",
+    "/media/",
+    "/tmp/",
+    "/temp/",
+    "/logs/",
+    "/log/",
+    "/data/",
+    "/export/",
+    "/exports/",
+    "/downloads/",
+    "/download/",
+    "/public/",
+    "/private/",
+    "/old/",
+    "/dump/",
+    "/db/",
+    "/archive/",
+    "/storage/",
+];
 
 /// What shows `page` is a generated listing, with the entries it lists; `None` if it is not one.
 pub(super) fn listing(page: &Page) -> Option<String> {
@@ -111,20 +144,42 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
         urls.extend(doc.subresources.iter().map(|s| &s.url));
         urls.extend(doc.links.iter());
     }
-    let dirs = asset_dirs(&origin, &urls, &crawled);
+    let mut dirs = asset_dirs(&origin, &urls, &crawled);
+    // Deep scans also ask for folders nothing links to; a site answering every path alike must not list them all.
+    let nf = match ctx.profile() >= Profile::Deep {
+        true => Some(ctx.not_found().await?),
+        false => None,
+    };
+    if nf.is_some() {
+        let common = common_dirs(&origin, &crawled, &dirs);
+        dirs.extend(common);
+    }
     let pages = futures::future::join_all(dirs.iter().map(|d| ctx.page(d))).await;
     let mut failures = Failures::new("directory requests");
     for (dir, page) in dirs.iter().zip(pages) {
         let Some(page) = failures.count(page)? else {
             continue;
         };
+        let catch_all = nf
+            .as_ref()
+            .is_some_and(|nf| is_catch_all(nf, page.resp(), dir.path()));
         if page.fetched.hops.is_empty()
+            && !catch_all
             && let Some(evidence) = listing(&page)
         {
             report(ctx, dir, &evidence).await;
         }
     }
     failures.result()
+}
+
+/// The [`COMMON_DIRS`] of the site not crawled or asked for already.
+fn common_dirs(origin: &Url, crawled: &[String], asked: &[Url]) -> Vec<Url> {
+    COMMON_DIRS
+        .iter()
+        .filter_map(|path| origin.join(path).ok())
+        .filter(|u| !crawled.contains(&url_location(u)) && !asked.contains(u))
+        .collect()
 }
 
 async fn report(ctx: &CheckCtx, url: &Url, evidence: &str) {
@@ -157,5 +212,21 @@ mod tests {
         let dirs = asset_dirs(&origin, &refs, &["https://s.test/static/css/".into()]);
         let paths: Vec<&str> = dirs.iter().map(Url::path).collect();
         assert_eq!(paths, vec!["/static/", "/static/js/"]);
+    }
+
+    #[test]
+    fn common_folders_skip_those_crawled_or_asked_already() {
+        let origin = Url::parse("https://s.test/").unwrap();
+        let asked = vec![origin.join("/static/").unwrap()];
+        let dirs = common_dirs(&origin, &["https://s.test/uploads/".into()], &asked);
+        let paths: Vec<&str> = dirs.iter().map(Url::path).collect();
+        assert_eq!(paths.len(), COMMON_DIRS.len() - 2);
+        assert!(!paths.contains(&"/uploads/") && !paths.contains(&"/static/"));
+        assert!(paths.contains(&"/backups/"));
+        assert!(
+            COMMON_DIRS
+                .iter()
+                .all(|d| d.starts_with('/') && d.ends_with('/'))
+        );
     }
 }

@@ -1,5 +1,5 @@
-//! `disclosure` checks: version banners, exposed files verified by content, source maps, directory listings, error
-//! pages with stack traces or debug modes, and a missing security.txt.
+//! `disclosure` checks: version banners, development servers and debug toolbars, exposed files verified by content,
+//! source maps, directory listings, error pages with stack traces or debug modes, and a missing security.txt.
 
 use crate::engine::net::HttpResponse;
 use crate::engine::registry::Check;
@@ -32,6 +32,7 @@ macro_rules! regex {
 }
 
 mod banners;
+mod dev_server;
 mod errors;
 pub(crate) mod exposures;
 pub(crate) mod failures;
@@ -56,6 +57,14 @@ pub static CHECKS: &[Check] = &[
             &banners::GENERATOR,
         ],
         run: |ctx| Box::pin(banners::run(ctx)),
+    },
+    Check {
+        id: "disclosure.dev-servers",
+        module: Module::Disclosure,
+        profile: Profile::Quick,
+        summary: "development servers (Werkzeug, runserver, http.server, Vite, next dev, webpack-dev-server...) and debug toolbars, from headers and pages already fetched",
+        rules: &[&dev_server::DEV_SERVER],
+        run: |ctx| Box::pin(dev_server::run(ctx)),
     },
     Check {
         id: "disclosure.security-txt",
@@ -98,7 +107,7 @@ pub static CHECKS: &[Check] = &[
         id: "disclosure.listings",
         module: Module::Disclosure,
         profile: Profile::Standard,
-        summary: "directory listings on crawled pages and the directories of the site's assets",
+        summary: "directory listings on crawled pages, the directories of the site's assets and (deep) common folder names",
         rules: &[&listing::LISTING],
         run: |ctx| Box::pin(listing::run(ctx)),
     },

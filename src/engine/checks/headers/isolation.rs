@@ -79,8 +79,9 @@ headers_rule!(
 pub(super) async fn permissions_policy(ctx: &CheckCtx) -> CheckResult {
     let page = graded_page(ctx).await?;
     let location = page.url().to_string();
+    // Permissions-Policy governs the features of a document: on a JSON or text answer it does nothing either way.
     match combined(&page, "permissions-policy") {
-        Some(value) if sf::parse_dictionary(&value).is_none() => {
+        Some(value) if page.html.is_some() && sf::parse_dictionary(&value).is_none() => {
             let evidence = shown("Permissions-Policy", &value);
             ctx.report(ctx.finding(&PP_INVALID, &location).evidence(evidence))
                 .await;
@@ -207,8 +208,10 @@ pub(super) async fn cross_origin(ctx: &CheckCtx) -> CheckResult {
         let raw = combined(&page, h.header);
         let (result, modifier) = h.observatory(raw.as_deref());
         ctx.observe(h.test, &result, modifier);
+        // COOP and COEP apply to documents only; CORP to every response another site may load.
+        let applies = page.html.is_some() || h.prefix == "corp";
         match raw {
-            Some(raw) if h.browser_value(&raw).is_none() => {
+            Some(raw) if applies && h.browser_value(&raw).is_none() => {
                 let evidence = shown(h.header, &raw);
                 ctx.report(ctx.finding(h.rule, &location).evidence(evidence))
                     .await;

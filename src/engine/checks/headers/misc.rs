@@ -138,10 +138,15 @@ pub(super) async fn referrer_policy(ctx: &CheckCtx) -> CheckResult {
     }
     let location = page.url().to_string();
     let evidence = shown("Referrer-Policy", &values.join(", "));
+    // The policy governs the requests a document makes: a JSON or text answer makes none, so it is graded but not
+    // reported.
+    let document = page.html.is_some();
     let Some(policy) = effective_referrer_policy(&values) else {
         ctx.observe("referrer-policy", "referrer-policy-header-invalid", -5);
-        ctx.report(ctx.finding(&REFERRER_INVALID, &location).evidence(evidence))
-            .await;
+        if document {
+            ctx.report(ctx.finding(&REFERRER_INVALID, &location).evidence(evidence))
+                .await;
+        }
         return Ok(());
     };
     if PRIVATE.contains(&policy.as_str()) {
@@ -149,6 +154,9 @@ pub(super) async fn referrer_policy(ctx: &CheckCtx) -> CheckResult {
         return Ok(());
     }
     ctx.observe("referrer-policy", "referrer-policy-unsafe", -5);
+    if !document {
+        return Ok(());
+    }
     let mut draft = ctx
         .finding(&REFERRER_UNSAFE, &location)
         .title(format!(

@@ -3,7 +3,9 @@
 //!
 //! The header tests read the shared start page only (as the Observatory scores it) and record the Observatory's
 //! result for each test; cookies, SRI, mixed content and forms also read the pages of the crawl (the start page
-//! alone in the quick profile). None of them sends a request of its own.
+//! alone in the quick profile). None of them sends a request of its own. Headers that only act on documents (CSP,
+//! framing, referrer and permissions policies, COOP and COEP) are graded on any start page but reported only on an
+//! HTML one: a JSON API or a metrics endpoint is not told to add them.
 
 /// Declares a `headers` rule.
 macro_rules! headers_rule {

@@ -1,4 +1,5 @@
-//! `tls.https-redirect`: HTTPS is offered, and plain HTTP redirects to it from the first hop.
+//! `tls.https-redirect`: HTTPS is offered, and plain HTTP redirects to it from the first hop. A site without HTTPS
+//! is reported as such (`tls.no-https`), and then not also for the missing redirect.
 
 use super::rules::*;
 use crate::engine::context::CheckCtx;
@@ -63,7 +64,9 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
         "GET {http} answered {} at {}",
         fetched.resp.status, fetched.resp.url
     );
-    if ctx.target.scheme() == "http" && ctx.target.port() == 80 && !offers_https(ctx).await? {
+    // A redirect to HTTPS only makes sense where HTTPS exists: a plain-HTTP target, whatever its port, whose host
+    // has nothing on 443 gets "no HTTPS", never both findings.
+    if ctx.target.scheme() == "http" && !offers_https(ctx).await? {
         ctx.report(
             ctx.finding(&NO_HTTPS, ctx.target.authority())
                 .evidence(evidence),
@@ -76,7 +79,7 @@ pub(super) async fn run(ctx: &CheckCtx) -> CheckResult {
     Ok(())
 }
 
-/// Whether port 443 of an HTTP target's host completes a TLS handshake.
+/// Whether port 443 of an HTTP target's host completes a TLS handshake (the target's own port serves plain HTTP).
 async fn offers_https(ctx: &CheckCtx) -> Result<bool, CheckFail> {
     match ctx.tls_handshake(&ctx.target.host(), 443).await {
         Ok(_) => Ok(true),

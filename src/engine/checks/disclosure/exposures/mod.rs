@@ -5,6 +5,7 @@
 mod agents;
 mod binary;
 mod credentials;
+mod dumps;
 mod internals;
 mod pages;
 pub(crate) mod probes;

@@ -1,7 +1,7 @@
 //! The exposure probe list: which paths are requested in which profile, and what each kind of file is.
 
 use super::rules::*;
-use super::{Proof, agents, binary, credentials, pages, text};
+use super::{Proof, agents, binary, credentials, dumps, pages, text};
 use crate::engine::net::HttpResponse;
 use crate::engine::registry::Rule;
 use crate::model::Profile;
@@ -16,8 +16,10 @@ pub(crate) enum Kind {
     HgRequires,
     DsStore,
     Env,
+    /// A database dump expected as text (`.sql`): read far enough for its statements.
     SqlDump,
-    Sqlite,
+    /// A database file or binary dump: its header is all that is read.
+    DbFile,
     Archive,
     PhpConfig,
     VimSwap,
@@ -76,7 +78,7 @@ pub(crate) static PROBES: &[Probe] = probes![
     Standard SqlDump "/backup.sql",
     Standard SqlDump "/dump.sql",
     Standard SqlDump "/database.sql",
-    Standard Sqlite "/db.sqlite3",
+    Standard DbFile "/db.sqlite3",
     Standard Archive "/backup.zip",
     Standard Archive "/backup.tar.gz",
     Standard PhpConfig "/wp-config.php.bak",
@@ -113,8 +115,12 @@ pub(crate) static PROBES: &[Probe] = probes![
     Deep SqlDump "/db.sql",
     Deep SqlDump "/data.sql",
     Deep SqlDump "/backup/backup.sql",
-    Deep Sqlite "/db.sqlite",
-    Deep Sqlite "/database.sqlite",
+    Deep DbFile "/db.sqlite",
+    Deep DbFile "/database.sqlite",
+    Deep DbFile "/backup.dump",
+    Deep DbFile "/db.dump",
+    Deep DbFile "/dump.rdb",
+    Deep DbFile "/dump.archive",
     Deep Archive "/site.zip",
     Deep Archive "/www.zip",
     Deep Archive "/backup.tgz",
@@ -159,7 +165,7 @@ impl Kind {
             GitHead | GitConfig | SvnEntries | SvnDb | HgRequires => &REPOSITORY,
             DsStore => &DS_STORE,
             Env => &ENV_FILE,
-            SqlDump | Sqlite => &DATABASE,
+            SqlDump | DbFile => &DATABASE,
             Archive => &ARCHIVE,
             PhpConfig | VimSwap => &CONFIG_BACKUP,
             ApacheStatus | ApacheInfo | NginxStatus => &STATUS_PAGE,
@@ -180,8 +186,7 @@ impl Kind {
             HgRequires => "Mercurial repository",
             DsStore => ".DS_Store file",
             Env => "Environment file",
-            SqlDump => "SQL database dump",
-            Sqlite => "SQLite database",
+            SqlDump | DbFile => "Database dump",
             Archive => "Backup archive",
             PhpConfig => "PHP configuration backup",
             VimSwap => "Vim swap file of wp-config.php",
@@ -218,7 +223,7 @@ impl Kind {
     pub fn max_body(self) -> usize {
         use Kind::*;
         match self {
-            Sqlite | SvnDb | Archive | VimSwap => MAGIC,
+            DbFile | SvnDb | Archive | VimSwap => MAGIC,
             PhpInfo | OpenApi | OpenApiYaml | ActuatorEnv | BootEnv => DOCUMENT,
             _ => SMALL,
         }
@@ -235,8 +240,8 @@ impl Kind {
             HgRequires => text::hg_requires(resp),
             DsStore => binary::ds_store(resp),
             Env => text::env(resp),
-            SqlDump => text::sql_dump(resp),
-            Sqlite => binary::sqlite(resp, "SQLite 3 database file"),
+            // Whatever the path promised, the dump's own header says what it is.
+            SqlDump | DbFile => dumps::database(resp),
             Archive => binary::archive(resp),
             PhpConfig => text::php_config(resp),
             VimSwap => binary::vim_swap(resp),

@@ -1,5 +1,5 @@
-//! Verifiers for exposed text files: repository metadata, .env files, SQL dumps, PHP configuration backups and
-//! credential files. Each returns a proof only when the content is unmistakably that file; values are redacted.
+//! Verifiers for exposed text files: repository metadata, .env files, PHP configuration backups and credential
+//! files. Each returns a proof only when the content is unmistakably that file; values are redacted.
 
 use super::super::{looks_like_html, real_value, secret_name};
 use super::Proof;
@@ -136,42 +136,6 @@ fn show(name: &str, value: &str) -> String {
     }
 }
 
-pub(super) fn sql_dump(resp: &HttpResponse) -> Option<Proof> {
-    regex!(
-        HEADER,
-        r"(?im)^(-- (MySQL dump|MariaDB dump|PostgreSQL database dump|phpMyAdmin SQL Dump|Dumped from database version).*|PRAGMA foreign_keys=OFF;)"
-    );
-    regex!(
-        STATEMENT,
-        r"(?im)^\s*(CREATE TABLE|INSERT INTO|DROP TABLE|CREATE DATABASE|LOCK TABLES|ALTER TABLE|COPY [\w.]+ \()"
-    );
-    regex!(
-        TABLE,
-        r#"(?i)CREATE TABLE (?:IF NOT EXISTS )?[`"\[]?([\w.]+)"#
-    );
-    let text = plain(resp)?;
-    let mut kinds: Vec<String> = STATEMENT
-        .captures_iter(&text)
-        .map(|c| c[1].to_ascii_uppercase())
-        .collect();
-    kinds.sort();
-    kinds.dedup();
-    let header = HEADER.find(&text).map(|m| m.as_str().trim().to_string());
-    if kinds.is_empty() || (header.is_none() && kinds.len() < 2) {
-        return None;
-    }
-    let tables: Vec<String> = TABLE
-        .captures_iter(&text)
-        .take(6)
-        .map(|c| c[1].to_string())
-        .collect();
-    let mut evidence = header.unwrap_or_else(|| format!("SQL statements: {}", kinds.join(", ")));
-    if !tables.is_empty() {
-        evidence += &format!("; tables: {}", tables.join(", "));
-    }
-    Some(Proof::new(evidence))
-}
-
 /// PHP source served as text: `<?php` with database settings or secrets.
 pub(super) fn php_config(resp: &HttpResponse) -> Option<Proof> {
     regex!(
@@ -285,20 +249,7 @@ mod tests {
     }
 
     #[test]
-    fn sql_and_php() {
-        assert!(
-            sql_dump(&resp(
-                "-- MySQL dump 10.13\nCREATE TABLE `users` (id int);\n"
-            ))
-            .is_some()
-        );
-        assert!(
-            sql_dump(&resp(
-                "CREATE TABLE t (a int);\nINSERT INTO t VALUES (1);\n"
-            ))
-            .is_some()
-        );
-        assert!(sql_dump(&resp("How to CREATE TABLE in SQL: a tutorial")).is_none());
+    fn php_configuration() {
         let wp =
             "<?php\ndefine( 'DB_NAME', 'wp' );\ndefine( 'DB_PASSWORD', 's3cr3t-pass-word' );\n";
         let proof = php_config(&resp(wp)).unwrap();
