@@ -9,19 +9,31 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
-    let mut out = String::from("/// Every shipped template: its path under `templates/` and its text.\npub static SHIPPED: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Every shipped template: its path under `templates/` and its text.\npub static SHIPPED: &[(&str, &str)] = &[\n",
+    );
     for file in &files {
-        let rel = file.strip_prefix(&root).expect("under templates/").to_string_lossy().replace('\\', "/");
+        let rel = file
+            .strip_prefix(&root)
+            .expect("under templates/")
+            .to_string_lossy()
+            .replace('\\', "/");
         println!("cargo:rerun-if-changed={}", file.display());
-        out.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", file.display().to_string()));
+        out.push_str(&format!(
+            "    ({rel:?}, include_str!({:?})),\n",
+            file.display().to_string()
+        ));
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("shipped_templates.rs");
+    let dest =
+        PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("shipped_templates.rs");
     std::fs::write(dest, out).expect("write the template table");
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

@@ -185,7 +185,21 @@ async fn cancelling_the_start_scan_request_cancels_the_scan() {
         .send_cancellable_request(request, rmcp::service::PeerRequestOptions::no_options())
         .await
         .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // Cancel once the scan exists (creating it loads the templates, slow in a debug build).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let scans = mcp::call(&client, "list_scans", serde_json::json!({}))
+            .await
+            .unwrap();
+        if scans["scans"][0]["status"] == "running" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no scan started: {scans}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     handle
         .cancel(Some("the user changed their mind".into()))
         .await
@@ -195,7 +209,10 @@ async fn cancelling_the_start_scan_request_cancels_the_scan() {
         let scans = mcp::call(&client, "list_scans", serde_json::json!({}))
             .await
             .unwrap();
-        let status = scans["scans"][0]["status"].as_str().unwrap().to_string();
+        let status = scans["scans"][0]["status"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no scan listed: {scans}"))
+            .to_string();
         if status == "cancelled" {
             break;
         }

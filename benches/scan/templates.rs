@@ -20,6 +20,7 @@ struct Run {
     template_findings: usize,
 }
 
+#[allow(clippy::zombie_processes)] // reaped by wait4 in super::wait_rusage
 fn scan(bin: &str, config: &Path, db: &Path, args: &[&str]) -> Run {
     let started = Instant::now();
     let mut child = Command::new(bin)
@@ -45,7 +46,16 @@ fn scan(bin: &str, config: &Path, db: &Path, args: &[&str]) -> Run {
         rss_mb: rss as f64 / 1024.0,
         template_findings: report["findings"]
             .as_array()
-            .map(|f| f.iter().filter(|f| f["check_id"].as_str().unwrap_or("").starts_with("templates.")).count())
+            .map(|f| {
+                f.iter()
+                    .filter(|f| {
+                        f["check_id"]
+                            .as_str()
+                            .unwrap_or("")
+                            .starts_with("templates.")
+                    })
+                    .count()
+            })
             .unwrap_or(0),
     }
 }
@@ -53,7 +63,14 @@ fn scan(bin: &str, config: &Path, db: &Path, args: &[&str]) -> Run {
 /// The median run of `n` (by wall time).
 fn median(bin: &str, config: &Path, dir: &Path, n: usize, args: &[&str]) -> Run {
     let mut runs: Vec<Run> = (0..n)
-        .map(|i| scan(bin, config, &dir.join(format!("tdb-{}-{i}", args.join("").len())), args))
+        .map(|i| {
+            scan(
+                bin,
+                config,
+                &dir.join(format!("tdb-{}-{i}", args.join("").len())),
+                args,
+            )
+        })
         .collect();
     runs.sort_by_key(|r| r.wall);
     runs.swap_remove(n / 2)
@@ -69,7 +86,11 @@ fn generate(dir: &Path, count: usize) -> PathBuf {
         let (method, path, headers) = match j {
             0..150 => ("GET", format!("/bench/p{j}"), String::new()),
             150..180 => ("HEAD", format!("/bench/h{j}"), String::new()),
-            _ => ("GET", format!("/bench/x{j}"), "    headers:\n      Accept: application/json\n".to_string()),
+            _ => (
+                "GET",
+                format!("/bench/x{j}"),
+                "    headers:\n      Accept: application/json\n".to_string(),
+            ),
         };
         let mut text = String::new();
         let _ = write!(
@@ -84,7 +105,18 @@ fn generate(dir: &Path, count: usize) -> PathBuf {
 /// Runs the template cases; how many were over budget.
 pub fn run(bin: &str, config: &Path, dir: &Path) -> usize {
     let mut over = 0;
-    let without = median(bin, config, dir, 5, &["--profile", "standard", "--exclude-tags", "panel,exposure,debug,unauth,listing"]);
+    let without = median(
+        bin,
+        config,
+        dir,
+        5,
+        &[
+            "--profile",
+            "standard",
+            "--exclude-tags",
+            "panel,exposure,debug,unauth,listing",
+        ],
+    );
     let with = median(bin, config, dir, 5, &["--profile", "standard"]);
     let added_ms = with.wall.as_secs_f64() * 1000.0 - without.wall.as_secs_f64() * 1000.0;
     let added_requests = with.requests as i64 - without.requests as i64;
@@ -98,14 +130,34 @@ pub fn run(bin: &str, config: &Path, dir: &Path) -> usize {
         format!("+{added_requests}"),
         with.rss_mb,
         with.template_findings,
-        if ok { format!("within budget (+{added_ms:.0} ms; without: {} requests)", without.requests) } else { format!("OVER BUDGET (+{added_ms:.0} ms)") }
+        if ok {
+            format!(
+                "within budget (+{added_ms:.0} ms; without: {} requests)",
+                without.requests
+            )
+        } else {
+            format!("OVER BUDGET (+{added_ms:.0} ms)")
+        }
     );
 
     let quick = median(bin, config, dir, 3, &["--profile", "quick"]);
     for count in [10, 1000] {
         let templates = generate(dir, count);
         let t = templates.to_string_lossy().into_owned();
-        let run = median(bin, config, dir, 3, &["--profile", "quick", "--templates", &t, "--template-id", "bench-*"]);
+        let run = median(
+            bin,
+            config,
+            dir,
+            3,
+            &[
+                "--profile",
+                "quick",
+                "--templates",
+                &t,
+                "--template-id",
+                "bench-*",
+            ],
+        );
         let added = run.requests as i64 - quick.requests as i64;
         // Each distinct request once, plus the not-found calibration; the start page is shared with the checks.
         let distinct = count.min(DISTINCT) as i64 + 1;

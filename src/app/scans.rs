@@ -102,7 +102,9 @@ impl App {
         let profile = req.profile.unwrap_or(self.inner.config.scan.profile);
         let mut checks = select_checks(profile, req.checks.as_deref())?;
         let templates = self.plan_templates(profile, &req.templates).await?;
-        let runs_templates = checks.iter().any(|c| c.module == crate::model::Module::Templates);
+        let runs_templates = checks
+            .iter()
+            .any(|c| c.module == crate::model::Module::Templates);
         if req.templates.names_templates() && !runs_templates {
             // Templates named by tag or id run whatever the profile or the list of checks.
             checks.extend(registry::check("templates.run"));
@@ -208,14 +210,14 @@ impl App {
         let limit = settings.max_concurrent_scans;
         if load.running.len() as u32 >= limit {
             return Err(AppError::Quota(format!(
-                "org '{org}' already runs {} scans, its limit (server.max_concurrent_scans = {limit}): wait for                  one to finish or cancel one",
+                "org '{org}' already runs {} scans, its limit (server.max_concurrent_scans = {limit}): wait for one to finish or cancel one",
                 load.running.len()
             )));
         }
         let limit = settings.max_daily_scans;
         if load.started_since >= limit {
             return Err(AppError::Quota(format!(
-                "org '{org}' started {} scans today, its daily limit (server.max_daily_scans = {limit}): the                  count starts again at 00:00 UTC",
+                "org '{org}' started {} scans today, its daily limit (server.max_daily_scans = {limit}): the count starts again at 00:00 UTC",
                 load.started_since
             )));
         }

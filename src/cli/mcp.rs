@@ -12,6 +12,7 @@ pub struct McpArgs {
 pub async fn run(global: &Global, args: McpArgs) -> Result<u8, CliError> {
     let config = super::load_config(global, args.flags.layer())?;
     let app = super::build(config).await?;
+    app.warm_up();
     tracing::info!(database = %app.store().path().display(), "MCP server on stdio");
     crate::mcp::serve_stdio(app)
         .await

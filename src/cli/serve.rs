@@ -18,6 +18,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<u8, CliError> {
     layer.server.bind = args.bind;
     let config = super::load_config(global, layer)?;
     let app = super::build(config).await?;
+    app.warm_up();
     let listener = crate::server::bind(&app)
         .await
         .map_err(|e| CliError::usage(e.to_string()))?;

@@ -62,11 +62,19 @@ pub async fn run(global: &Global, cmd: TemplatesCommand) -> Result<u8, CliError>
             app.shutdown().await;
             list(&library, format)
         }
-        TemplatesCommand::Update { url, sha256, allow_private, format } => {
+        TemplatesCommand::Update {
+            url,
+            sha256,
+            allow_private,
+            format,
+        } => {
             let mut layer = Layer::default();
             layer.templates.update_url = url;
             if allow_private {
-                layer.scope = ScopeLayer { allow_private: Some(true), allow: None };
+                layer.scope = ScopeLayer {
+                    allow_private: Some(true),
+                    allow: None,
+                };
             }
             let config = super::load_config(global, layer)?;
             let url = config.templates.update_url.clone();
@@ -107,7 +115,10 @@ pub async fn run(global: &Global, cmd: TemplatesCommand) -> Result<u8, CliError>
 
 fn check(dir: &std::path::Path, format: Format) -> Result<u8, CliError> {
     if !dir.is_dir() {
-        return Err(CliError::usage(format!("{} is not a folder: give the folder that holds your templates", dir.display())));
+        return Err(CliError::usage(format!(
+            "{} is not a folder: give the folder that holds your templates",
+            dir.display()
+        )));
     }
     let library = Library::of_dir(dir);
     print_summary(&library, format, false);
@@ -142,13 +153,26 @@ fn print_summary(library: &Library, format: Format, each: bool) {
                 "{} template files read: {} run{}, {} skipped, {} could not be read",
                 library.templates.len() + library.skipped.len() + library.errors.len(),
                 library.templates.len(),
-                if from.is_empty() { String::new() } else { format!(" ({})", from.join(", ")) },
+                if from.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", from.join(", "))
+                },
                 library.skipped.len(),
                 library.errors.len()
             );
             for (reason, items) in &groups {
-                let examples: Vec<String> = items.iter().take(3).map(|s| format!("{} ({})", s.id, s.refusal.detail)).collect();
-                let _ = writeln!(out, "  skipped {:>5}: {reason}; e.g. {}", items.len(), examples.join(", "));
+                let examples: Vec<String> = items
+                    .iter()
+                    .take(3)
+                    .map(|s| format!("{} ({})", s.id, s.refusal.detail))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  skipped {:>5}: {reason}; e.g. {}",
+                    items.len(),
+                    examples.join(", ")
+                );
             }
             for e in library.errors.iter().take(50) {
                 let _ = writeln!(out, "  error: {e}");
@@ -172,7 +196,8 @@ fn print_summary(library: &Library, format: Format, each: bool) {
             print!("{out}");
         }
         Format::Json | Format::Jsonl => {
-            let error = |e: &LoadError| json!({"file": e.file, "line": e.line, "message": e.message});
+            let error =
+                |e: &LoadError| json!({"file": e.file, "line": e.line, "message": e.message});
             let templates: Vec<_> = library
                 .templates
                 .iter()

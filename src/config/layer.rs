@@ -171,7 +171,8 @@ impl Layer {
                 allowed_domains: list("PALISADE_SMTP_ALLOWED_DOMAINS"),
             },
             templates: TemplatesLayer {
-                dirs: list("PALISADE_TEMPLATES_DIRS").map(|v| v.into_iter().map(PathBuf::from).collect()),
+                dirs: list("PALISADE_TEMPLATES_DIRS")
+                    .map(|v| v.into_iter().map(PathBuf::from).collect()),
                 update_url: get("PALISADE_TEMPLATES_URL"),
             },
         })

@@ -230,7 +230,8 @@ impl Config {
         }
         if let Some(url) = layer.templates.update_url {
             let name = origin.name("templates.update_url", "PALISADE_TEMPLATES_URL", "--url");
-            let parsed = url::Url::parse(url.trim()).map_err(|e| err(&name, format!("'{url}' is not a URL: {e}")))?;
+            let parsed = url::Url::parse(url.trim())
+                .map_err(|e| err(&name, format!("'{url}' is not a URL: {e}")))?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(err(&name, format!("'{url}' is not an http or https URL")));
             }

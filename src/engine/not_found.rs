@@ -42,7 +42,13 @@ impl NotFound {
     }
 
     /// [`NotFound::matches`] on the parts of a response: its status, body text and `Location` header.
-    pub fn matches_parts(&self, status: u16, text: &str, location: Option<&str>, path: &str) -> bool {
+    pub fn matches_parts(
+        &self,
+        status: u16,
+        text: &str,
+        location: Option<&str>,
+        path: &str,
+    ) -> bool {
         if status != self.status {
             return false;
         }

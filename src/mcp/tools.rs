@@ -118,6 +118,10 @@ impl McpServer {
             .lock()
             .expect("waiting lock")
             .insert(ctx.id.to_string(), scan_id.clone());
+        // A cancellation that arrived while the scan was being created found nothing to cancel yet.
+        if ctx.ct.is_cancelled() {
+            let _ = self.app.cancel_scan(DEFAULT_ORG, &scan_id).await;
+        }
         let wait = Duration::from_secs(wait_seconds(p.wait_seconds, 20).into());
         let waited = self
             .wait_streaming(&scan_id, Some(handle.into_watch()), wait, &ctx)

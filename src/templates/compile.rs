@@ -14,14 +14,20 @@ use std::collections::BTreeSet;
 #[derive(Debug)]
 pub enum Outcome {
     Ready(Box<Template>),
-    Skipped { id: String, refusal: Refusal },
-    Invalid { line: Option<usize>, message: String },
+    Skipped {
+        id: String,
+        refusal: Refusal,
+    },
+    Invalid {
+        line: Option<usize>,
+        message: String,
+    },
 }
 
 /// Variables every request has (the target's parts) and the random values a template may use.
 pub const STANDARD_VARIABLES: &[&str] = &[
-    "BaseURL", "RootURL", "Hostname", "Host", "Port", "Path", "File", "Scheme", "FQDN", "RDN", "DN", "TLD", "SD",
-    "randstr", "ip",
+    "BaseURL", "RootURL", "Hostname", "Host", "Port", "Path", "File", "Scheme", "FQDN", "RDN",
+    "DN", "TLD", "SD", "randstr", "ip",
 ];
 
 /// Bytes a template file may have.
@@ -32,7 +38,10 @@ pub const MAX_REQUESTS: usize = 64;
 /// Reads a template file.
 pub fn compile(text: &str, file: &str, source: Source) -> Outcome {
     if text.len() > MAX_TEMPLATE_BYTES {
-        return invalid(None, format!("the file is larger than {MAX_TEMPLATE_BYTES} bytes"));
+        return invalid(
+            None,
+            format!("the file is larger than {MAX_TEMPLATE_BYTES} bytes"),
+        );
     }
     let raw: RawTemplate = match serde_yaml_ng::from_str(text) {
         Ok(raw) => raw,
@@ -43,10 +52,21 @@ pub fn compile(text: &str, file: &str, source: Source) -> Outcome {
         }
     };
     let id = raw.id.trim().to_string();
-    if id.is_empty() || id.len() > 128 || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
-        return invalid(None, format!("the id '{id}' is not a plain name (letters, digits, '-', '_', '.')"));
+    if id.is_empty()
+        || id.len() > 128
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        return invalid(
+            None,
+            format!("the id '{id}' is not a plain name (letters, digits, '-', '_', '.')"),
+        );
     }
-    let skip = |refusal: Refusal| Outcome::Skipped { id: id.clone(), refusal };
+    let skip = |refusal: Refusal| Outcome::Skipped {
+        id: id.clone(),
+        refusal,
+    };
     if safety::out_of_band(text) {
         return skip(Refusal::new(SkipKind::OutOfBand, "uses interactsh"));
     }
@@ -54,7 +74,10 @@ pub fn compile(text: &str, file: &str, source: Source) -> Outcome {
         return skip(refusal);
     }
     if raw.http.is_empty() {
-        return skip(Refusal::new(SkipKind::Empty, "the template has no http requests"));
+        return skip(Refusal::new(
+            SkipKind::Empty,
+            "the template has no http requests",
+        ));
     }
     match build(raw, file, source) {
         Ok(t) => Outcome::Ready(Box::new(t)),
@@ -89,14 +112,24 @@ fn build(raw: RawTemplate, file: &str, source: Source) -> Result<Template, Fail>
         .as_deref()
         .map(|s| s.parse::<Severity>().unwrap_or(Severity::Info))
         .unwrap_or(Severity::Info);
-    let tags = info.tags.split_commas().into_iter().map(|t| t.to_ascii_lowercase()).collect::<Vec<_>>();
-    let class = info.classification.unwrap_or_default();
-    let cwe = class
-        .cwe_id
+    let tags = info
+        .tags
         .split_commas()
-        .iter()
-        .find_map(|c| c.to_ascii_uppercase().trim_start_matches("CWE-").parse().ok());
-    let cvss = class.cvss_score.as_ref().and_then(scalar).and_then(|s| s.parse::<f32>().ok());
+        .into_iter()
+        .map(|t| t.to_ascii_lowercase())
+        .collect::<Vec<_>>();
+    let class = info.classification.unwrap_or_default();
+    let cwe = class.cwe_id.split_commas().iter().find_map(|c| {
+        c.to_ascii_uppercase()
+            .trim_start_matches("CWE-")
+            .parse()
+            .ok()
+    });
+    let cvss = class
+        .cvss_score
+        .as_ref()
+        .and_then(scalar)
+        .and_then(|s| s.parse::<f32>().ok());
     let cve = class
         .cve_id
         .split_commas()
@@ -112,7 +145,8 @@ fn build(raw: RawTemplate, file: &str, source: Source) -> Result<Template, Fail>
 
     let mut variables = Vec::new();
     for (name, value) in raw.constants.iter().chain(raw.variables.iter()) {
-        let text = scalar(value).ok_or_else(|| unsupported(format!("variable `{name}` is not a plain value")))?;
+        let text = scalar(value)
+            .ok_or_else(|| unsupported(format!("variable `{name}` is not a plain value")))?;
         variables.push((name.clone(), text));
     }
     let mut known: BTreeSet<String> = STANDARD_VARIABLES.iter().map(|s| s.to_string()).collect();
@@ -131,19 +165,31 @@ fn build(raw: RawTemplate, file: &str, source: Source) -> Result<Template, Fail>
         return Err(Refusal::new(SkipKind::Empty, "no request has a path").into());
     }
     if total > MAX_REQUESTS {
-        return Err(unsupported(format!("{total} requests (at most {MAX_REQUESTS})")));
+        return Err(unsupported(format!(
+            "{total} requests (at most {MAX_REQUESTS})"
+        )));
     }
     Ok(Template {
         category: category_for(&tags),
         id: raw.id.trim().to_string(),
         file: file.to_string(),
         source,
-        name: info.name.unwrap_or_else(|| raw.id.clone()).trim().to_string(),
+        name: info
+            .name
+            .unwrap_or_else(|| raw.id.clone())
+            .trim()
+            .to_string(),
         authors: info.author.split_commas(),
         severity,
         description: info.description.unwrap_or_default().trim().to_string(),
         remediation: info.remediation.unwrap_or_default().trim().to_string(),
-        references: info.reference.0.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect(),
+        references: info
+            .reference
+            .0
+            .iter()
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect(),
         tags,
         cve,
         cwe,
@@ -155,15 +201,28 @@ fn build(raw: RawTemplate, file: &str, source: Source) -> Result<Template, Fail>
 }
 
 fn build_block(raw: RawRequest, known: &mut BTreeSet<String>) -> Result<Block, Fail> {
-    if let Some(refusal) = raw.other.iter().find_map(|(k, v)| safety::request_key(k, v)) {
+    if let Some(refusal) = raw
+        .other
+        .iter()
+        .find_map(|(k, v)| safety::request_key(k, v))
+    {
         return Err(refusal.into());
     }
-    if raw.body.as_ref().and_then(scalar).is_some_and(|b| !b.is_empty()) {
+    if raw
+        .body
+        .as_ref()
+        .and_then(scalar)
+        .is_some_and(|b| !b.is_empty())
+    {
         return Err(Refusal::new(SkipKind::Body, "the request has a body").into());
     }
     let method_text = raw.method.as_deref().unwrap_or("GET");
-    let method = Method::parse(method_text)
-        .ok_or_else(|| Refusal::new(SkipKind::Method, format!("{} request", method_text.to_ascii_uppercase())))?;
+    let method = Method::parse(method_text).ok_or_else(|| {
+        Refusal::new(
+            SkipKind::Method,
+            format!("{} request", method_text.to_ascii_uppercase()),
+        )
+    })?;
     let mut headers = Vec::new();
     for (name, value) in &raw.headers {
         let value = scalar(value).unwrap_or_default();
@@ -173,7 +232,12 @@ fn build_block(raw: RawRequest, known: &mut BTreeSet<String>) -> Result<Block, F
     let mut requests = Vec::new();
     for path in &raw.path.0 {
         check_placeholders(path, known, "path")?;
-        requests.push(Request { method, target: path.trim().to_string(), headers: headers.clone(), random: random(path) });
+        requests.push(Request {
+            method,
+            target: path.trim().to_string(),
+            headers: headers.clone(),
+            random: random(path),
+        });
     }
     for text in &raw.raw.0 {
         let mut request = parse_raw(text)?;
@@ -193,10 +257,22 @@ fn build_block(raw: RawRequest, known: &mut BTreeSet<String>) -> Result<Block, F
     let all_matchers = match raw.matchers_condition.as_deref().map(str::trim) {
         None | Some("or") | Some("") => false,
         Some("and") => true,
-        Some(other) => return Err(Fail::Invalid(format!("matchers-condition '{other}' is not 'and' or 'or'"))),
+        Some(other) => {
+            return Err(Fail::Invalid(format!(
+                "matchers-condition '{other}' is not 'and' or 'or'"
+            )));
+        }
     };
-    let matchers = raw.matchers.into_iter().map(build_matcher).collect::<Result<Vec<_>, _>>()?;
-    let extractors = raw.extractors.into_iter().map(build_extractor).collect::<Result<Vec<_>, _>>()?;
+    let matchers = raw
+        .matchers
+        .into_iter()
+        .map(build_matcher)
+        .collect::<Result<Vec<_>, _>>()?;
+    let extractors = raw
+        .extractors
+        .into_iter()
+        .map(build_extractor)
+        .collect::<Result<Vec<_>, _>>()?;
     for e in &extractors {
         if let Some(name) = &e.name {
             known.insert(name.clone());
@@ -215,16 +291,25 @@ fn build_block(raw: RawRequest, known: &mut BTreeSet<String>) -> Result<Block, F
 
 /// True for text built from a random value.
 fn random(text: &str) -> bool {
-    dsl::placeholders(text).iter().any(|p| p.contains("randstr") || p.contains("rand_"))
+    dsl::placeholders(text)
+        .iter()
+        .any(|p| p.contains("randstr") || p.contains("rand_"))
 }
 
 /// Refuses a placeholder that reads a variable no one sets (payload variables, an input list's fields).
 fn check_placeholders(text: &str, known: &BTreeSet<String>, place: &str) -> Result<(), Fail> {
     for p in dsl::placeholders(text) {
-        let expr = Expr::parse(&p).map_err(|e| unsupported(format!("{place}: `{{{{{p}}}}}`: {e}")))?;
+        let expr =
+            Expr::parse(&p).map_err(|e| unsupported(format!("{place}: `{{{{{p}}}}}`: {e}")))?;
         runnable(&expr)?;
-        if let Some(name) = expr.variables().into_iter().find(|v| !known.iter().any(|k| k.eq_ignore_ascii_case(v))) {
-            return Err(unsupported(format!("{place} needs `{name}`, which only payloads or an input list set")));
+        if let Some(name) = expr
+            .variables()
+            .into_iter()
+            .find(|v| !known.iter().any(|k| k.eq_ignore_ascii_case(v)))
+        {
+            return Err(unsupported(format!(
+                "{place} needs `{name}`, which only payloads or an input list set"
+            )));
         }
     }
     Ok(())
@@ -239,21 +324,34 @@ fn parse_raw(text: &str) -> Result<Request, Fail> {
             Some(a) if a.to_ascii_lowercase().starts_with("timeout") => {
                 lines.next();
             }
-            Some(a) => return Err(unsupported(format!("raw annotation `@{}`", a.split(':').next().unwrap_or(a)))),
+            Some(a) => {
+                return Err(unsupported(format!(
+                    "raw annotation `@{}`",
+                    a.split(':').next().unwrap_or(a)
+                )));
+            }
             None => break,
         }
     }
-    let first = lines.next().ok_or_else(|| Fail::Invalid("an empty raw request".into()))?;
+    let first = lines
+        .next()
+        .ok_or_else(|| Fail::Invalid("an empty raw request".into()))?;
     let mut parts = first.split_whitespace();
     let (method_text, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
-    let method = Method::parse(method_text)
-        .ok_or_else(|| Refusal::new(SkipKind::Method, format!("{} request", method_text.to_ascii_uppercase())))?;
+    let method = Method::parse(method_text).ok_or_else(|| {
+        Refusal::new(
+            SkipKind::Method,
+            format!("{} request", method_text.to_ascii_uppercase()),
+        )
+    })?;
     let mut headers = Vec::new();
     for line in lines.by_ref() {
         if line.trim().is_empty() {
             break;
         }
-        let (name, value) = line.split_once(':').ok_or_else(|| Fail::Invalid(format!("raw header line '{line}'")))?;
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| Fail::Invalid(format!("raw header line '{line}'")))?;
         let name = name.trim();
         if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length") {
             continue;
@@ -264,13 +362,26 @@ fn parse_raw(text: &str) -> Result<Request, Fail> {
     if !body.trim().is_empty() {
         return Err(Refusal::new(SkipKind::Body, "the raw request has a body").into());
     }
-    let target = if target.starts_with('/') { format!("{{{{BaseURL}}}}{target}") } else { target.to_string() };
-    Ok(Request { method, random: random(&target), target, headers })
+    let target = if target.starts_with('/') {
+        format!("{{{{BaseURL}}}}{target}")
+    } else {
+        target.to_string()
+    };
+    Ok(Request {
+        method,
+        random: random(&target),
+        target,
+        headers,
+    })
 }
 
 /// A part name as the engine keys it (`Content-Type` → `content_type`).
 fn part_name(part: Option<String>) -> String {
-    let part = part.unwrap_or_else(|| "body".into()).trim().to_ascii_lowercase().replace('-', "_");
+    let part = part
+        .unwrap_or_else(|| "body".into())
+        .trim()
+        .to_ascii_lowercase()
+        .replace('-', "_");
     if part.is_empty() { "body".into() } else { part }
 }
 
@@ -280,7 +391,13 @@ fn compile_regex(pattern: &str, case_insensitive: bool) -> Result<regex::Regex, 
         .size_limit(1 << 20)
         .dfa_size_limit(1 << 20)
         .build()
-        .map_err(|e| unsupported(format!("regex `{}`: {}", crate::engine::context::truncate(pattern, 80), first_line(&e.to_string()))))
+        .map_err(|e| {
+            unsupported(format!(
+                "regex `{}`: {}",
+                crate::engine::context::truncate(pattern, 80),
+                first_line(&e.to_string())
+            ))
+        })
 }
 
 fn first_line(s: &str) -> String {
@@ -290,7 +407,11 @@ fn first_line(s: &str) -> String {
 fn numbers<T: std::str::FromStr>(values: &[Value], what: &str) -> Result<Vec<T>, Fail> {
     values
         .iter()
-        .map(|v| scalar(v).and_then(|s| s.trim().parse().ok()).ok_or_else(|| Fail::Invalid(format!("{what} {v:?} is not a number"))))
+        .map(|v| {
+            scalar(v)
+                .and_then(|s| s.trim().parse().ok())
+                .ok_or_else(|| Fail::Invalid(format!("{what} {v:?} is not a number")))
+        })
         .collect()
 }
 
@@ -298,8 +419,12 @@ fn parse_exprs(texts: &[String]) -> Result<Vec<Expr>, Fail> {
     texts
         .iter()
         .map(|t| {
-            let expr = Expr::parse(t)
-                .map_err(|e| unsupported(format!("dsl `{}`: {e}", crate::engine::context::truncate(t, 80))))?;
+            let expr = Expr::parse(t).map_err(|e| {
+                unsupported(format!(
+                    "dsl `{}`: {e}",
+                    crate::engine::context::truncate(t, 80)
+                ))
+            })?;
             runnable(&expr)?;
             Ok(expr)
         })
@@ -309,7 +434,11 @@ fn parse_exprs(texts: &[String]) -> Result<Vec<Expr>, Fail> {
 /// Refuses an expression calling a function that parses but does not run here (network, side effects, payload
 /// builders).
 fn runnable(expr: &Expr) -> Result<(), Fail> {
-    match expr.functions().into_iter().find(|f| !dsl::FUNCTIONS.contains(&f.as_str())) {
+    match expr
+        .functions()
+        .into_iter()
+        .find(|f| !dsl::FUNCTIONS.contains(&f.as_str()))
+    {
         Some(f) => Err(unsupported(format!("the DSL function `{f}`"))),
         None => Ok(()),
     }
@@ -320,11 +449,18 @@ fn build_matcher(raw: RawMatcher) -> Result<Matcher, Fail> {
     if part.starts_with("interactsh") {
         return Err(Refusal::new(SkipKind::OutOfBand, "a matcher reads an interactsh part").into());
     }
-    if let Some(key) = raw.other.keys().find(|k| !matches!(k.as_str(), "match-all" | "description")) {
+    if let Some(key) = raw
+        .other
+        .keys()
+        .find(|k| !matches!(k.as_str(), "match-all" | "description"))
+    {
         return Err(unsupported(format!("matcher field `{key}`")));
     }
     let ci = raw.case_insensitive;
-    let hex = raw.encoding.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("hex"));
+    let hex = raw
+        .encoding
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case("hex"));
     let kind = match raw.kind.trim() {
         "word" => {
             let mut words = raw.words.0;
@@ -340,14 +476,23 @@ fn build_matcher(raw: RawMatcher) -> Result<Matcher, Fail> {
             }
             MatchKind::Words(words)
         }
-        "regex" => MatchKind::Regex(raw.regex.0.iter().map(|r| compile_regex(r, ci)).collect::<Result<_, _>>()?),
+        "regex" => MatchKind::Regex(
+            raw.regex
+                .0
+                .iter()
+                .map(|r| compile_regex(r, ci))
+                .collect::<Result<_, _>>()?,
+        ),
         "status" => MatchKind::Status(numbers(&raw.status, "status")?),
         "size" => MatchKind::Size(numbers(&raw.size, "size")?),
         "binary" => MatchKind::Binary(
             raw.binary
                 .0
                 .iter()
-                .map(|b| hex::decode(b.trim()).map_err(|_| Fail::Invalid(format!("binary '{b}' is not hex"))))
+                .map(|b| {
+                    hex::decode(b.trim())
+                        .map_err(|_| Fail::Invalid(format!("binary '{b}' is not hex")))
+                })
                 .collect::<Result<_, _>>()?,
         ),
         "dsl" => MatchKind::Dsl(parse_exprs(&raw.dsl.0)?),
@@ -357,28 +502,64 @@ fn build_matcher(raw: RawMatcher) -> Result<Matcher, Fail> {
     let all = match raw.condition.as_deref().map(str::trim) {
         None | Some("or") | Some("") => false,
         Some("and") => true,
-        Some(other) => return Err(Fail::Invalid(format!("matcher condition '{other}' is not 'and' or 'or'"))),
+        Some(other) => {
+            return Err(Fail::Invalid(format!(
+                "matcher condition '{other}' is not 'and' or 'or'"
+            )));
+        }
     };
-    Ok(Matcher { kind, name: raw.name, part, all, negative: raw.negative, case_insensitive: ci, internal: raw.internal })
+    Ok(Matcher {
+        kind,
+        name: raw.name,
+        part,
+        all,
+        negative: raw.negative,
+        case_insensitive: ci,
+        internal: raw.internal,
+    })
 }
 
 fn build_extractor(raw: RawExtractor) -> Result<Extractor, Fail> {
     let part = part_name(raw.part);
     if part.starts_with("interactsh") {
-        return Err(Refusal::new(SkipKind::OutOfBand, "an extractor reads an interactsh part").into());
+        return Err(
+            Refusal::new(SkipKind::OutOfBand, "an extractor reads an interactsh part").into(),
+        );
     }
     let kind = match raw.kind.trim() {
         "regex" => ExtractKind::Regex {
-            regexes: raw.regex.0.iter().map(|r| compile_regex(r, raw.case_insensitive)).collect::<Result<_, _>>()?,
+            regexes: raw
+                .regex
+                .0
+                .iter()
+                .map(|r| compile_regex(r, raw.case_insensitive))
+                .collect::<Result<_, _>>()?,
             group: raw.group.unwrap_or(0),
         },
-        "kval" => ExtractKind::Kval(raw.kval.0.iter().map(|k| k.trim().to_ascii_lowercase().replace('-', "_")).collect()),
-        "json" => ExtractKind::Json(raw.json.0.iter().map(|q| Query::parse(q).map_err(unsupported)).collect::<Result<_, _>>()?),
+        "kval" => ExtractKind::Kval(
+            raw.kval
+                .0
+                .iter()
+                .map(|k| k.trim().to_ascii_lowercase().replace('-', "_"))
+                .collect(),
+        ),
+        "json" => ExtractKind::Json(
+            raw.json
+                .0
+                .iter()
+                .map(|q| Query::parse(q).map_err(unsupported))
+                .collect::<Result<_, _>>()?,
+        ),
         "dsl" => ExtractKind::Dsl(parse_exprs(&raw.dsl.0)?),
         "xpath" => return Err(unsupported("xpath extractors")),
         other => return Err(Fail::Invalid(format!("unknown extractor type '{other}'"))),
     };
-    Ok(Extractor { kind, name: raw.name, part, internal: raw.internal })
+    Ok(Extractor {
+        kind,
+        name: raw.name,
+        part,
+        internal: raw.internal,
+    })
 }
 
 /// The finding category a template's tags put it in.
@@ -394,7 +575,16 @@ pub fn category_for(tags: &[String]) -> Category {
         Category::Components
     } else if has(&["api", "swagger", "graphql", "openapi"]) {
         Category::Api
-    } else if has(&["cloud", "aws", "gcp", "azure", "s3", "kubernetes", "k8s", "docker"]) {
+    } else if has(&[
+        "cloud",
+        "aws",
+        "gcp",
+        "azure",
+        "s3",
+        "kubernetes",
+        "k8s",
+        "docker",
+    ]) {
         Category::Cloud
     } else if has(&["ssl", "tls"]) {
         Category::Tls

@@ -65,7 +65,8 @@ impl ResponseView {
     }
 
     fn all(&self) -> &str {
-        self.all.get_or_init(|| format!("{}\r\n{}", self.header, self.body()))
+        self.all
+            .get_or_init(|| format!("{}\r\n{}", self.header, self.body()))
     }
 
     /// The text of a part (`body`, `header`, `all`, a header's name...), `None` for a part this response has not.
@@ -81,10 +82,18 @@ impl ResponseView {
     /// A part in lower case (for case-insensitive matchers), computed once for the body and the headers.
     fn lower_part(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
         match name {
-            "body" => Some(self.lower_body.get_or_init(|| self.body().to_lowercase()).as_str().into()),
-            "header" | "all_headers" | "headers" => {
-                Some(self.lower_header.get_or_init(|| self.header.to_lowercase()).as_str().into())
-            }
+            "body" => Some(
+                self.lower_body
+                    .get_or_init(|| self.body().to_lowercase())
+                    .as_str()
+                    .into(),
+            ),
+            "header" | "all_headers" | "headers" => Some(
+                self.lower_header
+                    .get_or_init(|| self.header.to_lowercase())
+                    .as_str()
+                    .into(),
+            ),
             other => self.part(other).map(|p| p.to_lowercase().into()),
         }
     }
@@ -220,7 +229,9 @@ fn raw_match(m: &Matcher, scope: &Scope<'_>) -> (bool, Option<String>) {
     };
     match &m.kind {
         MatchKind::Status(codes) => {
-            let status = scope.get(&suffixed("status_code", &m.part)).and_then(|v| v.as_string().parse::<u16>().ok());
+            let status = scope
+                .get(&suffixed("status_code", &m.part))
+                .and_then(|v| v.as_string().parse::<u16>().ok());
             (status.is_some_and(|s| codes.contains(&s)), None)
         }
         MatchKind::Size(sizes) => {
@@ -228,29 +239,53 @@ fn raw_match(m: &Matcher, scope: &Scope<'_>) -> (bool, Option<String>) {
             (sizes.contains(&len), None)
         }
         MatchKind::Words(words) => {
-            let Some(text) = scope.part_with(&m.part, m.case_insensitive) else { return (false, None) };
+            let Some(text) = scope.part_with(&m.part, m.case_insensitive) else {
+                return (false, None);
+            };
             combine(&mut words.iter().map(|w| {
                 let word = if w.contains("{{") {
-                    dsl::interpolate(w, scope).ok().map(|s| if m.case_insensitive { s.to_lowercase() } else { s })
+                    dsl::interpolate(w, scope).ok().map(|s| {
+                        if m.case_insensitive {
+                            s.to_lowercase()
+                        } else {
+                            s
+                        }
+                    })
                 } else {
                     Some(w.clone())
                 };
-                word.filter(|w| text.contains(w.as_str())).map(|w| format!("\"{}\"", snippet(&w)))
+                word.filter(|w| text.contains(w.as_str()))
+                    .map(|w| format!("\"{}\"", snippet(&w)))
             }))
         }
         MatchKind::Regex(regexes) => {
-            let Some(text) = scope.part(&m.part) else { return (false, None) };
-            combine(&mut regexes.iter().map(|r| r.find(&text).map(|f| format!("\"{}\"", snippet(f.as_str())))))
+            let Some(text) = scope.part(&m.part) else {
+                return (false, None);
+            };
+            combine(&mut regexes.iter().map(|r| {
+                r.find(&text)
+                    .map(|f| format!("\"{}\"", snippet(f.as_str())))
+            }))
         }
         MatchKind::Binary(needles) => {
-            let Some(view) = scope.responses.last() else { return (false, None) };
-            let hay: &[u8] = if m.part == "body" { &view.body_bytes } else { view.part(&m.part).unwrap_or("").as_bytes() };
+            let Some(view) = scope.responses.last() else {
+                return (false, None);
+            };
+            let hay: &[u8] = if m.part == "body" {
+                &view.body_bytes
+            } else {
+                view.part(&m.part).unwrap_or("").as_bytes()
+            };
             combine(&mut needles.iter().map(|n| {
-                (!n.is_empty() && hay.windows(n.len()).any(|w| w == n.as_slice())).then(|| format!("bytes {}", hex::encode(n)))
+                (!n.is_empty() && hay.windows(n.len()).any(|w| w == n.as_slice()))
+                    .then(|| format!("bytes {}", hex::encode(n)))
             }))
         }
         MatchKind::Dsl(exprs) => combine(&mut exprs.iter().map(|e| {
-            e.eval(scope).ok().filter(Value::truthy).map(|_| "an expression".to_string())
+            e.eval(scope)
+                .ok()
+                .filter(Value::truthy)
+                .map(|_| "an expression".to_string())
         })),
     }
 }
@@ -264,7 +299,10 @@ fn suffixed(name: &str, part: &str) -> String {
 }
 
 fn snippet(s: &str) -> String {
-    let one_line: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     crate::engine::context::truncate(one_line.trim(), 120)
 }
 
@@ -293,7 +331,10 @@ pub fn matches(block: &Block, scope: &Scope<'_>) -> Option<Seen> {
 }
 
 /// Runs the extractors over `scope`: `(name, values)` for each that found something, internal ones included.
-pub fn extract(extractors: &[Extractor], scope: &Scope<'_>) -> Vec<(Option<String>, bool, Vec<String>)> {
+pub fn extract(
+    extractors: &[Extractor],
+    scope: &Scope<'_>,
+) -> Vec<(Option<String>, bool, Vec<String>)> {
     let mut out = Vec::new();
     for e in extractors {
         let mut values: Vec<String> = Vec::new();

@@ -22,8 +22,7 @@ impl Query {
     pub fn parse(text: &str) -> Result<Query, String> {
         let mut steps = Vec::new();
         for part in text.split('|') {
-            parse_path(part.trim(), &mut steps)
-                .map_err(|e| format!("json query '{text}': {e}"))?;
+            parse_path(part.trim(), &mut steps).map_err(|e| format!("json query '{text}': {e}"))?;
         }
         Ok(Query { steps })
     }
@@ -61,7 +60,9 @@ impl Query {
 fn parse_path(text: &str, steps: &mut Vec<Step>) -> Result<(), String> {
     let mut rest = text;
     if !rest.starts_with('.') {
-        return Err(format!("'{text}' is not a path (only paths like .a.b[0] are supported)"));
+        return Err(format!(
+            "'{text}' is not a path (only paths like .a.b[0] are supported)"
+        ));
     }
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix('?') {
@@ -74,7 +75,11 @@ fn parse_path(text: &str, steps: &mut Vec<Step>) -> Result<(), String> {
             } else if let Some(key) = quoted(inner) {
                 Step::Key(key)
             } else {
-                Step::Index(inner.parse().map_err(|_| format!("'[{inner}]' is not an index"))?)
+                Step::Index(
+                    inner
+                        .parse()
+                        .map_err(|_| format!("'[{inner}]' is not an index"))?,
+                )
             });
             rest = &r[end + 1..];
         } else if let Some(r) = rest.strip_prefix('.') {
@@ -97,7 +102,9 @@ fn parse_path(text: &str, steps: &mut Vec<Step>) -> Result<(), String> {
             steps.push(Step::Key(r[..end].to_string()));
             rest = &r[end..];
         } else {
-            return Err(format!("'{rest}' is not supported (only paths like .a.b[0] are)"));
+            return Err(format!(
+                "'{rest}' is not supported (only paths like .a.b[0] are)"
+            ));
         }
     }
     Ok(())

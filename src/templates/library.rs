@@ -97,25 +97,46 @@ impl Library {
             self.errors.push(LoadError {
                 file: dir.display().to_string(),
                 line: None,
-                message: format!("more than {MAX_FILES} YAML files: only the first {MAX_FILES} were read"),
+                message: format!(
+                    "more than {MAX_FILES} YAML files: only the first {MAX_FILES} were read"
+                ),
             });
             files.truncate(MAX_FILES);
         }
         files.sort();
         for path in files {
-            let name = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
+            let name = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
             match std::fs::read(&path) {
-                Ok(bytes) if bytes.len() > super::compile::MAX_TEMPLATE_BYTES => self.errors.push(LoadError {
+                Ok(bytes) if bytes.len() > super::compile::MAX_TEMPLATE_BYTES => {
+                    self.errors.push(LoadError {
+                        file: name,
+                        line: None,
+                        message: format!(
+                            "larger than {} bytes",
+                            super::compile::MAX_TEMPLATE_BYTES
+                        ),
+                    })
+                }
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) if looks_like_template(&text) => {
+                        self.add(&text, &name, source.clone())
+                    }
+                    Ok(_) => {}
+                    Err(_) => self.errors.push(LoadError {
+                        file: name,
+                        line: None,
+                        message: "not UTF-8 text".into(),
+                    }),
+                },
+                Err(e) => self.errors.push(LoadError {
                     file: name,
                     line: None,
-                    message: format!("larger than {} bytes", super::compile::MAX_TEMPLATE_BYTES),
+                    message: e.to_string(),
                 }),
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) if looks_like_template(&text) => self.add(&text, &name, source.clone()),
-                    Ok(_) => {}
-                    Err(_) => self.errors.push(LoadError { file: name, line: None, message: "not UTF-8 text".into() }),
-                },
-                Err(e) => self.errors.push(LoadError { file: name, line: None, message: e.to_string() }),
             }
         }
     }
@@ -139,12 +160,17 @@ impl Library {
                     self.templates.push(Arc::new(*t));
                 }
             }
-            Outcome::Skipped { id, refusal } => {
-                self.skipped.push(Skipped { id, file: file.to_string(), source: source.label(), refusal })
-            }
-            Outcome::Invalid { line, message } => {
-                self.errors.push(LoadError { file: file.to_string(), line, message })
-            }
+            Outcome::Skipped { id, refusal } => self.skipped.push(Skipped {
+                id,
+                file: file.to_string(),
+                source: source.label(),
+                refusal,
+            }),
+            Outcome::Invalid { line, message } => self.errors.push(LoadError {
+                file: file.to_string(),
+                line,
+                message,
+            }),
         }
     }
 
@@ -156,7 +182,8 @@ impl Library {
             .filter(|t| {
                 if chosen {
                     (selection.ids.is_empty() || selection.ids.iter().any(|id| glob(id, &t.id)))
-                        && (selection.tags.is_empty() || t.tags.iter().any(|tag| selection.has_tag(tag)))
+                        && (selection.tags.is_empty()
+                            || t.tags.iter().any(|tag| selection.has_tag(tag)))
                 } else {
                     match profile {
                         Profile::Quick => false,
@@ -165,8 +192,17 @@ impl Library {
                     }
                 }
             })
-            .filter(|t| !t.tags.iter().any(|tag| selection.exclude_tags.iter().any(|x| x.eq_ignore_ascii_case(tag))))
-            .filter(|t| selection.severities.is_empty() || selection.severities.contains(&t.severity))
+            .filter(|t| {
+                !t.tags.iter().any(|tag| {
+                    selection
+                        .exclude_tags
+                        .iter()
+                        .any(|x| x.eq_ignore_ascii_case(tag))
+                })
+            })
+            .filter(|t| {
+                selection.severities.is_empty() || selection.severities.contains(&t.severity)
+            })
             .cloned()
             .collect()
     }
@@ -182,7 +218,11 @@ pub struct Selection {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude_tags: Vec<String>,
     /// Run the templates with these ids (`*` matches any text).
-    #[serde(default, rename = "template_ids", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "template_ids",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub ids: Vec<String>,
     /// Run only templates of these severities.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -216,12 +256,16 @@ fn glob(pattern: &str, text: &str) -> bool {
     let mut rest = text.as_str();
     for (i, part) in parts.iter().enumerate() {
         if i == 0 {
-            let Some(r) = rest.strip_prefix(part) else { return false };
+            let Some(r) = rest.strip_prefix(part) else {
+                return false;
+            };
             rest = r;
         } else if i == parts.len() - 1 {
             return rest.ends_with(part);
         } else {
-            let Some(at) = rest.find(part) else { return false };
+            let Some(at) = rest.find(part) else {
+                return false;
+            };
             rest = &rest[at + part.len()..];
         }
     }
@@ -237,14 +281,19 @@ fn looks_like_template(text: &str) -> bool {
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             if kind.is_dir() && !hidden {
                 stack.push(path);
-            } else if kind.is_file() && path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            } else if kind.is_file() && path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            {
                 files.push(path);
             }
             if files.len() > MAX_FILES {

@@ -18,8 +18,13 @@ pub use model::Template;
 /// `listing`, or `other`. A shipped template's is its folder; another's is read from its id.
 pub fn class_of(template_id: &str) -> &'static str {
     const CLASSES: &[&str] = &["panel", "exposure", "debug", "unauth", "listing"];
-    if let Some(t) = Library::shipped().templates.iter().find(|t| t.id == template_id)
-        && let Some(class) = CLASSES.iter().find(|c| t.file.starts_with(&format!("{c}/")))
+    if let Some(t) = Library::shipped()
+        .templates
+        .iter()
+        .find(|t| t.id == template_id)
+        && let Some(class) = CLASSES
+            .iter()
+            .find(|c| t.file.starts_with(&format!("{c}/")))
     {
         return class;
     }
@@ -29,11 +34,28 @@ pub fn class_of(template_id: &str) -> &'static str {
         "listing"
     } else if has(&["panel", "login", "dashboard-detect", "admin-console"]) {
         "panel"
-    } else if has(&["debug", "pprof", "profiler", "stacktrace", "trace", "dev-server"]) {
+    } else if has(&[
+        "debug",
+        "pprof",
+        "profiler",
+        "stacktrace",
+        "trace",
+        "dev-server",
+    ]) {
         "debug"
     } else if has(&["unauth", "no-auth", "anonymous", "open-"]) {
         "unauth"
-    } else if has(&["exposure", "exposed", "config", "backup", "dump", "log", "file", "disclosure", "env"]) {
+    } else if has(&[
+        "exposure",
+        "exposed",
+        "config",
+        "backup",
+        "dump",
+        "log",
+        "file",
+        "disclosure",
+        "env",
+    ]) {
         "exposure"
     } else {
         "other"

@@ -140,7 +140,10 @@ pub struct Matcher {
 /// What an extractor reads.
 #[derive(Debug)]
 pub enum ExtractKind {
-    Regex { regexes: Vec<regex::Regex>, group: usize },
+    Regex {
+        regexes: Vec<regex::Regex>,
+        group: usize,
+    },
     Kval(Vec<String>),
     Json(Vec<super::jq::Query>),
     Dsl(Vec<Expr>),

@@ -96,9 +96,21 @@ pub fn request_key(key: &str, value: &serde_yaml_ng::Value) -> Option<Refusal> {
         serde_yaml_ng::Value::Bool(false) | serde_yaml_ng::Value::Null
     );
     let kind = match key {
-        "id" | "name" | "cookie-reuse" | "disable-cookie" | "read-all" | "max-size" | "description"
-        | "skip-variables-check" | "iterate-all" | "threads" | "pipeline" | "pipeline-concurrent-connections"
-        | "pipeline-requests-per-connection" | "disable-path-automerge" | "digest" => return None,
+        "id"
+        | "name"
+        | "cookie-reuse"
+        | "disable-cookie"
+        | "read-all"
+        | "max-size"
+        | "description"
+        | "skip-variables-check"
+        | "iterate-all"
+        | "threads"
+        | "pipeline"
+        | "pipeline-concurrent-connections"
+        | "pipeline-requests-per-connection"
+        | "disable-path-automerge"
+        | "digest" => return None,
         "unsafe" | "race" | "race_count" | "race-count" if off => return None,
         "payloads" | "attack" => SkipKind::Payloads,
         "fuzzing" => SkipKind::Fuzzing,

@@ -30,7 +30,10 @@ pub struct Updated {
 
 /// Where the community archive lives for the database at `db`.
 pub fn community_dir(db: &Path) -> PathBuf {
-    db.parent().unwrap_or(Path::new(".")).join("templates").join("community")
+    db.parent()
+        .unwrap_or(Path::new("."))
+        .join("templates")
+        .join("community")
 }
 
 /// Checks and unpacks `archive` into `dest`, replacing what was there only once the new templates loaded.
@@ -44,8 +47,11 @@ pub fn install(archive: &[u8], sha256: Option<&str>, dest: &Path) -> Result<Upda
             want.trim()
         ));
     }
-    let parent = dest.parent().ok_or("the template folder has no parent folder")?;
-    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let parent = dest
+        .parent()
+        .ok_or("the template folder has no parent folder")?;
+    std::fs::create_dir_all(parent)
+        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     let staging = parent.join(format!(".community-new-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     let files = unpack(archive, &staging).inspect_err(|_| {
@@ -64,7 +70,8 @@ pub fn install(archive: &[u8], sha256: Option<&str>, dest: &Path) -> Result<Upda
     }
     let old = parent.join(format!(".community-old-{}", std::process::id()));
     if dest.exists() {
-        std::fs::rename(dest, &old).map_err(|e| format!("cannot move the old templates aside: {e}"))?;
+        std::fs::rename(dest, &old)
+            .map_err(|e| format!("cannot move the old templates aside: {e}"))?;
     }
     if let Err(e) = std::fs::rename(&staging, dest) {
         let _ = std::fs::rename(&old, dest);
@@ -90,18 +97,27 @@ fn unpack(archive: &[u8], dir: &Path) -> Result<usize, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive))
         .map_err(|e| format!("the download is not a zip archive ({e})"))?;
     if zip.len() > MAX_ENTRIES {
-        return Err(format!("the archive has {} entries (at most {MAX_ENTRIES})", zip.len()));
+        return Err(format!(
+            "the archive has {} entries (at most {MAX_ENTRIES})",
+            zip.len()
+        ));
     }
     let mut total: u64 = 0;
     let mut files = 0;
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|e| format!("entry {i} of the archive is broken ({e})"))?;
+        let mut entry = zip
+            .by_index(i)
+            .map_err(|e| format!("entry {i} of the archive is broken ({e})"))?;
         if entry.is_dir() {
             continue;
         }
-        let Some(name) = entry.enclosed_name() else { continue };
+        let Some(name) = entry.enclosed_name() else {
+            continue;
+        };
         let yaml = name.extension().is_some_and(|e| e == "yaml" || e == "yml");
-        let hidden = name.components().any(|c| matches!(c, Component::Normal(p) if p.to_string_lossy().starts_with('.')));
+        let hidden = name
+            .components()
+            .any(|c| matches!(c, Component::Normal(p) if p.to_string_lossy().starts_with('.')));
         if !yaml || hidden {
             continue;
         }
@@ -116,13 +132,18 @@ fn unpack(archive: &[u8], dir: &Path) -> Result<usize, String> {
         }
         total += text.len() as u64;
         if total > MAX_UNPACKED {
-            return Err(format!("the archive unpacks to more than {} MiB", MAX_UNPACKED >> 20));
+            return Err(format!(
+                "the archive unpacks to more than {} MiB",
+                MAX_UNPACKED >> 20
+            ));
         }
         let path = dir.join(&name);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, &text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         files += 1;
     }
     Ok(files)

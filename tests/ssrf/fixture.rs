@@ -32,7 +32,9 @@ pub fn zone() -> Zone {
         .addr("hook.site.test", ALLOWED)
         .script("rebind.evil.test", &[ALLOWED, "10.0.0.1"])
         .script("rebind6.evil.test", &[ALLOWED, "169.254.169.254"])
-        .script("later.evil.test", &[ALLOWED, ALLOWED, "10.0.0.1"])
+        // Allowed to the scan's first lookup (does the name have an address?), the scope check and the start page's
+        // connection; blocked from then on.
+        .script("later.evil.test", &[ALLOWED, ALLOWED, ALLOWED, "10.0.0.1"])
         .script("hook-rebind.evil.test", &[ALLOWED, "127.0.0.1"])
         .script("sched-rebind.evil.test", &[ALLOWED, "100.64.0.1"])
 }

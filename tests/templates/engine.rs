@@ -11,7 +11,10 @@ fn ex(path: &str, status: u16, headers: &[(&str, &str)], body: &str) -> Exchange
         method: "GET".into(),
         path: path.into(),
         status,
-        headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         body: body.as_bytes().to_vec(),
     }
 }
@@ -34,7 +37,10 @@ async fn run(
     exchanges: Vec<Exchange>,
     ids: &[&str],
 ) -> (crate::support::Outcome, fixture::FixtureServer) {
-    let files: Vec<(&str, &str)> = templates.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let files: Vec<(&str, &str)> = templates
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     let dir = template_dir(&files);
     let app = app_with_templates(dir.path()).await;
     let server = fixture::serve(exchanges).await;
@@ -73,7 +79,15 @@ async fn word_regex_status_and_header_matchers_report_with_evidence_and_classifi
     let body = r#"{"notebook_version": "6.4.1", "kernels": 2, "started": "2024-01-01T00:00:00Z"}"#;
     let (outcome, _) = run(
         &[t],
-        vec![ex("/api/status", 200, &[("Content-Type", "application/json"), ("X-Served-By", "Jupyter")], body)],
+        vec![ex(
+            "/api/status",
+            200,
+            &[
+                ("Content-Type", "application/json"),
+                ("X-Served-By", "Jupyter"),
+            ],
+            body,
+        )],
         &["words"],
     )
     .await;
@@ -82,16 +96,28 @@ async fn word_regex_status_and_header_matchers_report_with_evidence_and_classifi
     assert_eq!(f.module.as_str(), "templates");
     assert!(f.location.ends_with("/api/status"), "{}", f.location);
     let evidence = f.evidence.as_deref().unwrap_or_default();
-    assert!(evidence.contains("GET ") && evidence.contains("-> 200"), "{evidence}");
-    assert!(evidence.contains("notebook_version") && evidence.contains("version: 6.4.1"), "{evidence}");
+    assert!(
+        evidence.contains("GET ") && evidence.contains("-> 200"),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains("notebook_version") && evidence.contains("version: 6.4.1"),
+        "{evidence}"
+    );
     assert_eq!(f.cve, vec!["CVE-2017-12617".to_string()]);
     assert!(f.kev, "CVE-2017-12617 is in KEV");
     assert_eq!(f.cwe, Some(200));
     assert_eq!(f.cvss, Some(9.8));
     assert_eq!(f.remediation, "Turn it off.");
-    assert_eq!(f.references, vec!["https://example.invalid/doc".to_string()]);
-    assert!(outcome.detail("templates.run").contains("1 matched"), "{}", outcome.detail("templates.run"));
-
+    assert_eq!(
+        f.references,
+        vec!["https://example.invalid/doc".to_string()]
+    );
+    assert!(
+        outcome.detail("templates.run").contains("1 matched"),
+        "{}",
+        outcome.detail("templates.run")
+    );
 }
 
 #[tokio::test]
@@ -108,11 +134,24 @@ async fn and_conditions_negative_and_case_insensitive_matchers_hold() {
         words: ["Sign in"]
         negative: true
 "#;
-    let (found, _) = run(&[tpl("neg", "info", http)], vec![ex("/page", 200, &[], "<title>Grafana</title>")], &["neg"]).await;
+    let (found, _) = run(
+        &[tpl("neg", "info", http)],
+        vec![ex("/page", 200, &[], "<title>Grafana</title>")],
+        &["neg"],
+    )
+    .await;
     assert_eq!(found.ids(), ["templates.neg"]);
-    let (quiet, _) =
-        run(&[tpl("neg", "info", http)], vec![ex("/page", 200, &[], "<title>Grafana</title> Sign in")], &["neg"]).await;
-    assert!(quiet.ids().is_empty(), "the negative matcher must veto: {:?}", quiet.ids());
+    let (quiet, _) = run(
+        &[tpl("neg", "info", http)],
+        vec![ex("/page", 200, &[], "<title>Grafana</title> Sign in")],
+        &["neg"],
+    )
+    .await;
+    assert!(
+        quiet.ids().is_empty(),
+        "the negative matcher must veto: {:?}",
+        quiet.ids()
+    );
     assert_eq!(quiet.state("templates.run"), CoverageState::Passed);
 }
 
@@ -142,19 +181,40 @@ async fn size_binary_and_dsl_matchers_with_functions() {
         headers: vec![],
         body: b"SQLite format 3\0rest".to_vec(),
     };
-    sqlite.headers.push(("Content-Type".into(), "application/octet-stream".into()));
+    sqlite
+        .headers
+        .push(("Content-Type".into(), "application/octet-stream".into()));
     let (outcome, _) = run(
         &[tpl("multi", "medium", http)],
-        vec![ex("/favicon.ico", 200, &[], "favicon-bytes"), sqlite, ex("/len", 200, &[], "1234567")],
+        vec![
+            ex("/favicon.ico", 200, &[], "favicon-bytes"),
+            sqlite,
+            ex("/len", 200, &[], "1234567"),
+        ],
         &["multi"],
     )
     .await;
-    let mut locations: Vec<&str> = outcome.findings.iter().map(|f| f.location.as_str()).collect();
+    let mut locations: Vec<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| f.location.as_str())
+        .collect();
     locations.sort();
     assert_eq!(locations.len(), 3, "{locations:?}");
-    assert!(locations.iter().any(|l| l.ends_with("/db.sqlite [sqlite]")), "{locations:?}");
-    assert!(locations.iter().any(|l| l.ends_with("/len [sized]")), "{locations:?}");
-    assert!(locations.iter().any(|l| l.ends_with("/favicon.ico [favicon]")), "{locations:?}");
+    assert!(
+        locations.iter().any(|l| l.ends_with("/db.sqlite [sqlite]")),
+        "{locations:?}"
+    );
+    assert!(
+        locations.iter().any(|l| l.ends_with("/len [sized]")),
+        "{locations:?}"
+    );
+    assert!(
+        locations
+            .iter()
+            .any(|l| l.ends_with("/favicon.ico [favicon]")),
+        "{locations:?}"
+    );
 }
 
 #[tokio::test]
@@ -183,9 +243,19 @@ async fn an_internal_extractor_feeds_the_next_request_and_req_condition_joins_re
     let (outcome, server) = run(
         &[tpl("chain", "low", http)],
         vec![
-            ex("/api/version", 200, &[("Content-Type", "application/json")], r#"{"build": "b42"}"#),
+            ex(
+                "/api/version",
+                200,
+                &[("Content-Type", "application/json")],
+                r#"{"build": "b42"}"#,
+            ),
             ex("/builds/b42/manifest", 200, &[], "manifest v1"),
-            ex("/builds/b42/log", 200, &[("X-Build-Host", "ci-7.internal")], "log lines"),
+            ex(
+                "/builds/b42/log",
+                200,
+                &[("X-Build-Host", "ci-7.internal")],
+                "log lines",
+            ),
         ],
         &["chain"],
     )
@@ -193,7 +263,14 @@ async fn an_internal_extractor_feeds_the_next_request_and_req_condition_joins_re
     assert_eq!(server.count("GET /builds/b42/manifest"), 1);
     let f = outcome.finding("templates.chain");
     assert!(f.location.ends_with("/builds/b42/log"), "{}", f.location);
-    assert!(f.evidence.as_deref().unwrap_or_default().contains("ci-7.internal"), "{:?}", f.evidence);
+    assert!(
+        f.evidence
+            .as_deref()
+            .unwrap_or_default()
+            .contains("ci-7.internal"),
+        "{:?}",
+        f.evidence
+    );
 }
 
 #[tokio::test]
@@ -225,7 +302,11 @@ async fn stop_at_first_match_stops_and_redirects_are_followed_only_when_asked() 
         words: ["moved here"]
 "#;
     let (outcome, server) = run(
-        &[tpl("first", "medium", listing), tpl("follow", "low", redirected), tpl("nofollow", "low", unfollowed)],
+        &[
+            tpl("first", "medium", listing),
+            tpl("follow", "low", redirected),
+            tpl("nofollow", "low", unfollowed),
+        ],
         vec![
             ex("/a/", 200, &[], "<h1>Index of /a/</h1>"),
             ex("/b/", 200, &[], "<h1>Index of /b/</h1>"),
@@ -237,9 +318,19 @@ async fn stop_at_first_match_stops_and_redirects_are_followed_only_when_asked() 
     )
     .await;
     assert_eq!(outcome.ids(), ["templates.first", "templates.follow"]);
-    assert_eq!(outcome.findings.iter().filter(|f| f.check_id == "templates.first").count(), 1);
+    assert_eq!(
+        outcome
+            .findings
+            .iter()
+            .filter(|f| f.check_id == "templates.first")
+            .count(),
+        1
+    );
     let fetched_after_match = server.count("GET /b/") + server.count("GET /c/");
-    assert!(fetched_after_match < 2, "stop-at-first-match went on: {fetched_after_match}");
+    assert!(
+        fetched_after_match < 2,
+        "stop-at-first-match went on: {fetched_after_match}"
+    );
 }
 
 #[tokio::test]
@@ -255,7 +346,9 @@ async fn raw_requests_variables_and_standard_placeholders_are_filled() {
         words: ["raw ok"]
 "#;
     let mut text = tpl("raw", "info", http);
-    text.1 = text.1.replace("http:\n", "variables:\n  marker: \"pal\"\nhttp:\n");
+    text.1 = text
+        .1
+        .replace("http:\n", "variables:\n  marker: \"pal\"\nhttp:\n");
     let files: Vec<(&str, &str)> = vec![(text.0.as_str(), text.1.as_str())];
     let dir = template_dir(&files);
     let app = app_with_templates(dir.path()).await;
@@ -268,11 +361,21 @@ async fn raw_requests_variables_and_standard_placeholders_are_filled() {
             let line = format!(
                 "{} {} {}",
                 req.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""),
-                req.headers().get("x-check").and_then(|v| v.to_str().ok()).unwrap_or(""),
-                req.headers().get("host").and_then(|v| v.to_str().ok()).unwrap_or("")
+                req.headers()
+                    .get("x-check")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or(""),
+                req.headers()
+                    .get("host")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
             );
             seen.lock().unwrap().push(line.clone());
-            if line.starts_with("/probe?") && line.contains(" PAL ") { "raw ok" } else { "no" }
+            if line.starts_with("/probe?") && line.contains(" PAL ") {
+                "raw ok"
+            } else {
+                "no"
+            }
         }
     });
     let server = crate::support::http(router).await;
@@ -280,12 +383,17 @@ async fn raw_requests_variables_and_standard_placeholders_are_filled() {
     let outcome = scan_with(&app, &url, &["raw"], Profile::Standard).await;
     let port = server.addr.port();
     let want = format!("/probe?h=127.0.0.1:{port}&p={port}&s=http&v=pal PAL 127.0.0.1:{port}");
-    assert!(hits.lock().unwrap().iter().any(|l| l == &want), "{want} not among {:?}", hits.lock().unwrap());
+    assert!(
+        hits.lock().unwrap().iter().any(|l| l == &want),
+        "{want} not among {:?}",
+        hits.lock().unwrap()
+    );
     assert_eq!(outcome.ids(), ["templates.raw"]);
 }
 
 #[tokio::test]
-async fn a_catch_all_site_does_not_make_templates_report_but_its_own_page_and_random_probes_still_count() {
+async fn a_catch_all_site_does_not_make_templates_report_but_its_own_page_and_random_probes_still_count()
+ {
     // Every path answers 200 with the same page, which happens to contain the words templates look for.
     let page = "<html><title>Welcome</title><body>Index of / phpinfo() Grafana</body></html>";
     let listing = r#"  - method: GET
@@ -313,12 +421,20 @@ async fn a_catch_all_site_does_not_make_templates_report_but_its_own_page_and_ra
         words: ["phpinfo()"]
 "#;
     let (outcome, _) = run(
-        &[tpl("catchall", "medium", listing), tpl("home", "info", home), tpl("rand", "low", debug404)],
+        &[
+            tpl("catchall", "medium", listing),
+            tpl("home", "info", home),
+            tpl("rand", "low", debug404),
+        ],
         vec![ex("*", 200, &[("Content-Type", "text/html")], page)],
         &["catchall", "home", "rand"],
     )
     .await;
-    assert_eq!(outcome.ids(), ["templates.home", "templates.rand"], "the catch-all's listing match must be dropped");
+    assert_eq!(
+        outcome.ids(),
+        ["templates.home", "templates.rand"],
+        "the catch-all's listing match must be dropped"
+    );
 }
 
 #[tokio::test]
@@ -341,8 +457,17 @@ async fn identical_requests_of_many_templates_are_sent_once() {
         ids.push(format!("share-{i}"));
     }
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let (outcome, server) = run(&templates, vec![ex("/shared", 200, &[], "needle-3 needle-7")], &id_refs).await;
-    assert_eq!(server.count("GET /shared"), 1, "80 template requests to /shared must go out once");
+    let (outcome, server) = run(
+        &templates,
+        vec![ex("/shared", 200, &[], "needle-3 needle-7")],
+        &id_refs,
+    )
+    .await;
+    assert_eq!(
+        server.count("GET /shared"),
+        1,
+        "80 template requests to /shared must go out once"
+    );
     for i in 0..4 {
         assert_eq!(server.count(&format!("GET /only-{i}")), 1);
     }
@@ -361,10 +486,21 @@ async fn a_request_naming_another_host_is_not_sent() {
       - type: word
         words: ["here"]
 "#;
-    let (outcome, server) = run(&[tpl("offhost", "info", http)], vec![ex("/here", 200, &[], "here")], &["offhost"]).await;
+    let (outcome, server) = run(
+        &[tpl("offhost", "info", http)],
+        vec![ex("/here", 200, &[], "here")],
+        &["offhost"],
+    )
+    .await;
     assert_eq!(server.count("GET /elsewhere"), 0);
     assert_eq!(outcome.ids(), ["templates.offhost"]);
-    assert!(outcome.detail("templates.run").contains("named another host"), "{}", outcome.detail("templates.run"));
+    assert!(
+        outcome
+            .detail("templates.run")
+            .contains("named another host"),
+        "{}",
+        outcome.detail("templates.run")
+    );
 }
 
 #[tokio::test]
@@ -377,17 +513,26 @@ async fn a_template_whose_requests_fail_leaves_the_check_errored_not_passed() {
         words: ["never"]
 "#;
     let files = [tpl("dead", "info", http)];
-    let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     let dir = template_dir(&refs);
     let app = app_with_templates(dir.path()).await;
     let url = format!("http://{}", crate::support::closed_port());
     let outcome = scan_with(&app, &url, &["dead"], Profile::Standard).await;
-    assert_ne!(outcome.state("templates.run"), CoverageState::Passed, "{:?}", outcome.coverage);
+    assert_ne!(
+        outcome.state("templates.run"),
+        CoverageState::Passed,
+        "{:?}",
+        outcome.coverage
+    );
 }
 
 #[tokio::test]
 async fn the_fix_file_groups_template_findings_by_class_with_each_products_remediation() {
-    // Two shipped templates of different classes, on one site: an exposed composer.json and a Grafana login page.
+    // Two shipped templates of different classes, on one site, each severe enough for a fix of its own (an
+    // informational finding is only listed under "Also noted").
     let app = crate::support::TestApp::new(|_| {}).await;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates");
     let library = palisade::templates::Library::shipped();
@@ -395,25 +540,63 @@ async fn the_fix_file_groups_template_findings_by_class_with_each_products_remed
         library
             .templates
             .iter()
-            .find(|t| t.file.starts_with(&format!("{class}/")) && root.join(&t.id).join("match.http").exists())
-            .unwrap_or_else(|| panic!("no shipped {class} template"))
+            .find(|t| {
+                t.file.starts_with(&format!("{class}/"))
+                    && t.severity > palisade::model::Severity::Info
+                    && root.join(&t.id).join("match.http").exists()
+            })
+            .unwrap_or_else(|| panic!("no shipped {class} template above info"))
             .clone()
     };
-    let (panel, exposure) = (pick("panel"), pick("exposure"));
+    let (service, exposure) = (pick("unauth"), pick("exposure"));
     let mut exchanges = Vec::new();
-    for t in [&panel, &exposure] {
+    for t in [&service, &exposure] {
         let bytes = std::fs::read(root.join(&t.id).join("match.http")).unwrap();
-        exchanges.extend(fixture::parse(&bytes, &t.id).into_iter().filter(|e| e.path != "*"));
+        exchanges.extend(
+            fixture::parse(&bytes, &t.id)
+                .into_iter()
+                .filter(|e| e.path != "*"),
+        );
     }
     let server = fixture::serve(exchanges).await;
-    let outcome = scan_with(&app, &server.url(), &[&panel.id, &exposure.id], Profile::Deep).await;
+    let outcome = scan_with(
+        &app,
+        &server.url(),
+        &[&service.id, &exposure.id],
+        Profile::Deep,
+    )
+    .await;
     let found = outcome.ids();
-    assert!(found.contains(&format!("templates.{}", panel.id).as_str()), "{found:?}");
-    assert!(found.contains(&format!("templates.{}", exposure.id).as_str()), "{found:?}");
-    let fix = app.app.report(palisade::app::DEFAULT_ORG, &outcome.scan.id, palisade::report::Format::Fix, None).await.unwrap();
+    assert!(
+        found.contains(&format!("templates.{}", service.id).as_str()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&format!("templates.{}", exposure.id).as_str()),
+        "{found:?}"
+    );
+    let fix = app
+        .app
+        .report(
+            palisade::app::DEFAULT_ORG,
+            &outcome.scan.id,
+            palisade::report::Format::Fix,
+            None,
+        )
+        .await
+        .unwrap();
     let fix = String::from_utf8(fix.bytes).unwrap();
-    assert!(fix.contains("Take the admin and login panels on"), "{fix}");
+    assert!(
+        fix.contains("Require authentication on the services"),
+        "{fix}"
+    );
     assert!(fix.contains("Stop serving the exposed files on"), "{fix}");
-    assert!(fix.contains(&panel.remediation[..40.min(panel.remediation.len())]), "the panel's own remediation: {fix}");
-    assert!(fix.contains("nginx"), "a server variant for the paths: {fix}");
+    assert!(
+        fix.contains(&service.remediation[..40.min(service.remediation.len())]),
+        "the service's own remediation: {fix}"
+    );
+    assert!(
+        fix.contains("nginx"),
+        "a server variant for the paths: {fix}"
+    );
 }

@@ -46,8 +46,13 @@ pub fn parse(bytes: &[u8], name: &str) -> Vec<Exchange> {
         let first = lines.next().unwrap_or_default();
         let mut words = first.trim_start_matches("=== ").split_whitespace();
         let method = words.next().unwrap_or("GET").to_ascii_uppercase();
-        let path = words.next().unwrap_or_else(|| panic!("{name}: '{first}' names no path")).to_string();
-        let status_line = lines.next().unwrap_or_else(|| panic!("{name}: {first} has no status line"));
+        let path = words
+            .next()
+            .unwrap_or_else(|| panic!("{name}: '{first}' names no path"))
+            .to_string();
+        let status_line = lines
+            .next()
+            .unwrap_or_else(|| panic!("{name}: {first} has no status line"));
         let status = status_line
             .split_whitespace()
             .find_map(|w| w.parse::<u16>().ok())
@@ -55,7 +60,9 @@ pub fn parse(bytes: &[u8], name: &str) -> Vec<Exchange> {
         let headers = lines
             .filter(|l| !l.trim().is_empty())
             .map(|l| {
-                let (k, v) = l.split_once(':').unwrap_or_else(|| panic!("{name}: header line '{l}'"));
+                let (k, v) = l
+                    .split_once(':')
+                    .unwrap_or_else(|| panic!("{name}: header line '{l}'"));
                 (k.trim().to_string(), v.trim().to_string())
             })
             .collect();
@@ -66,7 +73,13 @@ pub fn parse(bytes: &[u8], name: &str) -> Vec<Exchange> {
                 body.pop();
             }
         }
-        exchanges.push(Exchange { method, path, status, headers, body });
+        exchanges.push(Exchange {
+            method,
+            path,
+            status,
+            headers,
+            body,
+        });
     }
     exchanges
 }
@@ -133,5 +146,8 @@ pub async fn serve(exchanges: Vec<Exchange>) -> FixtureServer {
             }
         }
     });
-    FixtureServer { server: crate::support::http(app).await, hits }
+    FixtureServer {
+        server: crate::support::http(app).await,
+        hits,
+    }
 }

@@ -28,23 +28,44 @@ async fn rest_and_mcp_start_scans_with_template_selection() {
         None,
         dir.path(),
         &[],
-        &[("PALISADE_ALLOW_PRIVATE", "true"), ("PALISADE_TEMPLATES_DIRS", &templates_env)],
+        &[
+            ("PALISADE_ALLOW_PRIVATE", "true"),
+            ("PALISADE_TEMPLATES_DIRS", &templates_env),
+        ],
     );
     let api = Api::new(&served.base, None);
 
     // REST: a quick scan (which runs no templates of its own) with the template named by id.
     let started = api
-        .post("/v1/scans", json!({"targets": [site.url()], "profile": "quick", "template_ids": ["front-*"]}))
+        .post(
+            "/v1/scans",
+            json!({"targets": [site.url()], "profile": "quick", "template_ids": ["front-*"]}),
+        )
         .await;
     started.expect(202);
     let id = started.json["scan_id"].as_str().unwrap().to_string();
     api.events(&id).await;
     let findings = api.get(&format!("/v1/scans/{id}/findings")).await;
-    assert!(findings.text.contains("templates.front-probe"), "{}", findings.text);
+    assert!(
+        findings.text.contains("templates.front-probe"),
+        "{}",
+        findings.text
+    );
 
-    let refused = api.post("/v1/scans", json!({"targets": [site.url()], "tags": ["no-such-tag"]})).await;
-    refused.expect(400);
-    assert!(refused.text.contains("no loaded template has tag 'no-such-tag'"), "{}", refused.text);
+    let refused = api
+        .post(
+            "/v1/scans",
+            json!({"targets": [site.url()], "tags": ["no-such-tag"]}),
+        )
+        .await;
+    refused.expect(422);
+    assert!(
+        refused
+            .text
+            .contains("no loaded template has tag 'no-such-tag'"),
+        "{}",
+        refused.text
+    );
 
     // MCP: the same selection by tag, waiting for the result.
     let client = streamable(&served.base, &Recorder::default()).await;
@@ -55,10 +76,20 @@ async fn rest_and_mcp_start_scans_with_template_selection() {
     )
     .await
     .expect("start_scan succeeds");
-    assert!(result.to_string().contains("templates.front-probe"), "{result}");
-    let err = call(&client, "start_scan", json!({"targets": [site.url()], "template_ids": ["nothing-like-this"]}))
-        .await
-        .expect_err("an unknown template id is refused");
-    assert!(err.contains("no loaded template has id 'nothing-like-this'"), "{err}");
+    assert!(
+        result.to_string().contains("templates.front-probe"),
+        "{result}"
+    );
+    let err = call(
+        &client,
+        "start_scan",
+        json!({"targets": [site.url()], "template_ids": ["nothing-like-this"]}),
+    )
+    .await
+    .expect_err("an unknown template id is refused");
+    assert!(
+        err.contains("no loaded template has id 'nothing-like-this'"),
+        "{err}"
+    );
     let _ = client.cancel().await;
 }

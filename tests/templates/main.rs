@@ -2,8 +2,6 @@
 //! loopback, each engine feature with templates written for the test, the read-only refusals, request sharing, the
 //! not-found calibration, and the `templates` commands (check, list, update from a local zip).
 
-#[path = "../support/mod.rs"]
-mod support;
 #[path = "../support/mcp.rs"]
 #[allow(dead_code)]
 mod mcp;
@@ -13,11 +11,13 @@ mod rest;
 #[path = "../support/served.rs"]
 #[allow(dead_code)]
 mod served;
+#[path = "../support/mod.rs"]
+mod support;
 
 mod cli;
-mod fronts;
 mod engine;
 mod fixture;
+mod fronts;
 mod safety;
 mod shipped;
 
@@ -32,10 +32,17 @@ pub async fn scan_with(app: &TestApp, url: &str, ids: &[&str], profile: Profile)
         targets: vec![url.to_string()],
         profile: Some(profile),
         checks: Some(vec!["templates.run".into()]),
-        templates: Selection { ids: ids.iter().map(|s| s.to_string()).collect(), ..Selection::default() },
+        templates: Selection {
+            ids: ids.iter().map(|s| s.to_string()).collect(),
+            ..Selection::default()
+        },
         ..Default::default()
     };
-    let mut handle = app.app.start_scan(DEFAULT_ORG, request).await.expect("scan starts");
+    let mut handle = app
+        .app
+        .start_scan(DEFAULT_ORG, request)
+        .await
+        .expect("scan starts");
     handle.finished().await;
     app.outcome(&handle.scan.id).await
 }

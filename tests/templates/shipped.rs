@@ -12,38 +12,75 @@ const CLASSES: &[&str] = &["panel", "exposure", "debug", "unauth", "listing"];
 #[test]
 fn shipped_templates_all_load_and_say_what_a_user_needs() {
     let library = Library::shipped();
-    assert!(library.errors.is_empty(), "shipped templates that do not parse: {:?}", library.errors);
-    assert!(library.skipped.is_empty(), "shipped templates that would be skipped: {:?}", library.skipped);
-    assert!(library.templates.len() >= 150, "only {} shipped templates", library.templates.len());
+    assert!(
+        library.errors.is_empty(),
+        "shipped templates that do not parse: {:?}",
+        library.errors
+    );
+    assert!(
+        library.skipped.is_empty(),
+        "shipped templates that would be skipped: {:?}",
+        library.skipped
+    );
+    assert!(
+        library.templates.len() >= 150,
+        "only {} shipped templates",
+        library.templates.len()
+    );
     let mut problems = Vec::new();
     for t in &library.templates {
         let class = t.file.split('/').next().unwrap_or_default();
         if !CLASSES.contains(&class) || t.tags.first().map(String::as_str) != Some(class) {
-            problems.push(format!("{}: folder '{class}' / first tag {:?} is not one class of {CLASSES:?}", t.id, t.tags.first()));
+            problems.push(format!(
+                "{}: folder '{class}' / first tag {:?} is not one class of {CLASSES:?}",
+                t.id,
+                t.tags.first()
+            ));
         }
         if t.file != format!("{class}/{}.yaml", t.id) {
             problems.push(format!("{}: file {} is not named for its id", t.id, t.file));
         }
         if t.description.len() < 40 || t.remediation.len() < 30 || t.references.is_empty() {
-            problems.push(format!("{}: description, remediation or references missing", t.id));
+            problems.push(format!(
+                "{}: description, remediation or references missing",
+                t.id
+            ));
         }
         if !t.references.iter().all(|r| r.starts_with("https://")) {
-            problems.push(format!("{}: a reference is not an https URL: {:?}", t.id, t.references));
+            problems.push(format!(
+                "{}: a reference is not an https URL: {:?}",
+                t.id, t.references
+            ));
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     let standard = library.templates.iter().filter(|t| t.standard).count();
-    assert!(standard > 0 && standard < library.templates.len(), "{standard} standard templates");
+    assert!(
+        standard > 0 && standard < library.templates.len(),
+        "{standard} standard templates"
+    );
 }
 
 /// Scans the fixture with the one template; true if it reported.
 async fn reports(app: &crate::support::TestApp, id: &str, file: &Path) -> Result<bool, String> {
-    let bytes = std::fs::read(file).map_err(|e| format!("{id}: cannot read {}: {e}", file.display()))?;
+    let bytes =
+        std::fs::read(file).map_err(|e| format!("{id}: cannot read {}: {e}", file.display()))?;
     let server = fixture::serve(fixture::parse(&bytes, &file.display().to_string())).await;
     let outcome = crate::scan_with(app, &server.url(), &[id], Profile::Deep).await;
     let state = outcome.state("templates.run");
-    if state == palisade::model::CoverageState::Errored || state == palisade::model::CoverageState::Skipped {
-        return Err(format!("{id}: {} ended {state:?}: {}", file.display(), outcome.detail("templates.run")));
+    if state == palisade::model::CoverageState::Errored
+        || state == palisade::model::CoverageState::Skipped
+    {
+        return Err(format!(
+            "{id}: {} ended {state:?}: {}",
+            file.display(),
+            outcome.detail("templates.run")
+        ));
     }
     let want = format!("templates.{id}");
     let found = outcome.findings.iter().any(|f| f.check_id == want);
@@ -80,7 +117,12 @@ async fn shipped_templates_match_their_fixtures() {
         }
     }
     assert!(ran > 0, "no template ran");
-    assert!(failures.is_empty(), "{} of {ran} templates failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} templates failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -93,5 +135,8 @@ fn every_fixture_folder_belongs_to_a_shipped_template() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| !library.templates.iter().any(|t| &t.id == name))
         .collect();
-    assert!(orphans.is_empty(), "fixtures without a template: {orphans:?}");
+    assert!(
+        orphans.is_empty(),
+        "fixtures without a template: {orphans:?}"
+    );
 }

@@ -61,10 +61,12 @@ impl Cause {
             "disclosure.error-details" => Cause::ErrorPages(t),
             "disclosure.security-txt-missing" => Cause::SecurityTxt(t),
             "api.trace-enabled" => Cause::Trace(t),
-            _ if let Some(template) = id.strip_prefix("templates.") => match crate::templates::class_of(template) {
-                "other" => Cause::Other(t, id.to_string()),
-                class => Cause::Exposure(t, format!("templates:{class}")),
-            },
+            _ if let Some(template) = id.strip_prefix("templates.") => {
+                match crate::templates::class_of(template) {
+                    "other" => Cause::Other(t, id.to_string()),
+                    class => Cause::Exposure(t, format!("templates:{class}")),
+                }
+            }
             _ if id.starts_with("tls.cert-") => Cause::Certificate(t),
             _ if id.starts_with("headers.cookie-") => Cause::Cookies(t),
             _ if id.starts_with("api.cors-") => Cause::Cors(t),

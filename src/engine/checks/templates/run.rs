@@ -46,7 +46,9 @@ struct Hit {
 pub async fn run(ctx: &CheckCtx) -> CheckResult {
     let templates = ctx.scan.templates.clone();
     if templates.is_empty() {
-        return Err(CheckFail::Skipped("no detection templates were selected for this scan".into()));
+        return Err(CheckFail::Skipped(
+            "no detection templates were selected for this scan".into(),
+        ));
     }
     let base = base_url(ctx).await;
     let shared = Shared {
@@ -79,10 +81,16 @@ pub async fn run(ctx: &CheckCtx) -> CheckResult {
         matched
     );
     if stats.off_host > 0 {
-        note.push_str(&format!("; {} requests named another host and were not sent", stats.off_host));
+        note.push_str(&format!(
+            "; {} requests named another host and were not sent",
+            stats.off_host
+        ));
     }
     if let Some(first) = stats.unfilled.first() {
-        note.push_str(&format!("; {} requests could not be built ({first})", stats.unfilled.len()));
+        note.push_str(&format!(
+            "; {} requests could not be built ({first})",
+            stats.unfilled.len()
+        ));
     }
     ctx.note(note);
     Ok(())
@@ -95,7 +103,8 @@ async fn base_url(ctx: &CheckCtx) -> Url {
     // service that does not answer) is not a template's.
     let origin = crate::engine::tally::tolerated(ctx.origin()).await;
     if origin.host_str() == base.host_str()
-        && (origin.scheme() != base.scheme() || origin.port_or_known_default() != base.port_or_known_default())
+        && (origin.scheme() != base.scheme()
+            || origin.port_or_known_default() != base.port_or_known_default())
     {
         let _ = base.set_scheme(origin.scheme());
         let _ = base.set_port(origin.port());
@@ -105,7 +114,11 @@ async fn base_url(ctx: &CheckCtx) -> Url {
 
 /// The variables every template sees: the target's parts.
 fn standard_vars(base: &Url) -> HashMap<String, Value> {
-    let host = base.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
+    let host = base
+        .host_str()
+        .unwrap_or_default()
+        .trim_matches(['[', ']'])
+        .to_string();
     let port = base.port_or_known_default().unwrap_or(80);
     let path = base.path().trim_end_matches('/').to_string();
     let root = base.origin().ascii_serialization();
@@ -115,8 +128,14 @@ fn standard_vars(base: &Url) -> HashMap<String, Value> {
     };
     let rdn = psl::domain_str(&host).unwrap_or(&host).to_string();
     let tld = psl::suffix_str(&host).unwrap_or_default().to_string();
-    let dn = rdn.strip_suffix(&format!(".{tld}")).unwrap_or(&rdn).to_string();
-    let sd = host.strip_suffix(&rdn).map(|s| s.trim_end_matches('.').to_string()).unwrap_or_default();
+    let dn = rdn
+        .strip_suffix(&format!(".{tld}"))
+        .unwrap_or(&rdn)
+        .to_string();
+    let sd = host
+        .strip_suffix(&rdn)
+        .map(|s| s.trim_end_matches('.').to_string())
+        .unwrap_or_default();
     let file = path.rsplit('/').next().unwrap_or_default().to_string();
     let mut vars: HashMap<String, Value> = HashMap::new();
     for (k, v) in [
@@ -141,17 +160,28 @@ fn standard_vars(base: &Url) -> HashMap<String, Value> {
 }
 
 fn random_token() -> String {
-    crate::engine::site::random_path("").trim_start_matches('/').to_string()
+    crate::engine::site::random_path("")
+        .trim_start_matches('/')
+        .to_string()
 }
 
-async fn run_template(ctx: &CheckCtx, shared: &Shared, template: Arc<Template>) -> (Arc<Template>, Vec<Hit>) {
+async fn run_template(
+    ctx: &CheckCtx,
+    shared: &Shared,
+    template: Arc<Template>,
+) -> (Arc<Template>, Vec<Hit>) {
     let mut vars = shared.vars.clone();
     vars.insert("randstr".into(), Value::from(random_token()));
     for (name, text) in &template.variables {
         match dsl::interpolate(text, &vars) {
             Ok(v) => vars.insert(name.clone(), Value::from(v)),
             Err(e) => {
-                shared.stats.lock().expect("stats lock").unfilled.push(format!("{}: {e}", template.id));
+                shared
+                    .stats
+                    .lock()
+                    .expect("stats lock")
+                    .unfilled
+                    .push(format!("{}: {e}", template.id));
                 return (template, Vec::new());
             }
         };
@@ -177,7 +207,9 @@ async fn run_block(
 ) -> bool {
     let mut views: Vec<(Arc<ResponseView>, &Request, Ready)> = Vec::new();
     for request in &block.requests {
-        let Some(ready) = fill(shared, template, block, request, vars) else { continue };
+        let Some(ready) = fill(shared, template, block, request, vars) else {
+            continue;
+        };
         let view = match fetch(ctx, shared, &ready).await {
             Some(view) => view,
             None => continue,
@@ -186,10 +218,16 @@ async fn run_block(
             views.push((view, request, ready));
             continue;
         }
-        let scope = Scope { responses: &[&*view], vars };
+        let scope = Scope {
+            responses: &[&*view],
+            vars,
+        };
         let extracted = eval::extract(&block.extractors, &scope);
         let seen = match block.matchers.is_empty() {
-            true => extracted.iter().any(|(_, internal, _)| !internal).then(Seen::default),
+            true => extracted
+                .iter()
+                .any(|(_, internal, _)| !internal)
+                .then(Seen::default),
             false => eval::matches(block, &scope),
         };
         let shown = shown(&extracted);
@@ -202,14 +240,23 @@ async fn run_block(
         if catch_all(ctx, block, request, &ready, &[&*view], vars).await {
             continue;
         }
-        hits.push(Hit { url: view.url.clone(), status: view.status, method: ready.method.as_str(), seen, extracted: shown });
+        hits.push(Hit {
+            url: view.url.clone(),
+            status: view.status,
+            method: ready.method.as_str(),
+            seen,
+            extracted: shown,
+        });
         if block.stop_at_first_match {
             return true;
         }
     }
     if block.req_condition && !views.is_empty() {
         let responses: Vec<&ResponseView> = views.iter().map(|(v, _, _)| &**v).collect();
-        let scope = Scope { responses: &responses, vars };
+        let scope = Scope {
+            responses: &responses,
+            vars,
+        };
         let extracted = eval::extract(&block.extractors, &scope);
         if let Some(seen) = eval::matches(block, &scope) {
             let (last, request, ready) = views.last().expect("not empty");
@@ -232,14 +279,30 @@ fn shown(extracted: &[(Option<String>, bool, Vec<String>)]) -> Vec<(String, Vec<
     extracted
         .iter()
         .filter(|(_, internal, _)| !internal)
-        .map(|(name, _, values)| (name.clone().unwrap_or_else(|| "value".into()), values.clone()))
+        .map(|(name, _, values)| {
+            (
+                name.clone().unwrap_or_else(|| "value".into()),
+                values.clone(),
+            )
+        })
         .collect()
 }
 
 /// Fills a request's placeholders; `None` (noted) when it cannot be built or names another host.
-fn fill(shared: &Shared, template: &Template, block: &Block, request: &Request, vars: &HashMap<String, Value>) -> Option<Ready> {
+fn fill(
+    shared: &Shared,
+    template: &Template,
+    block: &Block,
+    request: &Request,
+    vars: &HashMap<String, Value>,
+) -> Option<Ready> {
     let unfilled = |why: String| {
-        shared.stats.lock().expect("stats lock").unfilled.push(format!("{}: {why}", template.id));
+        shared
+            .stats
+            .lock()
+            .expect("stats lock")
+            .unfilled
+            .push(format!("{}: {why}", template.id));
         None
     };
     let text = match dsl::interpolate(&request.target, vars) {
@@ -268,7 +331,12 @@ fn fill(shared: &Shared, template: &Template, block: &Block, request: &Request, 
         }
         headers.push((name.clone(), value));
     }
-    Some(Ready { method: request.method, url, headers, follow: block.follow })
+    Some(Ready {
+        method: request.method,
+        url,
+        headers,
+        follow: block.follow,
+    })
 }
 
 /// Sends (or shares) the request and returns its response as templates read it; `None` when it failed (the failure
@@ -276,13 +344,22 @@ fn fill(shared: &Shared, template: &Template, block: &Block, request: &Request, 
 async fn fetch(ctx: &CheckCtx, shared: &Shared, ready: &Ready) -> Option<Arc<ResponseView>> {
     let key = ready.key();
     shared.stats.lock().expect("stats lock").requests += 1;
-    shared.distinct.lock().expect("distinct lock").insert(key.clone());
+    shared
+        .distinct
+        .lock()
+        .expect("distinct lock")
+        .insert(key.clone());
     if let Some(view) = shared.views.lock().expect("views lock").get(&key) {
         return Some(view.clone());
     }
     let resp = send::send(ctx, ready).await.ok()?;
     let view = Arc::new(ResponseView::new(&resp));
-    shared.views.lock().expect("views lock").entry(key).or_insert(view.clone());
+    shared
+        .views
+        .lock()
+        .expect("views lock")
+        .entry(key)
+        .or_insert(view.clone());
     Some(view)
 }
 
@@ -297,19 +374,34 @@ async fn catch_all(
     vars: &HashMap<String, Value>,
 ) -> bool {
     let base = ctx.target.url();
-    let own_page = ready.url.path().trim_end_matches('/') == base.path().trim_end_matches('/') && ready.url.query().is_none();
+    let own_page = ready.url.path().trim_end_matches('/') == base.path().trim_end_matches('/')
+        && ready.url.query().is_none();
     if request.random || own_page {
         return false;
     }
-    let Ok(not_found) = ctx.not_found().await else { return false };
+    let Ok(not_found) = ctx.not_found().await else {
+        return false;
+    };
     if let [only] = responses
-        && not_found.matches_parts(only.status, only.body(), only.headers.get("location").map(String::as_str), ready.url.path())
+        && not_found.matches_parts(
+            only.status,
+            only.body(),
+            only.headers.get("location").map(String::as_str),
+            ready.url.path(),
+        )
     {
         return true;
     }
     let view = ResponseView::new(not_found.response());
     let faked: Vec<&ResponseView> = responses.iter().map(|_| &view).collect();
-    eval::matches(block, &Scope { responses: &faked, vars }).is_some()
+    eval::matches(
+        block,
+        &Scope {
+            responses: &faked,
+            vars,
+        },
+    )
+    .is_some()
 }
 
 async fn report(ctx: &CheckCtx, template: &Template, hit: Hit) {
@@ -346,8 +438,15 @@ async fn report(ctx: &CheckCtx, template: &Template, hit: Hit) {
         references: template.references.clone(),
         cwe: template.cwe,
     };
-    let kev = template.cve.iter().any(|c| ctx.scan.advisories.kev(c).is_some());
-    let mut draft = ctx.owned_finding(owned, location).evidence(evidence).cve(template.cve.clone()).kev(kev);
+    let kev = template
+        .cve
+        .iter()
+        .any(|c| ctx.scan.advisories.kev(c).is_some());
+    let mut draft = ctx
+        .owned_finding(owned, location)
+        .evidence(evidence)
+        .cve(template.cve.clone())
+        .kev(kev);
     if let Some(score) = template.cvss {
         draft = draft.cvss(score);
     }

@@ -20,10 +20,19 @@ pub struct Ready {
 impl Ready {
     /// What makes two requests the same request: method, URL, headers (in order of name) and redirect rule.
     pub fn key(&self) -> String {
-        let mut headers: Vec<String> =
-            self.headers.iter().map(|(n, v)| format!("{}:{}", n.to_ascii_lowercase(), v)).collect();
+        let mut headers: Vec<String> = self
+            .headers
+            .iter()
+            .map(|(n, v)| format!("{}:{}", n.to_ascii_lowercase(), v))
+            .collect();
         headers.sort();
-        format!("{} {} {:?} {}", self.method.as_str(), self.url, self.follow, headers.join("\n"))
+        format!(
+            "{} {} {:?} {}",
+            self.method.as_str(),
+            self.url,
+            self.follow,
+            headers.join("\n")
+        )
     }
 }
 
@@ -50,9 +59,14 @@ pub async fn send(ctx: &CheckCtx, req: &Ready) -> Result<Arc<HttpResponse>, NetE
     };
     // Headers were checked when the request was filled (see `valid_header`).
     http.headers.extend(req.headers.iter().filter_map(|(n, v)| {
-        Some((HeaderName::try_from(n.as_str()).ok()?, HeaderValue::try_from(v.as_str()).ok()?))
+        Some((
+            HeaderName::try_from(n.as_str()).ok()?,
+            HeaderValue::try_from(v.as_str()).ok()?,
+        ))
     }));
-    let (result, _) = ctx.exchange(req.key(), http, req.follow != Follow::No).await;
+    let (result, _) = ctx
+        .exchange(req.key(), http, req.follow != Follow::No)
+        .await;
     result.map(|f| Arc::new(f.resp.clone()))
 }
 

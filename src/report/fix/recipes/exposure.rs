@@ -130,7 +130,9 @@ pub(super) fn recipe(ctx: &Ctx, check: &str) -> Recipe {
                 Block::SourceMaps,
             )
         }
-        class if class.starts_with("templates:") => return templates(ctx, &class["templates:".len()..], steps),
+        class if class.starts_with("templates:") => {
+            return templates(ctx, &class["templates:".len()..], steps);
+        }
         "disclosure.directory-listing" => (
             format!("Turn off directory listings on {host}"),
             "A listing shows every file in the directory, including ones that were never meant to be linked.",
@@ -208,17 +210,17 @@ fn templates(ctx: &Ctx, class: &str, mut steps: Vec<Step>) -> Recipe {
     let (title, why, block) = match class {
         "panel" => (
             format!("Take the admin and login panels on {host} off the internet"),
-            "A login panel on the internet invites password guessing and every known bug of the product; only the              people who administer it need to reach it.",
+            "A login panel on the internet invites password guessing and every known bug of the product; only the people who administer it need to reach it.",
             Block::LocalOnly(paths.clone()),
         ),
         "debug" => (
             format!("Turn off debug and development modes on {host}"),
-            "A debugger, development server or debug toolbar shows source, settings and secrets, and some run code              for whoever asks.",
+            "A debugger, development server or debug toolbar shows source, settings and secrets, and some run code for whoever asks.",
             Block::Paths(paths.clone()),
         ),
         "unauth" => (
             format!("Require authentication on the services {host} exposes"),
-            "These services answer anyone without credentials: an attacker can read their data and, for some, run              code or spend your compute and API keys.",
+            "These services answer anyone without credentials: an attacker can read their data and, for some, run code or spend your compute and API keys.",
             Block::LocalOnly(paths.clone()),
         ),
         "listing" => (
@@ -228,7 +230,7 @@ fn templates(ctx: &Ctx, class: &str, mut steps: Vec<Step>) -> Recipe {
         ),
         _ => (
             format!("Stop serving the exposed files on {host}"),
-            "These files are reachable by anyone and hold configuration, dependencies or data the public site should              not give out.",
+            "These files are reachable by anyone and hold configuration, dependencies or data the public site should not give out.",
             Block::Paths(paths.clone()),
         ),
     };
@@ -236,7 +238,12 @@ fn templates(ctx: &Ctx, class: &str, mut steps: Vec<Step>) -> Recipe {
         steps.push(Step::text(*product, *remediation));
     }
     let (stacks, guessed) = ctx.pick(ABLE, FALLBACK);
-    steps.extend(stacks.into_iter().filter_map(|s| variant(s, host, origin, &block)).map(Step::alt));
+    steps.extend(
+        stacks
+            .into_iter()
+            .filter_map(|s| variant(s, host, origin, &block))
+            .map(Step::alt),
+    );
     let mut references: Vec<String> = Vec::new();
     for f in ctx.findings {
         for r in &f.references {
