@@ -101,10 +101,14 @@ impl App {
         }
         let profile = req.profile.unwrap_or(self.inner.config.scan.profile);
         let mut checks = select_checks(profile, req.checks.as_deref())?;
-        let templates = self.plan_templates(profile, &req.templates).await?;
         let runs_templates = checks
             .iter()
             .any(|c| c.module == crate::model::Module::Templates);
+        // A scan that runs no template (quick, or a list of checks without templates.run) never loads them.
+        let templates = match runs_templates || req.templates.names_templates() {
+            true => self.plan_templates(profile, &req.templates).await?,
+            false => Vec::new(),
+        };
         if req.templates.names_templates() && !runs_templates {
             // Templates named by tag or id run whatever the profile or the list of checks.
             checks.extend(registry::check("templates.run"));

@@ -385,19 +385,17 @@ fn part_name(part: Option<String>) -> String {
     if part.is_empty() { "body".into() } else { part }
 }
 
-fn compile_regex(pattern: &str, case_insensitive: bool) -> Result<regex::Regex, Fail> {
-    regex::RegexBuilder::new(pattern)
-        .case_insensitive(case_insensitive)
-        .size_limit(1 << 20)
-        .dfa_size_limit(1 << 20)
-        .build()
-        .map_err(|e| {
-            unsupported(format!(
-                "regex `{}`: {}",
-                crate::engine::context::truncate(pattern, 80),
-                first_line(&e.to_string())
-            ))
-        })
+fn compile_regex(
+    pattern: &str,
+    case_insensitive: bool,
+) -> Result<super::lazy_regex::LazyRegex, Fail> {
+    super::lazy_regex::LazyRegex::new(pattern, case_insensitive).map_err(|e| {
+        unsupported(format!(
+            "regex `{}`: {}",
+            crate::engine::context::truncate(pattern, 80),
+            first_line(&e)
+        ))
+    })
 }
 
 fn first_line(s: &str) -> String {

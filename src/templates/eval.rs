@@ -263,7 +263,8 @@ fn raw_match(m: &Matcher, scope: &Scope<'_>) -> (bool, Option<String>) {
                 return (false, None);
             };
             combine(&mut regexes.iter().map(|r| {
-                r.find(&text)
+                r.get()?
+                    .find(&text)
                     .map(|f| format!("\"{}\"", snippet(f.as_str())))
             }))
         }
@@ -341,7 +342,7 @@ pub fn extract(
         match &e.kind {
             ExtractKind::Regex { regexes, group } => {
                 if let Some(text) = scope.part(&e.part) {
-                    for r in regexes {
+                    for r in regexes.iter().filter_map(|r| r.get()) {
                         for caps in r.captures_iter(&text).take(32) {
                             if let Some(m) = caps.get(*group) {
                                 values.push(m.as_str().to_string());

@@ -6,6 +6,7 @@ pub mod dsl;
 pub mod eval;
 pub mod format;
 pub mod jq;
+pub mod lazy_regex;
 pub mod library;
 pub mod model;
 pub mod safety;

@@ -117,7 +117,7 @@ pub struct Block {
 #[derive(Debug)]
 pub enum MatchKind {
     Words(Vec<String>),
-    Regex(Vec<regex::Regex>),
+    Regex(Vec<super::lazy_regex::LazyRegex>),
     Status(Vec<u16>),
     Size(Vec<usize>),
     Binary(Vec<Vec<u8>>),
@@ -141,7 +141,7 @@ pub struct Matcher {
 #[derive(Debug)]
 pub enum ExtractKind {
     Regex {
-        regexes: Vec<regex::Regex>,
+        regexes: Vec<super::lazy_regex::LazyRegex>,
         group: usize,
     },
     Kval(Vec<String>),
