@@ -289,3 +289,53 @@ async fn bodies_that_are_not_json_rpc_get_json_rpc_errors_with_400() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ending_a_session_answers_204_and_an_unknown_one_404() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = served::serve(None, dir.path(), &[], &[]);
+    let mcp = format!("{}/mcp", server.base);
+    let client = reqwest::Client::new();
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}});
+    let opened = client
+        .post(&mcp)
+        .header("accept", "application/json, text/event-stream")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let session = opened.headers()["mcp-session-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let delete = |id: String| {
+        client
+            .delete(&mcp)
+            .header("mcp-session-id", id)
+            .header("mcp-protocol-version", "2025-11-25")
+            .send()
+    };
+    // The Python SDK accepts 200 and 204 and logs anything else as a failed termination.
+    assert_eq!(delete(session.clone()).await.unwrap().status(), 204);
+    let again = delete(session.clone()).await.unwrap();
+    assert_eq!(again.status(), 404);
+    let text = again.text().await.unwrap();
+    assert!(text.contains("Session not found"), "{text}");
+    assert_eq!(
+        delete("no-such-session".into()).await.unwrap().status(),
+        404
+    );
+    // The ended session is gone for requests too.
+    let list = serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
+    let after = client
+        .post(&mcp)
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-session-id", session)
+        .header("mcp-protocol-version", "2025-11-25")
+        .json(&list)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 404);
+}

@@ -1,14 +1,18 @@
-//! The body check in front of rmcp's Streamable HTTP service at `/mcp`: a POST body that is not a JSON-RPC message
-//! rmcp answers right gets a JSON-RPC error with HTTP 400 (413 when too large); every other request passes unchanged.
+//! What sits in front of rmcp's Streamable HTTP service at `/mcp`: the body check (a POST body that is not a JSON-RPC
+//! message rmcp answers right gets a JSON-RPC error with HTTP 400, 413 when too large) and session termination
+//! (`DELETE` answers 204, or 404 for a session this server does not know); every other request passes unchanged.
 
 use super::framing::{Inbound, MAX_MESSAGE_BYTES, PARSE_ERROR, Reply, inbound};
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, header};
 use rmcp::model::ClientJsonRpcMessage;
+use rmcp::transport::streamable_http_server::session::SessionManager;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 /// Bodies larger than this are read as JSON off the async workers, [`LARGE_AT_ONCE`] at a time: reading a message
@@ -141,4 +145,39 @@ fn json_both_ways(headers: &HeaderMap) -> bool {
     json && ["application/json", "text/event-stream"]
         .iter()
         .all(|t| accepted.iter().any(|a| a == t))
+}
+
+/// Axum middleware for `DELETE /mcp` (`axum::middleware::from_fn_with_state(sessions, end_session)`): a session this
+/// server does not know (ended, or never opened) gets 404 as the specification requires, and an ended one 204 No
+/// Content (rmcp answers 202 to both, which the Python SDK logs as "Session termination failed: 202").
+pub async fn end_session(
+    State(sessions): State<Arc<LocalSessionManager>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() != Method::DELETE {
+        return next.run(request).await;
+    }
+    let id: Option<Arc<str>> = request
+        .headers()
+        .get("mcp-session-id")
+        .and_then(|v| v.to_str().ok())
+        .map(Arc::from);
+    if let Some(id) = &id
+        && !sessions.has_session(id).await.unwrap_or(true)
+    {
+        let reply = Reply {
+            id: serde_json::Value::Null,
+            code: -32001,
+            message:
+                "Session not found: it ended or was never opened; start a new one with initialize"
+                    .into(),
+        };
+        return error(StatusCode::NOT_FOUND, &reply);
+    }
+    let response = next.run(request).await;
+    match response.status() {
+        StatusCode::ACCEPTED => StatusCode::NO_CONTENT.into_response(),
+        _ => response,
+    }
 }

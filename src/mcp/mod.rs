@@ -14,6 +14,7 @@ mod known_methods;
 mod params;
 mod prompts;
 mod resources;
+mod schemas;
 pub mod stdio;
 mod tools;
 mod views;
@@ -54,12 +55,13 @@ impl McpServer {
     /// A server for one session.
     pub fn new(app: App) -> McpServer {
         #[cfg(feature = "conformance")]
-        let (tool_router, prompt_router) = {
+        let (mut tool_router, prompt_router) = {
             let (tools, prompts) = conformance::routers();
             (Self::tool_router() + tools, Self::prompt_router() + prompts)
         };
         #[cfg(not(feature = "conformance"))]
-        let (tool_router, prompt_router) = (Self::tool_router(), Self::prompt_router());
+        let (mut tool_router, prompt_router) = (Self::tool_router(), Self::prompt_router());
+        schemas::standardise(&mut tool_router);
         McpServer {
             app,
             tool_router,

@@ -50,7 +50,14 @@ const PAGE_BYTES: usize = 20 * 1024;
 
 #[tool_router(vis = "pub(super)")]
 impl McpServer {
-    #[tool(description = include_str!("../../tools/add_target.md"), annotations(open_world_hint = true))]
+    #[tool(description = include_str!("../../tools/add_target.md"), title = "Add a target",
+        annotations(
+            title = "Add a target",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        ))]
     async fn add_target(
         &self,
         Parameters(p): Parameters<AddTargetParams>,
@@ -65,7 +72,14 @@ impl McpServer {
         }))
     }
 
-    #[tool(description = include_str!("../../tools/list_targets.md"), annotations(read_only_hint = true))]
+    #[tool(description = include_str!("../../tools/list_targets.md"), title = "List targets",
+        annotations(
+            title = "List targets",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        ))]
     async fn list_targets(&self) -> Result<Json<TargetsOut>, String> {
         let targets = self.app.list_targets(DEFAULT_ORG).await.map_err(say)?;
         Ok(Json(TargetsOut {
@@ -73,7 +87,14 @@ impl McpServer {
         }))
     }
 
-    #[tool(description = include_str!("../../tools/remove_target.md"), annotations(destructive_hint = true))]
+    #[tool(description = include_str!("../../tools/remove_target.md"), title = "Remove a target",
+        annotations(
+            title = "Remove a target",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        ))]
     async fn remove_target(
         &self,
         Parameters(p): Parameters<RemoveTargetParams>,
@@ -88,7 +109,14 @@ impl McpServer {
         }))
     }
 
-    #[tool(description = include_str!("../../tools/start_scan.md"), annotations(open_world_hint = true))]
+    #[tool(description = include_str!("../../tools/start_scan.md"), title = "Scan a site",
+        annotations(
+            title = "Scan a site",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = true
+        ))]
     async fn start_scan(
         &self,
         Parameters(p): Parameters<StartScanParams>,
@@ -154,7 +182,14 @@ impl McpServer {
         }))
     }
 
-    #[tool(description = include_str!("../../tools/get_scan.md"), annotations(read_only_hint = true))]
+    #[tool(description = include_str!("../../tools/get_scan.md"), title = "Get a scan",
+        annotations(
+            title = "Get a scan",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        ))]
     async fn get_scan(
         &self,
         Parameters(p): Parameters<GetScanParams>,
@@ -197,7 +232,14 @@ impl McpServer {
         }))
     }
 
-    #[tool(description = include_str!("../../tools/get_findings.md"), annotations(read_only_hint = true))]
+    #[tool(description = include_str!("../../tools/get_findings.md"), title = "Get findings",
+        annotations(
+            title = "Get findings",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        ))]
     async fn get_findings(
         &self,
         Parameters(p): Parameters<GetFindingsParams>,
@@ -268,7 +310,14 @@ impl McpServer {
 
     #[tool(
         description = include_str!("../../tools/get_fix_file.md"),
-        annotations(read_only_hint = true),
+        title = "Get the fix file",
+        annotations(
+            title = "Get the fix file",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        ),
         output_schema = schema_for_output::<FixFileOut>()
     )]
     async fn get_fix_file(
@@ -300,7 +349,14 @@ impl McpServer {
         Ok(result)
     }
 
-    #[tool(description = include_str!("../../tools/cancel_scan.md"), annotations(destructive_hint = true))]
+    #[tool(description = include_str!("../../tools/cancel_scan.md"), title = "Cancel a scan",
+        annotations(
+            title = "Cancel a scan",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        ))]
     async fn cancel_scan(
         &self,
         Parameters(p): Parameters<ScanIdParams>,
@@ -318,7 +374,14 @@ impl McpServer {
         Ok(Json(ScanView::new(scan, Some(&coverage))))
     }
 
-    #[tool(description = include_str!("../../tools/list_scans.md"), annotations(read_only_hint = true))]
+    #[tool(description = include_str!("../../tools/list_scans.md"), title = "List scans",
+        annotations(
+            title = "List scans",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        ))]
     async fn list_scans(
         &self,
         Parameters(p): Parameters<ListScansParams>,
@@ -333,7 +396,14 @@ impl McpServer {
         }))
     }
 
-    #[tool(description = include_str!("../../tools/schedule_scan.md"), annotations(open_world_hint = true))]
+    #[tool(description = include_str!("../../tools/schedule_scan.md"), title = "Schedule scans",
+        annotations(
+            title = "Schedule scans",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = true
+        ))]
     async fn schedule_scan(
         &self,
         Parameters(p): Parameters<ScheduleScanParams>,
@@ -393,7 +463,14 @@ impl McpServer {
         }
     }
 
-    #[tool(description = include_str!("../../tools/verify_fixes.md"), annotations(open_world_hint = true))]
+    #[tool(description = include_str!("../../tools/verify_fixes.md"), title = "Verify fixes",
+        annotations(
+            title = "Verify fixes",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = true
+        ))]
     async fn verify_fixes(
         &self,
         Parameters(p): Parameters<VerifyFixesParams>,

@@ -38,9 +38,10 @@ pub enum ServeError {
 pub fn router(app: App, shutdown: CancellationToken, base: &str) -> Router {
     let guard = Arc::new(Guard::for_app(&app));
     let mcp_app = app.clone();
+    let mcp_sessions = Arc::new(LocalSessionManager::default());
     let mcp = StreamableHttpService::new(
         move || Ok(McpServer::new(mcp_app.clone())),
-        LocalSessionManager::default().into(),
+        mcp_sessions.clone(),
         // The guard checks Host and Origin on every route, this one included.
         StreamableHttpServerConfig::default()
             .disable_allowed_hosts()
@@ -55,6 +56,10 @@ pub fn router(app: App, shutdown: CancellationToken, base: &str) -> Router {
         .nest_service("/mcp", mcp)
         // Bodies that are not JSON-RPC messages get JSON-RPC errors, not rmcp's plain-text 415.
         .layer(axum::middleware::from_fn(crate::mcp::http::check_body))
+        .layer(axum::middleware::from_fn_with_state(
+            mcp_sessions,
+            crate::mcp::http::end_session,
+        ))
         .merge(legacy)
         .layer(axum::middleware::from_fn(guard::mcp_only));
     mcp.merge(crate::rest::router(app, base))

@@ -116,19 +116,52 @@ pub async fn the_loop(client: &Client, rec: &Recorder, lab: &Lab, slow: std::net
             tool.name
         );
     }
-    let read_only = |n: &str| {
-        tools
+    // Every tool has a title and all four hints: a client must not take a scan for a destructive call (the
+    // default when destructiveHint is absent).
+    for tool in &tools {
+        // Only JSON Schema's own formats: the MCP Inspector warns about `uint32` and the like once per field.
+        let schemas = serde_json::to_string(&(&tool.input_schema, &tool.output_schema)).unwrap();
+        for width in ["uint", "int8", "int16", "int32", "int64", "float", "double"] {
+            assert!(
+                !schemas.contains(&format!("\"format\":\"{width}")),
+                "{} has a non-standard format: {schemas}",
+                tool.name
+            );
+        }
+        let a = tool
+            .annotations
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has annotations", tool.name));
+        assert!(
+            tool.title.is_some() && a.title.is_some(),
+            "{} has a title",
+            tool.name
+        );
+        assert!(
+            a.read_only_hint.is_some()
+                && a.destructive_hint.is_some()
+                && a.idempotent_hint.is_some()
+                && a.open_world_hint.is_some(),
+            "{} has every hint: {a:?}",
+            tool.name
+        );
+    }
+    let hints = |n: &str| {
+        let a = tools
             .iter()
             .find(|t| t.name == n)
             .unwrap()
             .annotations
-            .as_ref()
-            .and_then(|a| a.read_only_hint)
+            .clone()
+            .unwrap();
+        (a.read_only_hint, a.destructive_hint, a.open_world_hint)
     };
     assert_eq!(
-        (read_only("get_findings"), read_only("start_scan")),
-        (Some(true), None)
+        hints("get_findings"),
+        (Some(true), Some(false), Some(false))
     );
+    assert_eq!(hints("start_scan"), (Some(false), Some(false), Some(true)));
+    assert_eq!(hints("remove_target").1, Some(true));
 
     let vulnerable = lab.host(Kind::Vulnerable).url();
     let target = call(
