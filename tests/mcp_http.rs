@@ -339,3 +339,94 @@ async fn ending_a_session_answers_204_and_an_unknown_one_404() {
         .unwrap();
     assert_eq!(after.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(deprecated)] // logging: deprecated by SEP-2577, still in 2026-07-28
+async fn a_stateless_client_gets_logs_only_when_it_asks_and_listens_for_a_scan_to_end() {
+    use rmcp::model::{ProtocolVersion, ResourceUpdatedNotification, ServerNotification};
+    use rmcp::service::{ClientLifecycleMode, ClientServiceExt};
+    let lab = Lab::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = lab.write_config(&dir.path().join("lab")).unwrap();
+    let server = served::serve(Some(&config), dir.path(), &[], &[]);
+    let slow = start(Behaviour::Silent).await;
+    let transport =
+        rmcp::transport::StreamableHttpClientTransport::from_uri(format!("{}/mcp", server.base));
+    let mode = ClientLifecycleMode::Discover {
+        preferred_versions: vec![ProtocolVersion::LATEST],
+    };
+    let rec = Recorder::default();
+    let client = rec
+        .clone()
+        .serve_with_lifecycle(transport, mode)
+        .await
+        .unwrap();
+    // A scan of a silent server runs until its requests time out: the client gets its id at once.
+    let url = format!("https://127.0.0.1:{}/", slow.addr.port());
+    let started = mcp::call(
+        &client,
+        "start_scan",
+        serde_json::json!({ "targets": [url], "profile": "quick", "wait_seconds": 0 }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(started["status"], "running", "{started}");
+    let uri = format!("palisade://scans/{}", started["scan_id"].as_str().unwrap());
+    let filter = rmcp::model::SubscriptionFilter::builder()
+        .resource_subscription(uri.clone())
+        .resource_subscription("palisade://stats")
+        .tools_list_changed()
+        .build();
+    let mut subscription = client.peer().listen(filter).await.unwrap();
+    // Only the scan's resource is accepted: the stats and the tool list do not change on their own.
+    assert_eq!(
+        subscription.acknowledged().resource_subscriptions,
+        Some(vec![uri.clone()])
+    );
+    assert_ne!(subscription.acknowledged().tools_list_changed, Some(true));
+    mcp::call(
+        &client,
+        "cancel_scan",
+        serde_json::json!({ "scan_id": started["scan_id"] }),
+    )
+    .await
+    .unwrap();
+    let next = tokio::time::timeout(std::time::Duration::from_secs(20), subscription.next())
+        .await
+        .expect("an update when the scan ends")
+        .unwrap();
+    match next {
+        Some(ServerNotification::ResourceUpdatedNotification(ResourceUpdatedNotification {
+            params,
+            ..
+        })) => assert_eq!(params.uri, uri),
+        other => panic!("expected the scan's resource update, got {other:?}"),
+    }
+    // Waiting on a scan logs each target's end and the scan's: not to a request that asked for no logs...
+    let hardened = lab.host(palisade::lab::Kind::Hardened).url();
+    let args = serde_json::json!({ "targets": [hardened], "profile": "quick", "wait_seconds": 40 });
+    let done = mcp::call(&client, "start_scan", args.clone())
+        .await
+        .unwrap();
+    assert_eq!(done["status"], "completed", "{done}");
+    assert!(
+        rec.logs.lock().unwrap().is_empty(),
+        "{:?}",
+        rec.logs.lock().unwrap()
+    );
+    // ...and to one whose _meta names a level.
+    let mut meta = rmcp::model::RequestMetaObject::default();
+    meta.set_log_level(rmcp::model::LoggingLevel::Info);
+    let mut params = rmcp::model::CallToolRequestParams::new("start_scan")
+        .with_arguments(args.as_object().unwrap().clone());
+    params.meta = Some(meta);
+    let logged = client.peer().call_tool(params).await.unwrap();
+    assert_ne!(logged.is_error, Some(true), "{logged:?}");
+    let logs = rec.logs.lock().unwrap().clone();
+    assert!(
+        logs.iter()
+            .any(|l| l.data.as_str().is_some_and(|t| t.ends_with(" completed"))),
+        "{logs:?}"
+    );
+    client.cancel().await.unwrap();
+}

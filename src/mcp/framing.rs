@@ -24,6 +24,16 @@ pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 pub const PARSE_ERROR: i64 = -32700;
 pub const INVALID_REQUEST: i64 = -32600;
 pub const INVALID_PARAMS: i64 = -32602;
+pub const METHOD_NOT_FOUND: i64 = -32601;
+/// Methods protocol 2026-07-28 removed (stateless requests need no handshake, keep-alive, log level or
+/// subscription calls).
+const REMOVED_IN_2026: &[&str] = &[
+    "initialize",
+    "ping",
+    "logging/setLevel",
+    "resources/subscribe",
+    "resources/unsubscribe",
+];
 
 /// What to do with one message from the client.
 #[derive(Debug)]
@@ -130,6 +140,13 @@ pub fn inbound(bytes: &[u8]) -> Inbound {
         Ok(message) => match misrouted(&message) {
             Some((id, method)) => {
                 let value = serde_json::from_str(text).unwrap_or(Value::Null);
+                if REMOVED_IN_2026.contains(&method) && stateless(&value) {
+                    let why = format!(
+                        "Method not found: {method} is not part of protocol 2026-07-28 (requests carry their own \
+                         metadata); clients that need it use protocol 2025-11-25"
+                    );
+                    return Inbound::Error(Reply::new(id, METHOD_NOT_FOUND, why));
+                }
                 Inbound::Error(invalid_params(id, method, &value))
             }
             None => Inbound::Message(Box::new(message)),
@@ -143,6 +160,13 @@ pub fn inbound(bytes: &[u8]) -> Inbound {
             )),
         },
     }
+}
+
+/// Whether a request says, in its `_meta`, that it speaks protocol 2026-07-28 or later (stateless).
+fn stateless(message: &Value) -> bool {
+    message["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"]
+        .as_str()
+        .is_some_and(|v| v >= "2026-07-28")
 }
 
 /// A request for a known method that rmcp took as a custom request because its params do not fit: its id and method.
@@ -339,5 +363,20 @@ mod tests {
         }
         assert!(matches!(inbound(b"   "), Inbound::Blank));
         assert!(matches!(inbound(b""), Inbound::Blank));
+    }
+
+    #[test]
+    fn methods_2026_removed_are_not_found_for_stateless_requests_only() {
+        let meta = r#""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}"#;
+        for method in ["initialize", "logging/setLevel", "resources/subscribe"] {
+            let line =
+                format!(r#"{{"jsonrpc":"2.0","id":7,"method":"{method}","params":{{{meta}}}}}"#);
+            let r = reply(&line);
+            assert_eq!(r["error"]["code"], METHOD_NOT_FOUND, "{line}: {r}");
+            assert_eq!(r["id"], 7);
+        }
+        // The same malformed initialize from a 2025-11-25 client is still told what is wrong with its params.
+        let old = r#"{"jsonrpc":"2.0","id":7,"method":"initialize","params":{}}"#;
+        assert_eq!(reply(old)["error"]["code"], INVALID_PARAMS);
     }
 }

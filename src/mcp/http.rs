@@ -108,9 +108,14 @@ pub fn message_or_error(inbound: Inbound) -> Result<Box<ClientJsonRpcMessage>, R
     Err(reply)
 }
 
-/// A JSON-RPC error as an HTTP 400 answer.
+/// A JSON-RPC error as an HTTP answer: 404 for a method the server does not have (as Streamable HTTP maps
+/// -32601), 400 for the rest.
 pub fn bad_request(reply: &Reply) -> Response {
-    error(StatusCode::BAD_REQUEST, reply)
+    let status = match reply.code {
+        super::framing::METHOD_NOT_FOUND => StatusCode::NOT_FOUND,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    error(status, reply)
 }
 
 fn error(status: StatusCode, reply: &Reply) -> Response {

@@ -8,6 +8,8 @@
 
 #[cfg(feature = "conformance")]
 mod conformance;
+#[cfg(feature = "conformance")]
+mod conformance_stateless;
 pub mod framing;
 pub mod http;
 mod known_methods;
@@ -57,7 +59,11 @@ impl McpServer {
         #[cfg(feature = "conformance")]
         let (mut tool_router, prompt_router) = {
             let (tools, prompts) = conformance::routers();
-            (Self::tool_router() + tools, Self::prompt_router() + prompts)
+            let stateless = conformance_stateless::routers();
+            (
+                Self::tool_router() + tools + stateless,
+                Self::prompt_router() + prompts,
+            )
         };
         #[cfg(not(feature = "conformance"))]
         let (mut tool_router, prompt_router) = (Self::tool_router(), Self::prompt_router());
@@ -71,16 +77,31 @@ impl McpServer {
         }
     }
 
-    /// Whether a message at `level` reaches the client.
-    fn logs(&self, level: LoggingLevel) -> bool {
+    /// Whether a message at `level` about the request `ctx` reaches the client. A stateless request (protocol
+    /// 2026-07-28) gets logs only at or above the level its own metadata asks for, and none when it asks for none; a
+    /// session gets them from its `logging/setLevel` level (`info` until set).
+    fn logs(&self, ctx: &RequestContext<RoleServer>, level: LoggingLevel) -> bool {
         let rank = |l: LoggingLevel| l as u8;
-        let floor = self
-            .log_level
-            .lock()
-            .expect("log level lock")
-            .unwrap_or(LoggingLevel::Info);
+        let floor = match stateless(ctx) {
+            true => match ctx.meta.log_level() {
+                Some(floor) => floor,
+                None => return false,
+            },
+            false => self
+                .log_level
+                .lock()
+                .expect("log level lock")
+                .unwrap_or(LoggingLevel::Info),
+        };
         rank(level) >= rank(floor)
     }
+}
+
+/// Whether `ctx` is a stateless request: protocol 2026-07-28 or later, whose metadata carries what a session held.
+fn stateless(ctx: &RequestContext<RoleServer>) -> bool {
+    ctx.meta
+        .protocol_version()
+        .is_some_and(|v| v.as_str() >= rmcp::model::ProtocolVersion::NO_INITIALIZE.as_str())
 }
 
 /// Serves one client on stdin/stdout until it disconnects, then lets the scans it started finish. Lines that are not
@@ -115,8 +136,14 @@ impl ServerHandler for McpServer {
     async fn set_level(
         &self,
         request: SetLevelRequestParams,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<(), McpError> {
+        // Protocol 2026-07-28 removed it: each request names its own log level.
+        if stateless(&ctx) {
+            return Err(McpError::method_not_found::<
+                rmcp::model::SetLevelRequestMethod,
+            >());
+        }
         *self.log_level.lock().expect("log level lock") = Some(request.level);
         Ok(())
     }
@@ -190,6 +217,25 @@ impl ServerHandler for McpServer {
         _: UnsubscribeRequestParams,
         _: RequestContext<RoleServer>,
     ) -> Result<(), McpError> {
+        Ok(())
+    }
+
+    /// `subscriptions/listen` (protocol 2026-07-28) accepts scan resources: the tool, prompt and resource-template
+    /// lists never change, so no list-changed category is accepted.
+    fn accepted_subscription_filter(
+        &self,
+        requested: &rmcp::model::SubscriptionFilter,
+    ) -> Option<rmcp::model::SubscriptionFilter> {
+        let uris = requested.resource_subscriptions.as_deref().unwrap_or(&[]);
+        Some(
+            rmcp::model::SubscriptionFilter::builder()
+                .resource_subscriptions(McpServer::subscribable(uris))
+                .build(),
+        )
+    }
+
+    async fn listen(&self, context: rmcp::service::SubscriptionContext) -> Result<(), McpError> {
+        self.resource_listen(context).await;
         Ok(())
     }
 }

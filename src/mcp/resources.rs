@@ -9,8 +9,10 @@ use crate::report::Format;
 use crate::store::FindingFilter;
 use rmcp::model::{
     ListResourceTemplatesResult, ListResourcesResult, ReadResourceResult, Resource,
-    ResourceContents, ResourceTemplate, ResourceUpdatedNotificationParam,
+    ResourceContents, ResourceTemplate, ResourceUpdatedNotification,
+    ResourceUpdatedNotificationParam, ServerNotification,
 };
+use rmcp::service::SubscriptionContext;
 use rmcp::{ErrorData as McpError, Peer, RoleServer};
 
 /// The resource templates.
@@ -65,6 +67,13 @@ enum Named<'a> {
     Findings(&'a str),
     Fix(&'a str),
     Report(&'a str, Format),
+}
+
+/// The scan a `palisade://scans/...` URI belongs to.
+fn scan_of(uri: &str) -> Option<&str> {
+    match parse(uri)? {
+        Named::Scan(id) | Named::Findings(id) | Named::Fix(id) | Named::Report(id, _) => Some(id),
+    }
 }
 
 fn parse(uri: &str) -> Option<Named<'_>> {
@@ -206,10 +215,47 @@ impl McpServer {
     }
 
     /// Tells `peer` when the scan behind `uri` ends (at once if it already has).
+    /// The URIs of `requested` that name a scan's resources: the ones whose content changes (when the scan ends).
+    pub(super) fn subscribable(requested: &[String]) -> Vec<String> {
+        requested
+            .iter()
+            .filter(|uri| scan_of(uri).is_some())
+            .cloned()
+            .collect()
+    }
+
+    /// Runs one `subscriptions/listen` stream (protocol 2026-07-28): each accepted scan URI gets
+    /// `notifications/resources/updated` when its running scan ends, until the client cancels the request.
+    pub(super) async fn resource_listen(&self, context: SubscriptionContext) {
+        let uris = context
+            .accepted()
+            .resource_subscriptions
+            .clone()
+            .unwrap_or_default();
+        let sink = context.sink().clone();
+        let updates = uris.into_iter().map(|uri| {
+            let watch = scan_of(&uri).and_then(|id| self.app.watch_scan(id));
+            let sink = sink.clone();
+            async move {
+                // A scan that is not running (ended, or unknown) does not change any more.
+                let Some(mut watch) = watch else {
+                    return;
+                };
+                let _ = watch.done.wait_for(|d| *d).await;
+                let update = ServerNotification::ResourceUpdatedNotification(
+                    ResourceUpdatedNotification::new(ResourceUpdatedNotificationParam::new(uri)),
+                );
+                let _ = sink.send(update).await;
+            }
+        });
+        tokio::select! {
+            _ = futures::future::join_all(updates) => context.cancelled().await,
+            _ = context.cancelled() => {}
+        }
+    }
+
     pub(super) fn resource_subscribe(&self, uri: String, peer: Peer<RoleServer>) {
-        let Some(Named::Scan(id) | Named::Findings(id) | Named::Fix(id) | Named::Report(id, _)) =
-            parse(&uri)
-        else {
+        let Some(id) = scan_of(&uri) else {
             return;
         };
         let watch = self.app.watch_scan(id);

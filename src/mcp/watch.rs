@@ -177,7 +177,7 @@ impl McpServer {
         level: LoggingLevel,
         text: String,
     ) {
-        if !self.logs(level) {
+        if !self.logs(ctx, level) {
             return;
         }
         let param = LoggingMessageNotificationParam::new(level, serde_json::Value::String(text))
