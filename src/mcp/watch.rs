@@ -34,25 +34,31 @@ struct Stream {
     last_sent: tokio::time::Instant,
 }
 
-/// Strictly increasing progress values: checks done, plus a small step for each notification at the same count.
+/// Whole, strictly increasing progress values: the checks done plus the findings sent so far, out of the checks
+/// planned plus the findings sent (each finding is one step of its own, so a notification always moves forward).
 struct Progress {
     token: ProgressToken,
-    last: f64,
-    total: f64,
+    last: u64,
+    findings: u64,
+    checks: u64,
 }
 
 impl Progress {
-    /// The next value for `done` checks, or `None` when it would not increase (more than 999 messages at one count).
-    fn next(&mut self, done: u32) -> Option<f64> {
-        let mut value = f64::from(done);
+    /// The value after `done` checks, counting a new finding when `finding`; `None` when it would not increase (a
+    /// bare update with nothing new).
+    fn next(&mut self, done: u32, finding: bool) -> Option<u64> {
+        self.findings += u64::from(finding);
+        let value = u64::from(done) + self.findings;
         if value <= self.last {
-            value = self.last + 0.001;
-            if value >= f64::from(done) + 0.999 {
-                return None;
-            }
+            return None;
         }
         self.last = value;
         Some(value)
+    }
+
+    /// The total to announce: the checks planned plus the findings sent (`None` until the plan is known).
+    fn total(&self) -> Option<u64> {
+        (self.checks > 0).then_some(self.checks + self.findings)
     }
 }
 
@@ -75,8 +81,9 @@ impl McpServer {
         let mut stream = Stream {
             progress: ctx.meta.get_progress_token().map(|token| Progress {
                 token,
-                last: -1.0,
-                total: 0.0,
+                last: 0,
+                findings: 0,
+                checks: 0,
             }),
             done: 0,
             last_sent: tokio::time::Instant::now() - PROGRESS_EVERY,
@@ -120,7 +127,7 @@ impl McpServer {
             ScanEvent::Progress { done, total, .. } => {
                 stream.done = *done;
                 if let Some(p) = stream.progress.as_mut() {
-                    p.total = f64::from(*total);
+                    p.checks = u64::from(*total);
                 }
                 if stream.last_sent.elapsed() >= PROGRESS_EVERY || done == total {
                     self.progress(ctx, stream.progress.as_mut(), stream.done, None)
@@ -159,10 +166,13 @@ impl McpServer {
         message: Option<String>,
     ) {
         let Some(p) = progress else { return };
-        let Some(value) = p.next(done) else { return };
-        let mut param = ProgressNotificationParam::new(p.token.clone(), value);
-        if p.total > 0.0 {
-            param = param.with_total(p.total);
+        let Some(value) = p.next(done, message.is_some()) else {
+            return;
+        };
+        // Whole numbers: some clients show progress as a count and print 3.001 as it is.
+        let mut param = ProgressNotificationParam::new(p.token.clone(), value as f64);
+        if let Some(total) = p.total() {
+            param = param.with_total(total as f64);
         }
         if let Some(m) = message {
             param = param.with_message(m);
@@ -191,22 +201,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn progress_values_strictly_increase() {
+    fn progress_values_are_whole_and_strictly_increase() {
         let mut p = Progress {
             token: ProgressToken(rmcp::model::NumberOrString::Number(1)),
-            last: -1.0,
-            total: 10.0,
+            last: 0,
+            findings: 0,
+            checks: 10,
         };
-        let values: Vec<f64> = [0, 0, 0, 1, 1, 3]
-            .iter()
-            .filter_map(|d| p.next(*d))
-            .collect();
-        assert!(values.windows(2).all(|w| w[1] > w[0]), "{values:?}");
-        assert_eq!(values[3], 1.0);
-        for _ in 0..2000 {
-            p.next(3);
-        }
-        assert_eq!(p.next(3), None, "never reaches the next whole check");
-        assert_eq!(p.next(4), Some(4.0));
+        // (checks done, a finding?) as a scan sends them: findings at 0 and 1 checks, bare updates in between.
+        let steps = [
+            (0, true),
+            (0, true),
+            (0, false),
+            (1, false),
+            (1, true),
+            (1, false),
+            (3, false),
+        ];
+        let values: Vec<u64> = steps.iter().filter_map(|(d, f)| p.next(*d, *f)).collect();
+        assert_eq!(values, vec![1, 2, 3, 4, 6]);
+        assert_eq!(p.total(), Some(13), "the checks and the three findings");
     }
 }

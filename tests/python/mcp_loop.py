@@ -46,6 +46,7 @@ async def the_loop(session, target):
     expect(lines, f"findings arrive as progress notifications: {seen[:5]}")
     values = [p for p, _, _ in seen]
     expect(all(b > a for a, b in zip(values, values[1:])), f"progress strictly increases: {values}")
+    expect(all(float(v).is_integer() for v in values), f"progress counts whole steps: {values}")
 
     page = (await call(session, "get_findings", {"scan_id": scan["scan_id"], "limit": 5})).structuredContent
     expect(page["returned"] == 5 and page["has_more"], page)

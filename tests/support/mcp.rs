@@ -184,6 +184,21 @@ pub async fn the_loop(client: &Client, rec: &Recorder, lab: &Lab, slow: std::net
     assert_eq!(started["status"], "completed", "{started}");
     let scan_id = started["scan_id"].as_str().unwrap().to_string();
     assert!(!started["worst_findings"].as_array().unwrap().is_empty());
+    // Progress is counted in whole steps (checks done plus findings sent), never past the total.
+    let values: Vec<(f64, Option<f64>)> = rec
+        .progress
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, p)| (p.progress, p.total))
+        .collect();
+    assert!(
+        values
+            .iter()
+            .all(|(v, t)| v.fract() == 0.0 && t.is_none_or(|t| t.fract() == 0.0 && *v <= t)),
+        "{values:?}"
+    );
+    // (Their order is checked by the Python SDK's loop: this client may record notifications out of order.)
     let streamed: Vec<(SystemTime, String)> = rec
         .progress
         .lock()
