@@ -54,6 +54,16 @@ async fn an_agent_runs_the_whole_loop_over_stdio() {
             .unwrap_or("")
             .contains("verify_fixes")
     );
+    // A title and an icon clients can show: an SVG data URI that decodes to an SVG.
+    let server = info.server_info.as_ref().unwrap();
+    assert_eq!(server.title.as_deref(), Some("Palisade security scanner"));
+    let icon = &server.icons.as_ref().unwrap()[0];
+    let encoded = icon.src.strip_prefix("data:image/svg+xml;base64,").unwrap();
+    use base64::Engine as _;
+    let svg = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .unwrap();
+    assert!(String::from_utf8(svg).unwrap().starts_with("<svg "));
     the_loop(&client, &rec, &lab, slow.addr).await;
     client.cancel().await.unwrap();
 }

@@ -97,6 +97,18 @@ impl McpServer {
     }
 }
 
+/// The server's icon (a palisade fence), as an SVG data URI: clients show it beside the server's name.
+fn icon() -> rmcp::model::Icon {
+    static URI: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        use base64::Engine as _;
+        let svg = base64::engine::general_purpose::STANDARD.encode(include_str!("icon.svg"));
+        format!("data:image/svg+xml;base64,{svg}")
+    });
+    rmcp::model::Icon::new(URI.as_str())
+        .with_mime_type("image/svg+xml")
+        .with_sizes(vec!["any".into()])
+}
+
 /// Whether `ctx` is a stateless request: protocol 2026-07-28 or later, whose metadata carries what a session held.
 fn stateless(ctx: &RequestContext<RoleServer>) -> bool {
     ctx.meta
@@ -129,7 +141,11 @@ impl ServerHandler for McpServer {
         #[cfg(not(feature = "conformance"))]
         let capabilities = builder.build();
         ServerConfig::new(capabilities)
-            .with_server_info(Implementation::new("palisade", env!("CARGO_PKG_VERSION")))
+            .with_server_info(
+                Implementation::new("palisade", env!("CARGO_PKG_VERSION"))
+                    .with_title("Palisade security scanner")
+                    .with_icons(vec![icon()]),
+            )
             .with_instructions(INSTRUCTIONS)
     }
 
