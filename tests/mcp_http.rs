@@ -165,7 +165,12 @@ async fn bodies_that_are_not_json_rpc_get_json_rpc_errors_with_400() {
     let dir = tempfile::tempdir().unwrap();
     let server = served::serve(None, dir.path(), &[], &[]);
     let mcp = format!("{}/mcp", server.base);
-    let client = reqwest::Client::new();
+    // No kept-alive connections: the server closes the one it answers 413 on without reading the body, and reusing
+    // it for the next request would fail with a broken pipe.
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
     let post = |body: Vec<u8>| {
         client
             .post(&mcp)

@@ -10,6 +10,7 @@
 mod conformance;
 #[cfg(feature = "conformance")]
 mod conformance_stateless;
+mod fix_pages;
 pub mod framing;
 pub mod http;
 mod known_methods;

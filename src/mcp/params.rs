@@ -162,6 +162,15 @@ pub struct GetFixFileParams {
     /// Only this target of the scan (URL, host or id).
     #[serde(default)]
     pub target: Option<String>,
+    /// Only fixes at or above this severity.
+    #[serde(default)]
+    pub severity: Option<SeverityParam>,
+    /// Only these fixes, by id (`FIX-2`).
+    #[serde(default)]
+    pub fix_ids: Vec<String>,
+    /// The `next_cursor` of the previous page, for the fixes after it.
+    #[serde(default)]
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

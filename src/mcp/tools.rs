@@ -329,20 +329,24 @@ impl McpServer {
             .fix_file(DEFAULT_ORG, &p.scan_id, p.target.as_deref())
             .await
             .map_err(say)?;
+        let filter = super::fix_pages::Filter {
+            floor: p.severity.map(Into::into),
+            ids: p.fix_ids,
+        };
+        let page = super::fix_pages::page(&markdown, &filter, p.cursor.as_deref())?;
         let uri = format!("palisade://scans/{}/fix", p.scan_id);
+        // The Markdown goes once, as text; the structured content says what the page holds.
         let out = FixFileOut {
             scan_id: p.scan_id.clone(),
             uri: uri.clone(),
-            fixes: markdown
-                .lines()
-                .filter(|l| l.starts_with("## FIX-"))
-                .count() as u32,
-            markdown: markdown.clone(),
+            fixes: page.total as u32,
+            returned: page.returned,
+            next_cursor: page.next_cursor,
         };
         let link = Resource::new(uri, format!("SECURITY-FIX.md of scan {}", p.scan_id))
             .with_mime_type("text/markdown");
         let mut result = CallToolResult::success(vec![
-            ContentBlock::text(markdown),
+            ContentBlock::text(page.markdown),
             ContentBlock::resource_link(link),
         ]);
         result.structured_content = Some(serde_json::to_value(out).map_err(|e| e.to_string())?);

@@ -273,12 +273,15 @@ pub struct FindingsPage {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct FixFileOut {
     pub scan_id: String,
-    /// The resource holding the same file.
+    /// The resource holding the whole file.
     pub uri: String,
-    /// Number of fixes in the file.
+    /// Number of fixes in the file that pass the filters (severity, fix ids).
     pub fixes: u32,
-    /// The file itself (Markdown with YAML front matter, format security-fix/v1).
-    pub markdown: String,
+    /// The ids of the fixes on this page, whose Markdown is the text content of the result.
+    pub returned: Vec<String>,
+    /// Pass it as `cursor` for the next page; absent on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]

@@ -319,7 +319,63 @@ pub async fn the_loop(client: &Client, rec: &Recorder, lab: &Lab, slow: std::net
     let ResourceContents::TextResourceContents { text, .. } = &read.contents[0] else {
         panic!("text")
     };
-    assert_eq!(text, &markdown);
+    // The tool pages the file (at most 20 KB of Markdown each, whole fixes, the text once per result): walking the
+    // cursor gives every fix of the resource exactly once, in order.
+    let headers = |md: &str| -> Vec<String> {
+        md.lines()
+            .filter(|l| l.starts_with("## FIX-"))
+            .map(str::to_string)
+            .collect()
+    };
+    let mut seen = headers(&markdown);
+    let mut page = result.structured_content.clone().unwrap();
+    assert!(
+        page.get("markdown").is_none(),
+        "the Markdown is sent once, as text"
+    );
+    assert!(
+        markdown.len() <= 20 * 1024 + 200,
+        "{} bytes",
+        markdown.len()
+    );
+    assert!(text.starts_with(markdown.lines().next().unwrap()));
+    while let Some(cursor) = page["next_cursor"].as_str() {
+        let next = client
+            .call_tool(
+                CallToolRequestParams::new("get_fix_file").with_arguments(
+                    json!({ "scan_id": scan_id, "cursor": cursor })
+                        .as_object()
+                        .unwrap()
+                        .clone(),
+                ),
+            )
+            .await
+            .unwrap();
+        let md = text_of(&next.content);
+        assert!(md.len() <= 20 * 1024 + 200, "{} bytes", md.len());
+        assert!(!md.contains("format: security-fix/v1"), "the head once");
+        seen.extend(headers(&md));
+        page = next.structured_content.clone().unwrap();
+    }
+    assert_eq!(seen, headers(text));
+    assert_eq!(page["fixes"].as_u64(), Some(seen.len() as u64));
+    // A severity floor keeps the worst fixes only.
+    let high = call(
+        client,
+        "get_fix_file",
+        json!({ "scan_id": scan_id, "severity": "high" }),
+    )
+    .await
+    .unwrap();
+    let ids = high["returned"].as_array().unwrap();
+    assert!(!ids.is_empty() && (ids.len() as u64) < page["fixes"].as_u64().unwrap());
+    for (id, header) in ids.iter().zip(headers(text)) {
+        assert!(header.starts_with(&format!("## {}:", id.as_str().unwrap())));
+        assert!(
+            header.ends_with("[CRITICAL]") || header.ends_with("[HIGH]"),
+            "{header}"
+        );
+    }
 
     // Cancel a running scan.
     let slow_url = format!("https://127.0.0.1:{}/", slow.port());
