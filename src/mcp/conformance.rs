@@ -292,10 +292,11 @@ impl McpServer {
     }
 }
 
-/// The fixture tools and prompts added to the real ones.
+/// The fixture tools and prompts added to the real ones (the input-required prompt is answered outside the router:
+/// see [`super::conformance_mrtr`]).
 pub(super) fn routers() -> (ToolRouter<McpServer>, PromptRouter<McpServer>) {
     (
-        McpServer::conformance_tools(),
+        McpServer::conformance_tools() + McpServer::input_required_tools(),
         McpServer::conformance_prompts(),
     )
 }

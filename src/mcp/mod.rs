@@ -9,6 +9,8 @@
 #[cfg(feature = "conformance")]
 mod conformance;
 #[cfg(feature = "conformance")]
+mod conformance_mrtr;
+#[cfg(feature = "conformance")]
 mod conformance_stateless;
 mod fix_pages;
 pub mod framing;
@@ -33,9 +35,7 @@ use rmcp::model::{
     UnsubscribeRequestParams,
 };
 use rmcp::service::{NotificationContext, RequestContext};
-use rmcp::{
-    ErrorData as McpError, RoleServer, ServerHandler, ServiceExt, prompt_handler, tool_handler,
-};
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt, tool_handler};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -128,7 +128,9 @@ pub async fn serve_stdio(app: App) -> anyhow::Result<()> {
 }
 
 #[tool_handler(router = self.tool_router)]
-#[prompt_handler(router = self.prompt_router)]
+// The conformance build answers prompts itself (`get_prompt` and `list_prompts` below): `#[prompt_handler]` would drop
+// the inputResponses and requestState that its input-required prompt needs.
+#[cfg_attr(not(feature = "conformance"), rmcp::prompt_handler(router = self.prompt_router))]
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         let builder = ServerCapabilities::builder()
@@ -172,6 +174,24 @@ impl ServerHandler for McpServer {
         _: RequestContext<RoleServer>,
     ) -> Result<rmcp::model::CompleteResult, McpError> {
         conformance::complete(&request)
+    }
+
+    #[cfg(feature = "conformance")]
+    async fn get_prompt(
+        &self,
+        request: rmcp::model::GetPromptRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::GetPromptResponse, McpError> {
+        conformance_mrtr::get_prompt(self, request, ctx).await
+    }
+
+    #[cfg(feature = "conformance")]
+    async fn list_prompts(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListPromptsResult, McpError> {
+        Ok(conformance_mrtr::list_prompts(self, &ctx))
     }
 
     async fn on_cancelled(
