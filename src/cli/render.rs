@@ -5,7 +5,7 @@ use super::ReportFormat;
 use crate::app::{App, AppError, DEFAULT_ORG};
 use crate::model::{Coverage, CoverageState, Finding, FindingStatus, ScanTarget, Severity};
 use crate::report::ReportData;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write;
 use std::io::IsTerminal;
 
@@ -213,7 +213,7 @@ pub fn coverage_summary(coverage: &[Coverage], targets: &[ScanTarget]) -> String
         count(CoverageState::Errored),
         count(CoverageState::Skipped)
     );
-    for group in problem_groups(coverage) {
+    for group in crate::model::problem_groups(coverage) {
         let on = match targets.iter().find(|t| t.target_id == group.target_id) {
             Some(t) if targets.len() > 1 => format!(" on {}", t.url),
             _ => String::new(),
@@ -230,39 +230,4 @@ pub fn coverage_summary(coverage: &[Coverage], targets: &[ScanTarget]) -> String
         );
     }
     out
-}
-
-/// Errored or skipped checks of one target that share a state and a reason.
-struct ProblemGroup<'a> {
-    target_id: &'a str,
-    state: CoverageState,
-    detail: &'a str,
-    checks: Vec<&'a str>,
-}
-
-/// Groups errored and skipped coverage by target, state and reason, in the order they first appear.
-fn problem_groups(coverage: &[Coverage]) -> Vec<ProblemGroup<'_>> {
-    let mut groups: Vec<ProblemGroup> = Vec::new();
-    let mut index: HashMap<(&str, CoverageState, &str), usize> = HashMap::new();
-    for c in coverage
-        .iter()
-        .filter(|c| matches!(c.state, CoverageState::Errored | CoverageState::Skipped))
-    {
-        let detail = c.detail.as_deref().unwrap_or("");
-        let key = (c.target_id.as_str(), c.state, detail);
-        let i = *index.entry(key).or_insert_with(|| {
-            groups.push(ProblemGroup {
-                target_id: key.0,
-                state: key.1,
-                detail,
-                checks: Vec::new(),
-            });
-            groups.len() - 1
-        });
-        groups[i].checks.push(&c.check_id);
-    }
-    for g in &mut groups {
-        g.checks.sort_unstable();
-    }
-    groups
 }

@@ -81,34 +81,42 @@ pub struct TargetResult {
     pub compared_with: Option<String>,
 }
 
+/// Problem lines a coverage view holds at most, and checks one line names.
+const MAX_PROBLEMS: usize = 20;
+const MAX_NAMED: usize = 8;
+
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct CoverageView {
     pub passed: u32,
     pub found: u32,
     pub errored: u32,
     pub skipped: u32,
-    /// Each check that errored or was skipped, with why.
+    /// Why checks errored or were skipped: one line per reason (and target), naming the checks that share it.
     pub problems: Vec<String>,
 }
 
 impl CoverageView {
     pub fn of(coverage: &[Coverage]) -> CoverageView {
         let count = |s| coverage.iter().filter(|c| c.state == s).count() as u32;
-        let mut problems: Vec<String> = Vec::new();
-        for c in coverage
-            .iter()
-            .filter(|c| matches!(c.state, CoverageState::Errored | CoverageState::Skipped))
-        {
-            let line = format!(
-                "{} {}: {}",
-                c.check_id,
-                c.state,
-                c.detail.as_deref().unwrap_or("")
-            );
-            if !problems.contains(&line) && problems.len() < 20 {
-                problems.push(line);
-            }
-        }
+        let targets: std::collections::HashSet<&str> =
+            coverage.iter().map(|c| c.target_id.as_str()).collect();
+        let problems = crate::model::problem_groups(coverage)
+            .into_iter()
+            .take(MAX_PROBLEMS)
+            .map(|g| {
+                let on = match targets.len() > 1 {
+                    true => format!(" on target {}", g.target_id),
+                    false => String::new(),
+                };
+                let n = g.checks.len();
+                let mut named = g.checks[..n.min(MAX_NAMED)].join(", ");
+                if n > MAX_NAMED {
+                    named += &format!(" and {} more", n - MAX_NAMED);
+                }
+                let s = if n == 1 { "" } else { "s" };
+                format!("{}{on}: {} ({n} check{s}: {named})", g.state, g.detail)
+            })
+            .collect();
         CoverageView {
             passed: count(CoverageState::Passed),
             found: count(CoverageState::Found),
@@ -322,4 +330,38 @@ pub struct SchedulesOut {
     pub message: String,
     /// The schedule created or deleted, or every schedule for `list`.
     pub schedules: Vec<crate::model::Schedule>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_problems_are_one_line_per_reason() {
+        let row = |check: &str, state, detail: &str| Coverage {
+            target_id: "t1".into(),
+            check_id: check.into(),
+            state,
+            detail: Some(detail.into()),
+            findings: 0,
+            duration_ms: 1,
+        };
+        let refused = "cannot connect to a.test:443: connection refused";
+        let mut coverage: Vec<Coverage> = (0..30)
+            .map(|i| row(&format!("check.{i:02}"), CoverageState::Errored, refused))
+            .collect();
+        coverage.push(row("dns.caa", CoverageState::Skipped, "no DNS name"));
+        coverage.push(row("headers.csp", CoverageState::Passed, ""));
+        let view = CoverageView::of(&coverage);
+        assert_eq!(view.errored, 30);
+        assert_eq!(view.problems.len(), 2, "{:?}", view.problems);
+        assert_eq!(
+            view.problems[0],
+            format!(
+                "errored: {refused} (30 checks: check.00, check.01, check.02, check.03, check.04, check.05, \
+                 check.06, check.07 and 22 more)"
+            )
+        );
+        assert_eq!(view.problems[1], "skipped: no DNS name (1 check: dns.caa)");
+    }
 }

@@ -37,11 +37,13 @@ macro_rules! string_enum {
     };
 }
 
+mod coverage_groups;
 mod key;
 mod monitor;
 mod schedule;
 mod site;
 mod webhook;
+pub use coverage_groups::{ProblemGroup, problem_groups};
 pub use key::{ApiKey, Scope};
 pub use monitor::{Monitor, RULES};
 pub use schedule::{Schedule, ScheduleRun};
