@@ -74,3 +74,17 @@ async fn the_python_sdk_runs_the_loop_over_streamable_http() {
         .await
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_python_sdk_runs_the_loop_statelessly_on_protocol_2026_07_28() {
+    let lab = Lab::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = lab.write_config(&dir.path().join("lab")).unwrap();
+    let server = served::serve(Some(&config), dir.path(), &[], &[]);
+    let target = lab.host(Kind::Vulnerable).url();
+    let url = format!("{}/mcp", server.base);
+    let dir_path = dir.path().to_path_buf();
+    tokio::task::spawn_blocking(move || run_loop(&lab, &dir_path, &["http-2026", &url, &target]))
+        .await
+        .unwrap();
+}
