@@ -12,8 +12,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::palisade;
 use support::peers::{Nginx, free_port};
+use support::templates_scan::{self, set};
 
 /// A program the test started, killed on drop.
 struct Peer {
@@ -65,30 +65,7 @@ fn venv_python() -> PathBuf {
 /// Scans `url` with the standard profile and only the templates whose ids match `ids`, and returns the template
 /// ids that reported.
 fn reported(url: &str, ids: &str) -> BTreeSet<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let out = palisade(&dir)
-        .args(["scan", url, "--allow-private", "--profile", "standard"])
-        .args(["--template-id", ids, "--format", "json", "--timeout", "10"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "no JSON report ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter_map(|f| f["check_id"].as_str()?.strip_prefix("templates."))
-        .map(str::to_string)
-        .collect()
-}
-
-fn set(ids: &[&str]) -> BTreeSet<String> {
-    ids.iter().map(|s| s.to_string()).collect()
+    templates_scan::reported(url, "standard", ids, "10")
 }
 
 /// A web root with a backup folder and an upload folder holding a few files, and no index pages.

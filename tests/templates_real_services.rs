@@ -12,8 +12,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::palisade;
 use support::peers::free_port;
+use support::templates_scan::{self, set};
 
 /// A service the test started, killed on drop.
 struct Service {
@@ -90,36 +90,7 @@ fn venv_bin(name: &str) -> PathBuf {
 /// Scans `port` on loopback in the deep profile with only the templates whose ids match `ids`, and returns the
 /// template ids that reported.
 fn reported(port: u16, ids: &str) -> BTreeSet<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let out = palisade(&dir)
-        .args([
-            "scan",
-            &format!("http://127.0.0.1:{port}/"),
-            "--allow-private",
-            "--profile",
-            "deep",
-        ])
-        .args(["--template-id", ids, "--format", "json", "--timeout", "60"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "no JSON report ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter_map(|f| f["check_id"].as_str()?.strip_prefix("templates."))
-        .map(str::to_string)
-        .collect()
-}
-
-fn set(ids: &[&str]) -> BTreeSet<String> {
-    ids.iter().map(|s| s.to_string()).collect()
+    templates_scan::reported(&format!("http://127.0.0.1:{port}/"), "deep", ids, "60")
 }
 
 /// JupyterLab (with Notebook 7 installed beside it) on `port`, with `token` ("" for none), its state in `home`.
