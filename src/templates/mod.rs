@@ -8,6 +8,7 @@ pub mod format;
 pub mod jq;
 pub mod lazy_regex;
 pub mod library;
+mod matchers;
 pub mod model;
 pub mod safety;
 pub mod update;
