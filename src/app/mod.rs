@@ -192,6 +192,12 @@ impl App {
     /// Waits for the scans running in this process to end by themselves (a front end whose client went away lets
     /// the scans it started finish).
     pub async fn finish_running(&self) {
+        self.running_ended().await;
+        self.inner.store.close().await;
+    }
+
+    /// Waits until every scan running in this process when called has ended by itself.
+    pub async fn running_ended(&self) {
         let running: Vec<_> = self
             .inner
             .running
@@ -204,7 +210,6 @@ impl App {
             let mut done = r.done.subscribe();
             let _ = done.wait_for(|d| *d).await;
         }
-        self.inner.store.close().await;
     }
 
     /// Stops the scans running in this process (keeping their findings), then closes the store.

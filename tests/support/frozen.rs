@@ -25,6 +25,18 @@ pub fn freeze() -> Frozen {
 /// Moves time forward by `hours` of `clock`, stopping at each instant the worker behind `sleeping` sleeps until and
 /// waiting until it has worked and sleeps again.
 pub async fn run_for(sleeping: &mut watch::Receiver<Option<Instant>>, clock: Clock, hours: f64) {
+    run_settled(sleeping, clock, hours, None).await
+}
+
+/// As [`run_for`], and after each time the worker worked, waits (in real time) until the scans running in `app`
+/// have ended: a scan of a closed port ends at once in paused time, but on a slow machine not before the next
+/// slot unless it is waited for.
+pub async fn run_settled(
+    sleeping: &mut watch::Receiver<Option<Instant>>,
+    clock: Clock,
+    hours: f64,
+    app: Option<&palisade::app::App>,
+) {
     let until: DateTime<Utc> =
         clock.now() + chrono::Duration::milliseconds((hours * 3_600_000.0) as i64);
     loop {
@@ -44,6 +56,9 @@ pub async fn run_for(sleeping: &mut watch::Receiver<Option<Instant>>, clock: Clo
                 .wait_for(|d| *d != Some(deadline))
                 .await
                 .expect("worker alive");
+            if let Some(app) = app {
+                app.running_ended().await;
+            }
         } else {
             tokio::time::advance(left).await;
             return;
