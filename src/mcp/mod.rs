@@ -12,6 +12,8 @@ mod conformance;
 mod conformance_mrtr;
 #[cfg(feature = "conformance")]
 mod conformance_stateless;
+#[cfg(feature = "conformance")]
+mod conformance_tasks;
 mod fix_pages;
 pub mod framing;
 pub mod http;
@@ -21,6 +23,7 @@ mod prompts;
 mod resources;
 mod schemas;
 pub mod stdio;
+mod tasks;
 mod tools;
 mod views;
 mod watch;
@@ -138,7 +141,8 @@ impl ServerHandler for McpServer {
             .enable_prompts()
             .enable_resources()
             .enable_resources_subscribe()
-            .enable_tools();
+            .enable_tools()
+            .enable_tasks();
         #[cfg(feature = "conformance")]
         let capabilities = builder.enable_completions().build();
         #[cfg(not(feature = "conformance"))]
@@ -274,5 +278,41 @@ impl ServerHandler for McpServer {
     async fn listen(&self, context: rmcp::service::SubscriptionContext) -> Result<(), McpError> {
         self.resource_listen(context).await;
         Ok(())
+    }
+
+    async fn get_task(
+        &self,
+        request: rmcp::model::GetTaskParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::GetTaskResult, McpError> {
+        #[cfg(feature = "conformance")]
+        if let Some(answer) = conformance_tasks::get_task(&request) {
+            return answer;
+        }
+        self.task_get(request, ctx).await
+    }
+
+    async fn update_task(
+        &self,
+        request: rmcp::model::UpdateTaskParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        #[cfg(feature = "conformance")]
+        if let Some(answer) = conformance_tasks::update_task(&request) {
+            return answer;
+        }
+        self.task_update(request, ctx).await
+    }
+
+    async fn cancel_task(
+        &self,
+        request: rmcp::model::CancelTaskParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        #[cfg(feature = "conformance")]
+        if let Some(answer) = conformance_tasks::cancel_task(&request) {
+            return answer;
+        }
+        self.task_cancel(request, ctx).await
     }
 }
