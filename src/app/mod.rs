@@ -10,6 +10,7 @@ mod keys;
 mod monitors;
 mod owner;
 mod reports;
+mod resume;
 mod runner;
 mod scans;
 mod schedules;
@@ -29,7 +30,7 @@ pub use monitors::{
     DEFAULT_CERT_DAYS, DEFAULT_MIN_SEVERITY, MAX_CERT_DAYS, MAX_MONITORS_PER_ORG, NewMonitor, Rules,
 };
 pub use reports::{Rendered, scan_target};
-pub use scans::{ScanEvent, ScanHandle, ScanHandleParts, ScanRequest};
+pub use scans::{ScanEvent, ScanHandle, ScanHandleParts, ScanRequest, StoredRequest};
 pub use schedules::{
     MAX_SCHEDULE_TARGETS, MAX_SCHEDULES_PER_ORG, NewSchedule, ScheduleChange, Step,
 };
@@ -122,6 +123,8 @@ struct Inner {
     deliveries_changed: Arc<tokio::sync::Notify>,
     /// Sends email alerts, when `[smtp]` is configured.
     mailer: Option<crate::scheduler::mailer::Mailer>,
+    /// Set by a long-lived server ([`App::resume_interrupted`]): its scans, if it stops, are run again by the next.
+    serving: std::sync::atomic::AtomicBool,
 }
 
 impl App {
@@ -145,10 +148,13 @@ impl App {
             .map_err(BuildError::Mail)?;
         let store = Store::open(&config.db).await?;
         let recovered = store.recover_interrupted(owner::is_alive).await?;
-        if !recovered.is_empty() {
-            tracing::warn!(scans = ?recovered, "marked scans interrupted by a stopped process as failed");
+        if !recovered.failed.is_empty() {
+            tracing::warn!(scans = ?recovered.failed, "marked scans interrupted by a stopped process as failed");
         }
-        for scan_id in &recovered {
+        if !recovered.requeued.is_empty() {
+            tracing::warn!(scans = ?recovered.requeued, "scans interrupted by a stopped process wait for a server to run them again");
+        }
+        for scan_id in &recovered.failed {
             store.finish_schedule_run(scan_id).await?;
         }
         Ok(App {
@@ -165,6 +171,7 @@ impl App {
                 schedules_changed: Arc::new(tokio::sync::Notify::new()),
                 deliveries_changed: Arc::new(tokio::sync::Notify::new()),
                 mailer,
+                serving: Default::default(),
             }),
         })
     }

@@ -53,6 +53,20 @@ pub struct ScanRequest {
     pub exclusive: bool,
     /// Detection templates to run beyond (or instead of) the profile's: by tag, id and severity.
     pub templates: crate::templates::Selection,
+    /// For a verification scan: the findings (by fingerprint) it was asked to verify; all when `None`.
+    pub asked: Option<Vec<String>>,
+}
+
+/// The part of a [`ScanRequest`] stored with the scan, beyond its profile and targets: what a server restarted in
+/// the middle of the scan needs to run it again, and what a task reads to answer as the request would have.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct StoredRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Vec<String>>,
+    #[serde(default)]
+    pub templates: crate::templates::Selection,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked: Option<Vec<String>>,
 }
 
 /// A scan running in this process.
@@ -100,19 +114,9 @@ impl App {
             return Err(AppError::Invalid("give at least one target to scan".into()));
         }
         let profile = req.profile.unwrap_or(self.inner.config.scan.profile);
-        let mut checks = select_checks(profile, req.checks.as_deref())?;
-        let runs_templates = checks
-            .iter()
-            .any(|c| c.module == crate::model::Module::Templates);
-        // A scan that runs no template (quick, or a list of checks without templates.run) never loads them.
-        let templates = match runs_templates || req.templates.names_templates() {
-            true => self.plan_templates(profile, &req.templates).await?,
-            false => Vec::new(),
-        };
-        if req.templates.names_templates() && !runs_templates {
-            // Templates named by tag or id run whatever the profile or the list of checks.
-            checks.extend(registry::check("templates.run"));
-        }
+        let (checks, templates) = self
+            .plan_checks(profile, req.checks.as_deref(), &req.templates)
+            .await?;
         let urls = req
             .targets
             .iter()
@@ -145,6 +149,18 @@ impl App {
             owner: self.inner.owner.clone(),
             lease_until: crate::time::format(time::OffsetDateTime::now_utc() + LEASE),
             verify_of: req.verify_of.clone(),
+            request: Some(
+                serde_json::to_string(&StoredRequest {
+                    checks: req.checks.clone(),
+                    templates: req.templates.clone(),
+                    asked: req.asked.clone(),
+                })
+                .expect("a request serialises"),
+            ),
+            resume: self
+                .inner
+                .serving
+                .load(std::sync::atomic::Ordering::Relaxed),
         };
         self.inner.store.create_scan(&new).await?;
         drop(starting);
@@ -161,6 +177,41 @@ impl App {
                 .collect(),
             checks,
         };
+        self.launch(org, plan, baselines).await
+    }
+
+    /// The checks a scan of `profile` runs (all of the profile's, or those named) and the detection templates it
+    /// loads.
+    pub(super) async fn plan_checks(
+        &self,
+        profile: Profile,
+        named: Option<&[String]>,
+        selection: &crate::templates::Selection,
+    ) -> Result<(Vec<&'static Check>, Vec<Arc<crate::templates::Template>>), AppError> {
+        let mut checks = select_checks(profile, named)?;
+        let runs_templates = checks
+            .iter()
+            .any(|c| c.module == crate::model::Module::Templates);
+        // A scan that runs no template (quick, or a list of checks without templates.run) never loads them.
+        let templates = match runs_templates || selection.names_templates() {
+            true => self.plan_templates(profile, selection).await?,
+            false => Vec::new(),
+        };
+        if selection.names_templates() && !runs_templates {
+            // Templates named by tag or id run whatever the profile or the list of checks.
+            checks.extend(registry::check("templates.run"));
+        }
+        Ok((checks, templates))
+    }
+
+    /// Runs a recorded scan in the background, owned by this process.
+    pub(super) async fn launch(
+        &self,
+        org: &str,
+        plan: ScanPlan,
+        baselines: Vec<Baseline>,
+    ) -> Result<ScanHandle, AppError> {
+        let scan_id = plan.scan_id.clone();
         let (events, receiver) = broadcast::channel(1024);
         let running = Arc::new(Running {
             cancel: CancellationToken::new(),

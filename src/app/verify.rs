@@ -77,6 +77,7 @@ impl App {
             verify_of: Some(scan.id.clone()),
             exclusive: false,
             templates,
+            asked: fingerprints.map(<[String]>::to_vec),
         };
         self.start_scan(org, request).await
     }

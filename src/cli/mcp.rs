@@ -13,6 +13,7 @@ pub async fn run(global: &Global, args: McpArgs) -> Result<u8, CliError> {
     let config = super::load_config(global, args.flags.layer())?;
     let app = super::build(config).await?;
     app.warm_up();
+    app.resume_interrupted().await;
     tracing::info!(database = %app.store().path().display(), "MCP server on stdio");
     crate::mcp::serve_stdio(app)
         .await

@@ -19,6 +19,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<u8, CliError> {
     let config = super::load_config(global, layer)?;
     let app = super::build(config).await?;
     app.warm_up();
+    let resumed = app.resume_interrupted().await;
     let listener = crate::server::bind(&app)
         .await
         .map_err(|e| CliError::usage(e.to_string()))?;
@@ -28,6 +29,13 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<u8, CliError> {
             "palisade: serving on http://{addr} (MCP: http://{addr}/mcp, legacy SSE: http://{addr}/sse, REST: http://{addr}/v1, OpenAPI: http://{addr}/v1/openapi.json)"
         );
         eprintln!("palisade: database {}", app.store().path().display());
+        if !resumed.is_empty() {
+            eprintln!(
+                "palisade: running again {} scan(s) a stopped server left unfinished: {}",
+                resumed.len(),
+                resumed.join(", ")
+            );
+        }
         let emails = app.store().count_email_webhooks().await.unwrap_or_default();
         if emails > 0 && app.config().smtp.is_none() {
             eprintln!(

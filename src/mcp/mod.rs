@@ -156,6 +156,18 @@ impl ServerHandler for McpServer {
             .with_instructions(INSTRUCTIONS)
     }
 
+    async fn call_tool(
+        &self,
+        request: rmcp::model::CallToolRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::CallToolResponse, McpError> {
+        if McpServer::wants_task(&request.name, &ctx) {
+            return self.call_as_task(request, ctx).await;
+        }
+        let call = rmcp::handler::server::tool::ToolCallContext::new(self, request, ctx);
+        self.tool_router.call(call).await
+    }
+
     async fn set_level(
         &self,
         request: SetLevelRequestParams,

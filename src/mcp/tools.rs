@@ -17,7 +17,7 @@ use rmcp::{RoleServer, tool, tool_router};
 use std::time::Duration;
 
 /// The sentence the model reads for an App error.
-fn say(e: AppError) -> String {
+pub(super) fn say(e: AppError) -> String {
     match e {
         AppError::NotFound {
             kind: "scan", id, ..
@@ -122,20 +122,8 @@ impl McpServer {
         Parameters(p): Parameters<StartScanParams>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<StartScanOut>, String> {
-        if p.targets.len() > 50 {
-            return Err("give at most 50 targets per scan; start several scans for more".into());
-        }
-        let request = ScanRequest {
-            targets: p.targets,
-            profile: p.profile.map(Into::into),
-            templates: crate::templates::Selection {
-                tags: p.tags,
-                exclude_tags: p.exclude_tags,
-                ids: p.template_ids,
-                severities: p.severities.into_iter().map(Into::into).collect(),
-            },
-            ..Default::default()
-        };
+        let wait = p.wait_seconds;
+        let request = scan_request(p)?;
         let handle = self
             .app
             .start_scan(DEFAULT_ORG, request)
@@ -150,7 +138,7 @@ impl McpServer {
         if ctx.ct.is_cancelled() {
             let _ = self.app.cancel_scan(DEFAULT_ORG, &scan_id).await;
         }
-        let wait = Duration::from_secs(wait_seconds(p.wait_seconds, 20).into());
+        let wait = Duration::from_secs(wait_seconds(wait, 20).into());
         let waited = self
             .wait_streaming(&scan_id, Some(handle.into_watch()), wait, &ctx)
             .await;
@@ -160,26 +148,7 @@ impl McpServer {
                 .expect("waiting lock")
                 .remove(&ctx.id.to_string());
         }
-        let scan = self
-            .app
-            .get_scan(DEFAULT_ORG, &scan_id)
-            .await
-            .map_err(say)?;
-        let coverage = self
-            .app
-            .coverage(DEFAULT_ORG, &scan_id)
-            .await
-            .map_err(say)?;
-        let (worst, _) = self
-            .app
-            .findings(DEFAULT_ORG, &scan_id, &FindingFilter::default(), 10, 0)
-            .await
-            .map_err(say)?;
-        Ok(Json(StartScanOut {
-            scan: ScanView::new(scan, Some(&coverage)),
-            worst_findings: worst.iter().map(FindingView::from).collect(),
-            _untrusted_content_notice: UNTRUSTED,
-        }))
+        self.start_scan_out(&scan_id).await.map(Json)
     }
 
     #[tool(description = include_str!("../../tools/get_scan.md"), title = "Get a scan",
@@ -502,11 +471,39 @@ impl McpServer {
                 .expect("waiting lock")
                 .remove(&ctx.id.to_string());
         }
-        let scan = self.app.get_scan(DEFAULT_ORG, &id).await.map_err(say)?;
+        self.verify_out(&id, p.scan_id, asked).await.map(Json)
+    }
+}
+
+impl McpServer {
+    /// What `start_scan` answers about `scan_id` (running or ended): the scan, its coverage and its worst findings.
+    pub(super) async fn start_scan_out(&self, scan_id: &str) -> Result<StartScanOut, String> {
+        let scan = self.app.get_scan(DEFAULT_ORG, scan_id).await.map_err(say)?;
+        let coverage = self.app.coverage(DEFAULT_ORG, scan_id).await.map_err(say)?;
+        let (worst, _) = self
+            .app
+            .findings(DEFAULT_ORG, scan_id, &FindingFilter::default(), 10, 0)
+            .await
+            .map_err(say)?;
+        Ok(StartScanOut {
+            scan: ScanView::new(scan, Some(&coverage)),
+            worst_findings: worst.iter().map(FindingView::from).collect(),
+            _untrusted_content_notice: UNTRUSTED,
+        })
+    }
+
+    /// What `verify_fixes` answers about the verification scan `id` of `original` (running or ended).
+    pub(super) async fn verify_out(
+        &self,
+        id: &str,
+        original: String,
+        asked: Option<&[String]>,
+    ) -> Result<VerifyOut, String> {
+        let scan = self.app.get_scan(DEFAULT_ORG, id).await.map_err(say)?;
         let ended = scan.status.is_terminal();
         let verdicts = if ended {
             self.app
-                .verification(DEFAULT_ORG, &id, asked)
+                .verification(DEFAULT_ORG, id, asked)
                 .await
                 .map_err(say)?
         } else {
@@ -521,17 +518,35 @@ impl McpServer {
                 "call get_scan with scan_id {id} and wait_seconds 20; its verdicts arrive when it completes"
             )
         };
-        Ok(Json(VerifyOut {
+        Ok(VerifyOut {
             fixed: count(Verdict::Fixed),
             still_open: count(Verdict::StillOpen),
             unknown: count(Verdict::Unknown),
-            verification_scan_id: id,
-            original_scan_id: p.scan_id,
+            verification_scan_id: id.to_string(),
+            original_scan_id: original,
             status: scan.status.to_string(),
             verdicts,
             suggested_poll_interval_ms: (!ended).then_some(2000),
             next,
             _untrusted_content_notice: UNTRUSTED,
-        }))
+        })
     }
+}
+
+/// The scan `start_scan` asks for.
+pub(super) fn scan_request(p: StartScanParams) -> Result<ScanRequest, String> {
+    if p.targets.len() > 50 {
+        return Err("give at most 50 targets per scan; start several scans for more".into());
+    }
+    Ok(ScanRequest {
+        targets: p.targets,
+        profile: p.profile.map(Into::into),
+        templates: crate::templates::Selection {
+            tags: p.tags,
+            exclude_tags: p.exclude_tags,
+            ids: p.template_ids,
+            severities: p.severities.into_iter().map(Into::into).collect(),
+        },
+        ..Default::default()
+    })
 }

@@ -38,6 +38,7 @@ pub async fn start(
             ids: body.template_ids,
             severities: body.severities,
         },
+        asked: None,
     };
     let handle = rest.app.start_scan(&caller.org, request).await?;
     let id = handle.scan.id.clone();

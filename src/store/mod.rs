@@ -15,7 +15,7 @@ mod webhooks;
 pub use advisories::FeedRow;
 pub use findings::{FindingFilter, PagePos};
 pub use quota::OrgLoad;
-pub use scans::{NewScan, ScanProgress};
+pub use scans::{NewScan, Recovered, Resumable, ScanProgress};
 pub use schedules::RunOutcome;
 pub use stats::{LatestTarget, ScanMark};
 pub use webhooks::{Attempt, DueDelivery};

@@ -20,6 +20,25 @@ pub struct NewScan {
     pub owner: String,
     pub lease_until: String,
     pub verify_of: Option<String>,
+    /// What it runs beyond its profile and targets, as JSON.
+    pub request: Option<String>,
+    /// Whether a server started it: then, interrupted by a stop, it is run again by the next server.
+    pub resume: bool,
+}
+
+/// What [`Store::recover_interrupted`] did: scans queued to run again, and scans ended failed.
+#[derive(Debug, Clone, Default)]
+pub struct Recovered {
+    pub requeued: Vec<String>,
+    pub failed: Vec<String>,
+}
+
+/// A scan left by a stopped process that a server may run again: its org and stored request.
+#[derive(Debug, Clone)]
+pub struct Resumable {
+    pub id: String,
+    pub org_id: String,
+    pub request: String,
 }
 
 /// A progress update of a running scan.
@@ -90,8 +109,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO scans (id, org_id, profile, status, phase, checks_total, created_at, started_at, verify_of,
-                                owner, lease_until)
-             VALUES (?, ?, ?, 'running', 'starting', ?, ?, ?, ?, ?, ?)",
+                                owner, lease_until, request, resume)
+             VALUES (?, ?, ?, 'running', 'starting', ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&s.id)
         .bind(&s.org_id)
@@ -102,6 +121,8 @@ impl Store {
         .bind(&s.verify_of)
         .bind(&s.owner)
         .bind(&s.lease_until)
+        .bind(&s.request)
+        .bind(s.resume)
         .execute(&mut *tx)
         .await?;
         for (position, (t, previous)) in s.targets.iter().enumerate() {
@@ -321,46 +342,112 @@ impl Store {
         Ok(())
     }
 
-    /// Turns running scans whose process is gone into `failed` with reason `interrupted`, keeping their findings.
-    /// `alive(owner)` says whether an owner process still runs; a scan whose lease has expired is taken as dead.
+    /// Takes back the scans whose process is gone (a dead owner or an expired lease). One a server started goes
+    /// back to `queued`, without an owner, for the next server to run again ([`Store::claim_resumable`]); any
+    /// other (the foreground CLI's, or one stored before resuming existed) ends `failed` with the reason, keeping
+    /// its findings. Returns the ids of both.
     pub async fn recover_interrupted(
         &self,
         alive: impl Fn(&str) -> bool,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Recovered, StoreError> {
         let now = crate::time::now();
         let rows = sqlx::query(
-            "SELECT id, owner, lease_until FROM scans WHERE status IN ('queued', 'running')",
+            "SELECT id, owner, lease_until, resume FROM scans
+             WHERE status IN ('queued', 'running') AND (owner IS NOT NULL OR resume = 0)",
         )
         .fetch_all(&self.pool)
         .await?;
-        let mut recovered = Vec::new();
+        let mut recovered = Recovered::default();
         for row in rows {
             let id: String = row.try_get("id")?;
             let owner: Option<String> = row.try_get("owner")?;
             let lease: Option<String> = row.try_get("lease_until")?;
+            let resume: bool = row.try_get("resume")?;
             let expired = lease.as_deref().is_none_or(|l| l < now.as_str());
-            if expired || !owner.as_deref().is_some_and(&alive) {
-                let updated = sqlx::query(
-                    "UPDATE scans SET status = 'failed', phase = 'failed', finished_at = ?, owner = NULL,
-                            lease_until = NULL,
-                            error = 'interrupted: the palisade process running this scan stopped before it finished; the findings it made are kept'
-                     WHERE id = ? AND status IN ('queued', 'running')",
-                )
-                .bind(&now)
-                .bind(&id)
-                .execute(&self.pool)
-                .await?;
-                if updated.rows_affected() > 0 {
-                    recovered.push(id);
-                }
+            if !expired && owner.as_deref().is_some_and(&alive) {
+                continue;
+            }
+            let (updated, list) = match resume {
+                true => (
+                    sqlx::query(
+                        "UPDATE scans SET status = 'queued', owner = NULL, lease_until = NULL,
+                                phase = 'interrupted: waiting for a palisade server to run it again'
+                         WHERE id = ? AND status IN ('queued', 'running')",
+                    )
+                    .bind(&id)
+                    .execute(&self.pool)
+                    .await?,
+                    &mut recovered.requeued,
+                ),
+                false => (
+                    sqlx::query(
+                        "UPDATE scans SET status = 'failed', phase = 'failed', finished_at = ?, owner = NULL,
+                                lease_until = NULL,
+                                error = 'interrupted: the palisade process running this scan stopped before it finished; the findings it made are kept'
+                         WHERE id = ? AND status IN ('queued', 'running')",
+                    )
+                    .bind(&now)
+                    .bind(&id)
+                    .execute(&self.pool)
+                    .await?,
+                    &mut recovered.failed,
+                ),
+            };
+            if updated.rows_affected() > 0 {
+                list.push(id);
             }
         }
         Ok(recovered)
     }
 
+    /// Claims the queued scans no process owns (left by a stopped one) for `owner`, returning each with its request.
+    pub async fn claim_resumable(
+        &self,
+        owner: &str,
+        lease_until: &str,
+    ) -> Result<Vec<Resumable>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, org_id, request FROM scans
+             WHERE status = 'queued' AND owner IS NULL AND resume = 1 AND request IS NOT NULL
+             ORDER BY created_at",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut claimed = Vec::new();
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let updated = sqlx::query(
+                "UPDATE scans SET status = 'running', phase = 'resuming', owner = ?, lease_until = ?
+                 WHERE id = ? AND status = 'queued' AND owner IS NULL",
+            )
+            .bind(owner)
+            .bind(lease_until)
+            .bind(&id)
+            .execute(&self.pool)
+            .await?;
+            if updated.rows_affected() > 0 {
+                claimed.push(Resumable {
+                    id,
+                    org_id: row.try_get("org_id")?,
+                    request: row.try_get("request")?,
+                });
+            }
+        }
+        Ok(claimed)
+    }
+
     /// The owner of a running scan (to tell "running elsewhere" from "finished").
     pub async fn scan_owner(&self, id: &str) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar("SELECT owner FROM scans WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .flatten())
+    }
+
+    /// What a scan was asked to run beyond its profile and targets (JSON), if stored.
+    pub async fn scan_request(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT request FROM scans WHERE id = ?")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?

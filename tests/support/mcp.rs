@@ -20,10 +20,22 @@ pub struct Recorder {
     pub progress: Arc<Mutex<Vec<(SystemTime, ProgressNotificationParam)>>>,
     pub logs: Arc<Mutex<Vec<LoggingMessageNotificationParam>>>,
     pub updated: Arc<Mutex<Vec<String>>>,
+    /// Declare the tasks extension (`io.modelcontextprotocol/tasks`): tools that start scans then answer with tasks.
+    pub tasks: bool,
 }
 
 #[allow(deprecated)]
 impl ClientHandler for Recorder {
+    fn get_info(&self) -> rmcp::model::ClientConfig {
+        let mut info = rmcp::model::ClientConfig::default();
+        if self.tasks {
+            info.capabilities = rmcp::model::ClientCapabilities::builder()
+                .enable_tasks()
+                .build();
+        }
+        info
+    }
+
     async fn on_progress(
         &self,
         params: ProgressNotificationParam,

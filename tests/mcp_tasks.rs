@@ -1,0 +1,257 @@
+//! Scans as MCP tasks (`io.modelcontextprotocol/tasks`) over Streamable HTTP with a 2026-07-28 client: `start_scan`
+//! answers with a task at once, `tasks/get` follows it and inlines the answer when it ends, the task survives a
+//! `palisade serve` killed in the middle (the next server runs the scan again under the same id, storing no finding
+//! twice), `tasks/cancel` cancels it keeping its findings, and a client without the extension gets today's answers.
+
+#[path = "support/mcp.rs"]
+#[allow(dead_code)] // the agent loop is for the other MCP tests
+mod mcp;
+#[path = "support/served.rs"]
+#[allow(dead_code)]
+mod served;
+mod support;
+
+use axum::Router;
+use mcp::{Client, Recorder};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CancelTaskParams, GetTaskParams, GetTaskResult,
+    ProtocolVersion, TaskPayload, TaskStatus,
+};
+use rmcp::service::ClientLifecycleMode;
+use rmcp::service::ClientServiceExt;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// A site without security headers whose every answer takes 400 ms while `slow` is set; `seen` counts requests.
+fn site(slow: Arc<AtomicBool>, seen: Arc<AtomicUsize>) -> Router {
+    Router::new().fallback(move || {
+        let (slow, seen) = (slow.clone(), seen.clone());
+        async move {
+            seen.fetch_add(1, Ordering::SeqCst);
+            if slow.load(Ordering::SeqCst) {
+                tokio::time::sleep(Duration::from_millis(400)).await;
+            }
+            axum::response::Html("<html><head><title>shop</title></head><body>shop</body></html>")
+        }
+    })
+}
+
+/// A 2026-07-28 client (no handshake) of `base`, declaring the tasks extension when `tasks`.
+async fn client(base: &str, tasks: bool) -> Client {
+    let transport = rmcp::transport::StreamableHttpClientTransport::from_uri(format!("{base}/mcp"));
+    let mode = ClientLifecycleMode::Discover {
+        preferred_versions: vec![ProtocolVersion::LATEST],
+    };
+    let rec = Recorder {
+        tasks,
+        ..Default::default()
+    };
+    rec.serve_with_lifecycle(transport, mode)
+        .await
+        .expect("discovered statelessly")
+}
+
+async fn start_task(client: &Client, args: Value) -> String {
+    let params =
+        CallToolRequestParams::new("start_scan").with_arguments(args.as_object().unwrap().clone());
+    match client.peer().call_tool_once(params).await.unwrap() {
+        CallToolResponse::Task(created) => {
+            assert_eq!(created.task.status, TaskStatus::Working);
+            assert!(created.task.poll_interval_ms.is_some(), "{created:?}");
+            created.task.task_id
+        }
+        other => panic!("start_scan should answer with a task, got {other:?}"),
+    }
+}
+
+async fn get(client: &Client, id: &str) -> GetTaskResult {
+    client
+        .peer()
+        .get_task(GetTaskParams::new(id))
+        .await
+        .unwrap()
+}
+
+/// Polls the task until it ends.
+async fn ended(client: &Client, id: &str) -> GetTaskResult {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let task = get(client, id).await;
+        if task.task.status().is_terminal() {
+            return task;
+        }
+        assert!(Instant::now() < deadline, "task {id} never ended: {task:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn inlined(task: &GetTaskResult) -> Value {
+    match &task.task.payload {
+        TaskPayload::Completed { result } => Value::Object(result.clone()),
+        other => panic!("expected a completed task with its result, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scan_task_survives_a_server_killed_in_the_middle() {
+    let slow = Arc::new(AtomicBool::new(true));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let shop = support::http(site(slow.clone(), seen.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let first = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&first.base, true).await;
+    let id = start_task(&agent, json!({ "targets": [url], "profile": "quick" })).await;
+    // Stored before the handle was returned: the next tasks/get resolves.
+    let now = get(&agent, &id).await;
+    assert_eq!(now.task.status(), TaskStatus::Working, "{now:?}");
+    assert_eq!(now.task.task.ttl_ms, None, "scans are kept until deleted");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while seen.load(Ordering::SeqCst) < 2 {
+        assert!(Instant::now() < deadline, "the scan never reached the site");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let before = get(&agent, &id).await;
+    assert_eq!(before.task.status(), TaskStatus::Working, "{before:?}");
+    drop(agent);
+    drop(first); // SIGKILL, in the middle of the scan
+
+    slow.store(false, Ordering::SeqCst);
+    let second = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&second.base, true).await;
+    let done = ended(&agent, &id).await;
+    assert_eq!(done.task.status(), TaskStatus::Completed, "{done:?}");
+    let result = inlined(&done);
+    let scan = &result["structuredContent"];
+    assert_eq!(scan["scan_id"], id.as_str(), "{result}");
+    assert_eq!(scan["status"], "completed", "{result}");
+    assert!(
+        result
+            .get("_meta")
+            .is_none_or(|m| m.get("io.modelcontextprotocol/related-task").is_none()),
+        "{result}"
+    );
+    // Its findings, found again after the restart, are stored once each.
+    let page = mcp::call(
+        &agent,
+        "get_findings",
+        json!({ "scan_id": id, "limit": 100 }),
+    )
+    .await
+    .unwrap();
+    let findings = page["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["check_id"].as_str().unwrap().starts_with("headers.")),
+        "{page}"
+    );
+    let distinct: HashSet<(&str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["fingerprint"].as_str().unwrap(),
+                f["url"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(distinct.len(), findings.len(), "{page}");
+
+    // Cancelling an ended task is acknowledged the same way and changes nothing.
+    agent
+        .peer()
+        .cancel_task(CancelTaskParams::new(&id))
+        .await
+        .unwrap();
+    assert_eq!(get(&agent, &id).await.task.status(), TaskStatus::Completed);
+    // An id that names no scan is invalid params.
+    let unknown = agent
+        .peer()
+        .get_task(GetTaskParams::new("nosuchid"))
+        .await
+        .unwrap_err();
+    assert!(format!("{unknown:?}").contains("-32602"), "{unknown:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_task_keeps_its_findings_and_a_client_without_tasks_is_answered_as_before() {
+    let slow = Arc::new(AtomicBool::new(true));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let shop = support::http(site(slow.clone(), seen.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let server = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&server.base, true).await;
+    let id = start_task(&agent, json!({ "targets": [url], "profile": "standard" })).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while seen.load(Ordering::SeqCst) < 2 {
+        assert!(Instant::now() < deadline, "the scan never reached the site");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    agent
+        .peer()
+        .cancel_task(CancelTaskParams::new(&id))
+        .await
+        .unwrap();
+    let done = ended(&agent, &id).await;
+    assert_eq!(done.task.status(), TaskStatus::Cancelled, "{done:?}");
+    let scan = mcp::call(&agent, "get_scan", json!({ "scan_id": id }))
+        .await
+        .unwrap();
+    assert_eq!(scan["status"], "cancelled", "{scan}");
+
+    // Without the extension: start_scan answers with the scan itself, and tasks/* are refused with -32021.
+    slow.store(false, Ordering::SeqCst);
+    let plain = client(&server.base, false).await;
+    let answer = mcp::call(
+        &plain,
+        "start_scan",
+        json!({ "targets": [url], "profile": "quick", "wait_seconds": 40 }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer["status"], "completed", "{answer}");
+    let refused = plain
+        .peer()
+        .get_task(GetTaskParams::new(&id))
+        .await
+        .unwrap_err();
+    assert!(format!("{refused:?}").contains("-32021"), "{refused:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_task_the_restarted_server_cannot_run_again_fails_with_the_reason() {
+    let slow = Arc::new(AtomicBool::new(true));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let shop = support::http(site(slow.clone(), seen.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let first = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&first.base, true).await;
+    let id = start_task(&agent, json!({ "targets": [url], "profile": "quick" })).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while seen.load(Ordering::SeqCst) < 1 {
+        assert!(Instant::now() < deadline, "the scan never reached the site");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    drop(agent);
+    drop(first);
+    // The next server may not scan private addresses: the scan's target is out of its scope now.
+    let second = served::serve(None, dir.path(), &[], &[]);
+    let agent = client(&second.base, true).await;
+    let done = ended(&agent, &id).await;
+    match &done.task.payload {
+        TaskPayload::Failed { error } => {
+            let message = error["message"].as_str().unwrap();
+            assert!(
+                message.starts_with("interrupted by a restart and could not run again")
+                    && message.contains("127.0.0.1"),
+                "{message}"
+            );
+        }
+        other => panic!("expected a failed task with the reason, got {other:?}"),
+    }
+}
