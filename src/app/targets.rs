@@ -77,6 +77,39 @@ impl App {
     }
 
     /// Removes a target given by id or URL (as typed or normalised); its scans are kept.
+    /// The targets `given` names: the one with that id or URL (as typed or normalised), else, for a bare host
+    /// name, every target on that host (several when it has more than one port or path); none when nothing fits.
+    pub async fn targets_matching(&self, org: &str, given: &str) -> Result<Vec<Target>, AppError> {
+        let store = &self.inner.store;
+        if let Some(t) = store.find_target(org, given).await? {
+            return Ok(vec![t]);
+        }
+        let Ok(url) = TargetUrl::parse(given) else {
+            return Ok(Vec::new());
+        };
+        if let Some(t) = store.find_target(org, &url.to_string()).await? {
+            return Ok(vec![t]);
+        }
+        let bare_host = !given.contains("://") && !given.contains('/');
+        match bare_host {
+            true => Ok(store.targets_on_host(org, &url.host()).await?),
+            false => Ok(Vec::new()),
+        }
+    }
+
+    /// How many scans covered target `id` of `org`.
+    pub async fn target_scan_count(&self, org: &str, id: &str) -> Result<u32, AppError> {
+        let store = &self.inner.store;
+        if store.find_target(org, id).await?.is_none() {
+            return Err(AppError::NotFound {
+                kind: "target",
+                id: id.to_string(),
+                hint: "list targets to see their ids and URLs",
+            });
+        }
+        Ok(store.target_scan_count(id).await?)
+    }
+
     pub async fn remove_target(&self, org: &str, id_or_url: &str) -> Result<Target, AppError> {
         let normalised = TargetUrl::parse(id_or_url).map(|u| u.to_string()).ok();
         let mut found = self.inner.store.find_target(org, id_or_url).await?;

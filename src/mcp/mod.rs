@@ -6,6 +6,7 @@
 // 2025-11-25 clients agents use today need them.
 #![allow(deprecated)]
 
+mod confirm;
 #[cfg(feature = "conformance")]
 mod conformance;
 #[cfg(feature = "conformance")]
@@ -21,6 +22,7 @@ mod known_methods;
 mod params;
 mod prompts;
 mod resources;
+mod rounds;
 mod schemas;
 pub mod stdio;
 mod tasks;

@@ -4,6 +4,7 @@
 //! in the middle runs the scan again under the same id: `App::resume_interrupted`).
 
 use super::McpServer;
+use super::confirm::Gate;
 use super::params::{StartScanParams, VerifyFixesParams};
 use super::tools::{say, scan_request};
 use crate::app::{AppError, DEFAULT_ORG};
@@ -55,7 +56,15 @@ impl McpServer {
             },
             _ => match serde_json::from_value::<StartScanParams>(args) {
                 Ok(p) => match scan_request(p) {
-                    Ok(req) => self.app.start_scan(DEFAULT_ORG, req).await.map_err(say),
+                    Ok(req) => {
+                        let (responses, state) = (request.input_responses, request.request_state);
+                        // The user's answers are gathered before the task exists (input-required rounds).
+                        match self.scan_gate(&req, &ctx, responses, state)? {
+                            Gate::Reply(reply) => return Ok(reply),
+                            Gate::Go((), _) => {}
+                        }
+                        self.app.start_scan(DEFAULT_ORG, req).await.map_err(say)
+                    }
                     Err(e) => Err(e),
                 },
                 Err(e) => Err(format!("invalid arguments for start_scan: {e}")),

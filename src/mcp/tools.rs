@@ -3,17 +3,20 @@
 //! sentence saying what to do; JSON-RPC errors are left to protocol faults.
 
 use super::McpServer;
+use super::confirm::{Gate, refused};
 use super::params::*;
 use super::views::*;
 use super::watch::Waited;
 use crate::app::{AppError, DEFAULT_ORG, NewSchedule, ScanRequest, Verdict};
 use crate::model::{Category, Module};
 use crate::store::FindingFilter;
-use rmcp::handler::server::tool::schema_for_output;
+use rmcp::handler::server::tool::{
+    InputResponses as Responses, IntoCallToolResult, RequestState, schema_for_output,
+};
 use rmcp::handler::server::wrapper::{Json, Parameters};
-use rmcp::model::{CallToolResult, ContentBlock, Resource};
+use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Resource};
 use rmcp::service::RequestContext;
-use rmcp::{RoleServer, tool, tool_router};
+use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
 use std::time::Duration;
 
 /// The sentence the model reads for an App error.
@@ -69,6 +72,7 @@ impl McpServer {
             .map_err(say)?;
         Ok(Json(TargetOut {
             target: target.into(),
+            notice: None,
         }))
     }
 
@@ -94,18 +98,24 @@ impl McpServer {
             destructive_hint = true,
             idempotent_hint = true,
             open_world_hint = false
-        ))]
+        ),
+        output_schema = schema_for_output::<TargetOut>()
+    )]
     async fn remove_target(
         &self,
         Parameters(p): Parameters<RemoveTargetParams>,
-    ) -> Result<Json<TargetOut>, String> {
-        let target = self
-            .app
-            .remove_target(DEFAULT_ORG, &p.target)
-            .await
-            .map_err(say)?;
-        Ok(Json(TargetOut {
+        ctx: RequestContext<RoleServer>,
+        Responses(responses): Responses,
+        RequestState(state): RequestState,
+    ) -> Result<CallToolResponse, McpError> {
+        let (target, notice) = match self.removal_gate(&p.target, &ctx, responses, state).await? {
+            Gate::Go(target, notice) => (target, notice),
+            Gate::Reply(reply) => return Ok(reply),
+        };
+        let removed = self.app.remove_target(DEFAULT_ORG, &target.id).await;
+        answer(removed.map_err(say).map(|target| TargetOut {
             target: target.into(),
+            notice,
         }))
     }
 
@@ -116,19 +126,29 @@ impl McpServer {
             destructive_hint = false,
             idempotent_hint = false,
             open_world_hint = true
-        ))]
+        ),
+        output_schema = schema_for_output::<StartScanOut>()
+    )]
     async fn start_scan(
         &self,
         Parameters(p): Parameters<StartScanParams>,
         ctx: RequestContext<RoleServer>,
-    ) -> Result<Json<StartScanOut>, String> {
+        Responses(responses): Responses,
+        RequestState(state): RequestState,
+    ) -> Result<CallToolResponse, McpError> {
         let wait = p.wait_seconds;
-        let request = scan_request(p)?;
-        let handle = self
-            .app
-            .start_scan(DEFAULT_ORG, request)
-            .await
-            .map_err(say)?;
+        let request = match scan_request(p) {
+            Ok(request) => request,
+            Err(sentence) => return Ok(refused(sentence)),
+        };
+        let notice = match self.scan_gate(&request, &ctx, responses, state)? {
+            Gate::Go((), notice) => notice,
+            Gate::Reply(reply) => return Ok(reply),
+        };
+        let handle = match self.app.start_scan(DEFAULT_ORG, request).await {
+            Ok(handle) => handle,
+            Err(e) => return Ok(refused(say(e))),
+        };
         let scan_id = handle.scan.id.clone();
         self.waiting
             .lock()
@@ -148,7 +168,10 @@ impl McpServer {
                 .expect("waiting lock")
                 .remove(&ctx.id.to_string());
         }
-        self.start_scan_out(&scan_id).await.map(Json)
+        answer(self.start_scan_out(&scan_id).await.map(|mut out| {
+            out.notice = notice;
+            out
+        }))
     }
 
     #[tool(description = include_str!("../../tools/get_scan.md"), title = "Get a scan",
@@ -488,6 +511,7 @@ impl McpServer {
         Ok(StartScanOut {
             scan: ScanView::new(scan, Some(&coverage)),
             worst_findings: worst.iter().map(FindingView::from).collect(),
+            notice: None,
             _untrusted_content_notice: UNTRUSTED,
         })
     }
@@ -530,6 +554,16 @@ impl McpServer {
             next,
             _untrusted_content_notice: UNTRUSTED,
         })
+    }
+}
+
+/// A tool's answer: its structured output, or a tool error with the sentence.
+fn answer<T: serde::Serialize + schemars::JsonSchema + 'static>(
+    out: Result<T, String>,
+) -> Result<CallToolResponse, McpError> {
+    match out {
+        Ok(out) => Json(out).into_call_tool_result(),
+        Err(sentence) => Ok(refused(sentence)),
     }
 }
 

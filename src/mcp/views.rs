@@ -34,6 +34,9 @@ impl From<Target> for TargetView {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct TargetOut {
     pub target: TargetView,
+    /// Something the user should know that this client could not ask them (a removal they did not confirm).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -252,6 +255,9 @@ pub struct StartScanOut {
     pub scan: ScanView,
     /// The worst findings so far (at most 10); `get_findings` has them all.
     pub worst_findings: Vec<FindingView>,
+    /// Something the user should know that this client could not ask them (a deep scan's permission).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
     pub _untrusted_content_notice: &'static str,
 }
 

@@ -69,6 +69,30 @@ impl Store {
         row.as_ref().map(target).transpose()
     }
 
+    /// The org's targets on `host`, oldest first.
+    pub async fn targets_on_host(&self, org: &str, host: &str) -> Result<Vec<Target>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM targets WHERE org_id = ? AND host = ? ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(org)
+            .bind(host)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(target).collect()
+    }
+
+    /// How many scans covered a target.
+    pub async fn target_scan_count(&self, id: &str) -> Result<u32, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT scan_id) FROM scan_targets WHERE target_id = ?",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n as u32)
+    }
+
     /// Removes a target (its scans stay); true if one was removed.
     pub async fn delete_target(&self, org: &str, id: &str) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM targets WHERE org_id = ? AND id = ?")

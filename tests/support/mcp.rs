@@ -22,6 +22,8 @@ pub struct Recorder {
     pub updated: Arc<Mutex<Vec<String>>>,
     /// Declare the tasks extension (`io.modelcontextprotocol/tasks`): tools that start scans then answer with tasks.
     pub tasks: bool,
+    /// Declare elicitation: a 2026-07-28 server may then answer with questions (input-required results).
+    pub elicitation: bool,
 }
 
 #[allow(deprecated)]
@@ -32,6 +34,9 @@ impl ClientHandler for Recorder {
             info.capabilities = rmcp::model::ClientCapabilities::builder()
                 .enable_tasks()
                 .build();
+        }
+        if self.elicitation {
+            info.capabilities.elicitation = Some(Default::default());
         }
         info
     }
