@@ -263,3 +263,44 @@ async fn removing_an_ambiguous_target_with_scans_takes_the_users_choice_and_conf
     let scan = mcp::call(&agent, "get_scan", json!({ "scan_id": scanned["scan_id"] })).await;
     assert!(scan.is_ok(), "{scan:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_2025_session_client_is_asked_with_elicitation_create() {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let shop = support::http(site(seen.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let server = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let rec = Recorder {
+        elicitation: true,
+        ..Default::default()
+    };
+    let agent = served::streamable(&server.base, &rec).await;
+    let args = json!({ "targets": [url], "profile": "deep", "wait_seconds": 0 });
+
+    // Declined: nothing sent.
+    rec.answers
+        .lock()
+        .unwrap()
+        .push_back(json!({ "permitted": false }));
+    let refused = mcp::call(&agent, "start_scan", args.clone())
+        .await
+        .unwrap_err();
+    assert!(refused.contains("was not started"), "{refused}");
+    assert!(
+        rec.asked.lock().unwrap()[0].contains("127.0.0.1"),
+        "{:?}",
+        rec.asked
+    );
+    assert_eq!(seen.load(Ordering::SeqCst), 0);
+
+    // Permitted: the scan starts, with no notice.
+    rec.answers
+        .lock()
+        .unwrap()
+        .push_back(json!({ "permitted": true }));
+    let started = mcp::call(&agent, "start_scan", args).await.unwrap();
+    assert!(started["scan_id"].is_string(), "{started}");
+    assert!(started.get("notice").is_none(), "{started}");
+    assert_eq!(rec.asked.lock().unwrap().len(), 2);
+}

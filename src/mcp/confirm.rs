@@ -1,32 +1,26 @@
-//! The decisions only the user can make, asked with input-required results (protocol 2026-07-28) instead of
-//! failing: permission to probe the ports and TLS of the sites a deep scan targets, which of several registered
-//! targets an ambiguous host means, and whether to remove a target that has scans. A client that cannot be asked
-//! (no elicitation, or a 2025 session) gets the previous behaviour and a sentence saying what it was not asked.
+//! The decisions only the user can make, asked instead of failing: permission to probe the ports and TLS of the
+//! sites a deep scan targets, which of several registered targets an ambiguous host means, and whether to remove a
+//! target that has scans. Asked with input-required results (protocol 2026-07-28) or `elicitation/create` (a 2025
+//! session); a client without elicitation gets the previous behaviour and a sentence saying what it was not asked.
 
 use super::McpServer;
-use super::rounds::{Round, elicit};
+use super::rounds::{Round, answer_in, elicit};
 use crate::app::DEFAULT_ORG;
 use crate::model::Target;
 use rmcp::ErrorData as McpError;
 use rmcp::RoleServer;
 use rmcp::model::{
-    CallToolResponse, CallToolResult, ContentBlock, ElicitationSchema, EnumSchema, InputResponses,
+    CallToolResponse, CallToolResult, ContentBlock, ElicitationSchema, EnumSchema, InputRequest,
+    InputResponses,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{Peer, RequestContext};
 use serde_json::Value;
+use std::time::Duration;
 
 /// What a tool does after asking: go on (with a notice for a client that could not be asked), or answer now.
 pub(super) enum Gate<T> {
     Go(T, Option<String>),
     Reply(CallToolResponse),
-}
-
-/// Whether the client can be asked: a 2026-07-28 request from a client that declares elicitation.
-pub(super) fn can_ask(ctx: &RequestContext<RoleServer>) -> bool {
-    super::stateless(ctx)
-        && ctx
-            .client_capabilities()
-            .is_some_and(|c| c.elicitation.is_some())
 }
 
 /// A tool error with `sentence`.
@@ -39,15 +33,86 @@ fn yes(answer: &Value, field: &str) -> bool {
     answer.get(field).and_then(Value::as_bool) == Some(true)
 }
 
-/// The sealed-state binding of one tool call: the tool and what it acts on, so one call's answers cannot be
-/// replayed for another.
-fn binding(tool: &str, subject: &[String]) -> String {
-    format!("{tool}\n{}", subject.join("\n"))
+/// How long a session client's user has to answer an `elicitation/create`.
+const SESSION_ANSWER: Duration = Duration::from_secs(600);
+
+/// Asks the user, the way the client allows: in input-required rounds (protocol 2026-07-28, a client that declares
+/// elicitation), by `elicitation/create` in a session whose client declared elicitation, or not at all.
+pub(super) struct Asker {
+    round: Option<Round>,
+    peer: Option<Peer<RoleServer>>,
+}
+
+/// What asking gave: the answer (`null` when the user declined), or the question to send back as the tool's reply.
+pub(super) enum Asked {
+    Answer(Value),
+    Reply(CallToolResponse),
+}
+
+impl Asker {
+    /// An asker for one call, bound to `tool` and what it acts on (`subject`), so that one call's sealed answers
+    /// cannot be replayed for another; an altered, expired or foreign `state` is an invalid-params error.
+    pub(super) fn new(
+        ctx: &RequestContext<RoleServer>,
+        tool: &str,
+        subject: &[String],
+        responses: Option<InputResponses>,
+        state: Option<String>,
+    ) -> Result<Asker, McpError> {
+        let elicits = ctx
+            .client_capabilities()
+            .is_some_and(|c| c.elicitation.is_some());
+        let binding = format!("{tool}\n{}", subject.join("\n"));
+        Ok(match (elicits, super::stateless(ctx)) {
+            (true, true) => Asker {
+                round: Some(Round::open(&binding, responses, state)?),
+                peer: None,
+            },
+            (true, false) => Asker {
+                round: None,
+                peer: Some(ctx.peer.clone()),
+            },
+            (false, _) => Asker {
+                round: None,
+                peer: None,
+            },
+        })
+    }
+
+    pub(super) fn can_ask(&self) -> bool {
+        self.round.is_some() || self.peer.is_some()
+    }
+
+    /// The user's answer to `request` under `key` (an earlier round's, or the session client's), or the question.
+    pub(super) async fn ask(
+        &mut self,
+        key: &'static str,
+        request: InputRequest,
+    ) -> Result<Asked, McpError> {
+        if let Some(round) = &mut self.round {
+            return Ok(match round.answer(key, &request) {
+                Some(answer) => Asked::Answer(answer),
+                None => Asked::Reply(round.ask([(key, request)])?.into()),
+            });
+        }
+        let (Some(peer), InputRequest::Elicitation(elicit)) = (&self.peer, &request) else {
+            return Ok(Asked::Answer(Value::Null));
+        };
+        let asked = peer
+            .create_elicitation_with_timeout(elicit.params.clone(), Some(SESSION_ANSWER))
+            .await;
+        let answer = asked
+            .ok()
+            .and_then(|result| serde_json::to_value(result).ok())
+            .and_then(|response| answer_in(&request, &response))
+            .unwrap_or(Value::Null);
+        Ok(Asked::Answer(answer))
+    }
 }
 
 impl McpServer {
     /// What `start_scan` asks before `request` runs: the deep scan's permission, when it is a deep scan.
-    pub(super) fn scan_gate(
+    pub(super) async fn scan_gate(
         &self,
         request: &crate::app::ScanRequest,
         ctx: &RequestContext<RoleServer>,
@@ -55,25 +120,13 @@ impl McpServer {
         state: Option<String>,
     ) -> Result<Gate<()>, McpError> {
         let profile = request.profile.unwrap_or(self.app.config().scan.profile);
-        match profile {
-            crate::model::Profile::Deep => {
-                self.deep_scan_gate(&request.targets, ctx, responses, state)
-            }
-            _ => Ok(Gate::Go((), None)),
+        if profile != crate::model::Profile::Deep {
+            return Ok(Gate::Go((), None));
         }
-    }
-
-    /// Before a deep scan of `targets`: the user's permission to probe their ports and TLS. `Go` once given (or,
-    /// with a notice, when the client cannot be asked); otherwise the question, or the refusal when declined.
-    pub(super) fn deep_scan_gate(
-        &self,
-        targets: &[String],
-        ctx: &RequestContext<RoleServer>,
-        responses: Option<InputResponses>,
-        state: Option<String>,
-    ) -> Result<Gate<()>, McpError> {
+        let targets = &request.targets;
         let sites = targets.join(", ");
-        if !can_ask(ctx) {
+        let mut asker = Asker::new(ctx, "start_scan", targets, responses, state)?;
+        if !asker.can_ask() {
             return Ok(Gate::Go(
                 (),
                 Some(format!(
@@ -82,7 +135,6 @@ impl McpServer {
                 )),
             ));
         }
-        let mut round = Round::open(&binding("start_scan", targets), responses, state)?;
         let question = elicit(
             &format!(
                 "A deep scan probes the ports and TLS configuration of {sites}. Do you own these sites, or have \
@@ -90,10 +142,10 @@ impl McpServer {
             ),
             ElicitationSchema::builder().required_bool("permitted"),
         );
-        match round.answer("permission", &question) {
-            None => Ok(Gate::Reply(round.ask([("permission", question)])?.into())),
-            Some(answer) if yes(&answer, "permitted") => Ok(Gate::Go((), None)),
-            Some(_) => Ok(Gate::Reply(refused(format!(
+        match asker.ask("permission", question).await? {
+            Asked::Reply(reply) => Ok(Gate::Reply(reply)),
+            Asked::Answer(answer) if yes(&answer, "permitted") => Ok(Gate::Go((), None)),
+            Asked::Answer(_) => Ok(Gate::Reply(refused(format!(
                 "The deep scan was not started: the user did not confirm they may test {sites}. A standard scan \
                  sends only ordinary page requests; start one of those instead, or ask the user."
             )))),
@@ -115,8 +167,7 @@ impl McpServer {
             .targets_matching(DEFAULT_ORG, given)
             .await
             .map_err(internal)?;
-        let ask = can_ask(ctx);
-        let mut round = Round::open(&binding("remove_target", &[given.into()]), responses, state)?;
+        let mut asker = Asker::new(ctx, "remove_target", &[given.into()], responses, state)?;
         let target = match matching.len() {
             0 => {
                 return Ok(Gate::Reply(refused(format!(
@@ -124,7 +175,7 @@ impl McpServer {
                 ))));
             }
             1 => matching.into_iter().next().expect("one"),
-            _ if !ask => {
+            _ if !asker.can_ask() => {
                 let urls: Vec<&str> = matching.iter().map(|t| t.url.as_str()).collect();
                 return Ok(Gate::Reply(refused(format!(
                     "'{given}' matches {} targets: {}. Call remove_target again with the URL or id of the one to remove",
@@ -139,21 +190,20 @@ impl McpServer {
                     ElicitationSchema::builder()
                         .required_enum_schema("target", EnumSchema::builder(urls).build()),
                 );
-                match round.answer("which", &question) {
-                    None => return Ok(Gate::Reply(round.ask([("which", question)])?.into())),
-                    Some(answer) => {
-                        let chosen = answer.get("target").and_then(Value::as_str);
-                        match matching
-                            .into_iter()
-                            .find(|t| Some(t.url.as_str()) == chosen)
-                        {
-                            Some(target) => target,
-                            None => {
-                                return Ok(Gate::Reply(refused(format!(
-                                    "No target was removed: the user chose none of those '{given}' matches."
-                                ))));
-                            }
-                        }
+                let answer = match asker.ask("which", question).await? {
+                    Asked::Reply(reply) => return Ok(Gate::Reply(reply)),
+                    Asked::Answer(answer) => answer,
+                };
+                let chosen = answer.get("target").and_then(Value::as_str);
+                match matching
+                    .into_iter()
+                    .find(|t| Some(t.url.as_str()) == chosen)
+                {
+                    Some(target) => target,
+                    None => {
+                        return Ok(Gate::Reply(refused(format!(
+                            "No target was removed: the user chose none of those '{given}' matches."
+                        ))));
                     }
                 }
             }
@@ -169,7 +219,7 @@ impl McpServer {
             "{} has {scans} scan(s); they stay readable, but the target leaves the list and its history stops",
             target.url
         );
-        if !ask {
+        if !asker.can_ask() {
             let notice =
                 format!("Removed without asking the user (this client cannot be asked): {what}");
             return Ok(Gate::Go(target, Some(notice)));
@@ -178,10 +228,10 @@ impl McpServer {
             &format!("Remove the target {what}?"),
             ElicitationSchema::builder().required_bool("remove"),
         );
-        match round.answer("confirm", &question) {
-            None => Ok(Gate::Reply(round.ask([("confirm", question)])?.into())),
-            Some(answer) if yes(&answer, "remove") => Ok(Gate::Go(target, None)),
-            Some(_) => Ok(Gate::Reply(refused(format!(
+        match asker.ask("confirm", question).await? {
+            Asked::Reply(reply) => Ok(Gate::Reply(reply)),
+            Asked::Answer(answer) if yes(&answer, "remove") => Ok(Gate::Go(target, None)),
+            Asked::Answer(_) => Ok(Gate::Reply(refused(format!(
                 "{} was not removed: the user did not confirm.",
                 target.url
             )))),

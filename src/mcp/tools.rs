@@ -141,7 +141,7 @@ impl McpServer {
             Ok(request) => request,
             Err(sentence) => return Ok(refused(sentence)),
         };
-        let notice = match self.scan_gate(&request, &ctx, responses, state)? {
+        let notice = match self.scan_gate(&request, &ctx, responses, state).await? {
             Gate::Go((), notice) => notice,
             Gate::Reply(reply) => return Ok(reply),
         };

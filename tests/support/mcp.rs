@@ -22,12 +22,34 @@ pub struct Recorder {
     pub updated: Arc<Mutex<Vec<String>>>,
     /// Declare the tasks extension (`io.modelcontextprotocol/tasks`): tools that start scans then answer with tasks.
     pub tasks: bool,
-    /// Declare elicitation: a 2026-07-28 server may then answer with questions (input-required results).
+    /// Declare elicitation: a 2026-07-28 server may then answer with questions (input-required results), and a
+    /// server in a session may send `elicitation/create`.
     pub elicitation: bool,
+    /// The user's answers to `elicitation/create`, in order: form content to accept, `null` to decline.
+    pub answers: Arc<Mutex<std::collections::VecDeque<Value>>>,
+    /// The messages of the `elicitation/create` requests received.
+    pub asked: Arc<Mutex<Vec<String>>>,
 }
 
 #[allow(deprecated)]
 impl ClientHandler for Recorder {
+    async fn create_elicitation(
+        &self,
+        request: rmcp::model::ElicitRequestParams,
+        _: rmcp::service::RequestContext<RoleClient>,
+    ) -> Result<rmcp::model::ElicitResult, rmcp::ErrorData> {
+        use rmcp::model::{ElicitResult, ElicitationAction};
+        let message = serde_json::to_value(&request).unwrap()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        self.asked.lock().unwrap().push(message);
+        Ok(match self.answers.lock().unwrap().pop_front() {
+            Some(Value::Null) | None => ElicitResult::new(ElicitationAction::Decline),
+            Some(content) => ElicitResult::new(ElicitationAction::Accept).with_content(content),
+        })
+    }
+
     fn get_info(&self) -> rmcp::model::ClientConfig {
         let mut info = rmcp::model::ClientConfig::default();
         if self.tasks {
