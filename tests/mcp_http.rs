@@ -139,6 +139,19 @@ async fn a_stateless_client_works_on_the_same_endpoint() {
         .expect("discovered statelessly");
     let tools = client.list_all_tools().await.unwrap();
     assert_eq!(tools.len(), 11);
+    // Lists that do not change while the binary runs carry cache hints; the org's scans do not.
+    let listed = client.peer().list_tools(None).await.unwrap();
+    // (rmcp's client cache answers this from the first listing, with what is left of the hour)
+    assert!(
+        listed
+            .ttl_ms
+            .is_some_and(|ms| (3_000_000..=3_600_000).contains(&ms)),
+        "{listed:?}"
+    );
+    assert_eq!(listed.cache_scope, Some(rmcp::model::CacheScope::Public));
+    let scans = client.peer().list_resources(None).await.unwrap();
+    assert_eq!(scans.ttl_ms, Some(0));
+    assert_eq!(scans.cache_scope, Some(rmcp::model::CacheScope::Private));
     let hardened = lab.host(palisade::lab::Kind::Hardened).url();
     let scan = mcp::call(
         &client,

@@ -115,6 +115,22 @@ fn icon() -> rmcp::model::Icon {
         .with_sizes(vec!["any".into()])
 }
 
+/// How long a 2026-07-28 client may keep what does not change while this binary runs (the tool list, the resource
+/// templates): an hour, for anyone (the same for every caller).
+const STATIC_TTL_MS: u64 = 3_600_000;
+
+/// `result` with the cache hints of a list that does not change while this binary runs, for a 2026-07-28 request.
+macro_rules! static_list {
+    ($result:expr, $ctx:expr) => {
+        match stateless($ctx) {
+            true => $result
+                .with_ttl_ms(STATIC_TTL_MS)
+                .with_cache_scope(rmcp::model::CacheScope::Public),
+            false => $result,
+        }
+    };
+}
+
 /// Whether `ctx` is a stateless request: protocol 2026-07-28 or later, whose metadata carries what a session held.
 fn stateless(ctx: &RequestContext<RoleServer>) -> bool {
     ctx.meta
@@ -156,6 +172,15 @@ impl ServerHandler for McpServer {
                     .with_icons(vec![icon()]),
             )
             .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListToolsResult, McpError> {
+        let tools = rmcp::model::ListToolsResult::with_all_items(self.tool_router.list_all());
+        Ok(static_list!(tools, &ctx))
     }
 
     async fn call_tool(
@@ -237,17 +262,24 @@ impl ServerHandler for McpServer {
     async fn list_resources(
         &self,
         _: Option<PaginatedRequestParams>,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
-        self.resource_list().await
+        let list = self.resource_list().await?;
+        // The org's scans change with every scan: fresh each time, for this caller only.
+        Ok(match stateless(&ctx) {
+            true => list
+                .with_ttl_ms(0)
+                .with_cache_scope(rmcp::model::CacheScope::Private),
+            false => list,
+        })
     }
 
     async fn list_resource_templates(
         &self,
         _: Option<PaginatedRequestParams>,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, McpError> {
-        Ok(resources::templates())
+        Ok(static_list!(resources::templates(), &ctx))
     }
 
     async fn read_resource(
