@@ -308,6 +308,92 @@ async fn bodies_that_are_not_json_rpc_get_json_rpc_errors_with_400() {
     }
 }
 
+/// SEP-2243 and SEP-2663: a stateless (2026-07-28) request names its method in `Mcp-Method` and, for `tools/call` and
+/// `tasks/get`, `tasks/update` and `tasks/cancel`, its tool or task in `Mcp-Name`; a header that is missing or does not
+/// match the body is refused with HTTP 400 and `-32020` before the request is handled (rmcp's Streamable HTTP service
+/// checks them). Matching headers reach the handler: an unknown task is `-32602`.
+#[tokio::test(flavor = "multi_thread")]
+async fn routing_headers_must_match_the_body_tasks_included() {
+    use serde_json::{Value, json};
+    let dir = tempfile::tempdir().unwrap();
+    let server = served::serve(None, dir.path(), &[], &[]);
+    let mcp = format!("{}/mcp", server.base);
+    let client = reqwest::Client::new();
+    let post = |method: &str, params: Value, headers: &[(&str, &str)]| {
+        let mut params = params;
+        params["_meta"] = json!({
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientInfo": {"name": "test", "version": "1"},
+            "io.modelcontextprotocol/clientCapabilities": {"extensions": {"io.modelcontextprotocol/tasks": {}}},
+        });
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let mut request = client
+            .post(&mcp)
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2026-07-28")
+            .json(&body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            // A JSON body, or one SSE event carrying it.
+            let json = text
+                .lines()
+                .find_map(|l| l.strip_prefix("data:"))
+                .unwrap_or(&text);
+            (status, serde_json::from_str::<Value>(json.trim()).unwrap())
+        }
+    };
+    let tasks = [
+        ("tasks/get", json!({"taskId": "abcd2345"})),
+        (
+            "tasks/update",
+            json!({"taskId": "abcd2345", "inputResponses": {}}),
+        ),
+        ("tasks/cancel", json!({"taskId": "abcd2345"})),
+    ];
+    for (method, params) in tasks {
+        for headers in [
+            &[("mcp-method", method), ("mcp-name", "wxyz6789")][..],
+            &[("mcp-method", method)][..],
+            &[("mcp-method", "tools/list"), ("mcp-name", "abcd2345")][..],
+        ] {
+            let (status, body) = post(method, params.clone(), headers).await;
+            assert_eq!(
+                (status, &body["error"]["code"]),
+                (400, &json!(-32020)),
+                "{method} {headers:?}: {body}"
+            );
+        }
+        let matching = [("mcp-method", method), ("mcp-name", "abcd2345")];
+        let (_, body) = post(method, params.clone(), &matching).await;
+        assert_eq!(body["error"]["code"], -32602, "{method}: {body}");
+    }
+    let call = json!({"name": "list_scans", "arguments": {}});
+    let (status, body) = post(
+        "tools/call",
+        call.clone(),
+        &[("mcp-method", "tools/call"), ("mcp-name", "get_scan")],
+    )
+    .await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (400, &json!(-32020)),
+        "{body}"
+    );
+    let (status, body) = post(
+        "tools/call",
+        call,
+        &[("mcp-method", "tools/call"), ("mcp-name", "list_scans")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["result"]["content"].is_array(), "{body}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn ending_a_session_answers_204_and_an_unknown_one_404() {
     let dir = tempfile::tempdir().unwrap();

@@ -66,8 +66,9 @@ impl McpServer {
         let (mut tool_router, prompt_router) = {
             let (tools, prompts) = conformance::routers();
             let stateless = conformance_stateless::routers();
+            let tasks = conformance_tasks::routers();
             (
-                Self::tool_router() + tools + stateless,
+                Self::tool_router() + tools + stateless + tasks,
                 Self::prompt_router() + prompts,
             )
         };
