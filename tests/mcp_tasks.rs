@@ -255,3 +255,94 @@ async fn a_task_the_restarted_server_cannot_run_again_fails_with_the_reason() {
         other => panic!("expected a failed task with the reason, got {other:?}"),
     }
 }
+
+/// `subscriptions/listen` for `task_id` as a 2026-07-28 client that declares the tasks extension, by hand: rmcp's
+/// client has no `taskIds` in its filter. Returns the SSE body's stream of JSON messages.
+async fn listen_for_task(base: &str, task_id: &str) -> tokio::sync::mpsc::Receiver<Value> {
+    use futures::StreamExt;
+    let body = json!({
+        "jsonrpc": "2.0", "id": 7, "method": "subscriptions/listen",
+        "params": {
+            "notifications": { "taskIds": [task_id] },
+            "_meta": {
+                "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientInfo": { "name": "listen-test", "version": "1" },
+                "io.modelcontextprotocol/clientCapabilities": {
+                    "extensions": { "io.modelcontextprotocol/tasks": {} }
+                }
+            }
+        }
+    });
+    let response = reqwest::Client::new()
+        .post(format!("{base}/mcp"))
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "subscriptions/listen")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (tx, rx) = tokio::sync::mpsc::channel(16);
+    tokio::spawn(async move {
+        let mut stream = response.bytes_stream();
+        let mut buffer = String::new();
+        while let Some(Ok(chunk)) = stream.next().await {
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buffer.find("\n\n") {
+                let block: String = buffer.drain(..end + 2).collect();
+                for line in block.lines() {
+                    if let Some(data) = line.strip_prefix("data:")
+                        && let Ok(message) = serde_json::from_str::<Value>(data.trim())
+                        && tx.send(message).await.is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    rx
+}
+
+/// The next `notifications/tasks` on a listen stream.
+async fn next_task_status(stream: &mut tokio::sync::mpsc::Receiver<Value>) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(30), stream.recv())
+            .await
+            .expect("a task status notification in time")
+            .expect("the stream stays open");
+        if message["method"] == "notifications/tasks" {
+            return message["params"].clone();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listener_of_a_task_gets_its_status_now_and_when_it_ends() {
+    let slow = Arc::new(AtomicBool::new(true));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let shop = support::http(site(slow.clone(), seen.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let server = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&server.base, true).await;
+    let id = start_task(&agent, json!({ "targets": [url], "profile": "standard" })).await;
+    let mut stream = listen_for_task(&server.base, &id).await;
+    let now = next_task_status(&mut stream).await;
+    assert_eq!(now["taskId"], id.as_str(), "{now}");
+    assert_eq!(now["status"], "working", "{now}");
+    assert_eq!(
+        now["_meta"]["io.modelcontextprotocol/subscriptionId"], 7,
+        "{now}"
+    );
+    agent
+        .peer()
+        .cancel_task(CancelTaskParams::new(&id))
+        .await
+        .unwrap();
+    let last = next_task_status(&mut stream).await;
+    assert_eq!(last["taskId"], id.as_str(), "{last}");
+    assert_eq!(last["status"], "cancelled", "{last}");
+}

@@ -149,7 +149,11 @@ pub fn inbound(bytes: &[u8]) -> Inbound {
                 }
                 Inbound::Error(invalid_params(id, method, &value))
             }
-            None => Inbound::Message(Box::new(message)),
+            None => {
+                let mut message = message;
+                super::task_notify::attach(&mut message, text);
+                Inbound::Message(Box::new(message))
+            }
         },
         Err(_) => match serde_json::from_str::<Value>(text) {
             Ok(value) => malformed(&value),

@@ -81,7 +81,19 @@ pub async fn check_body(request: Request, next: Next) -> Response {
     let permit = large_permit(bytes.len()).await;
     match message_or_error(read(bytes.clone()).await) {
         Ok(message) => {
-            // rmcp reads the body again: the parsed copy goes now, not after the call.
+            // rmcp reads the body again, so what only this layer reads goes with the HTTP request.
+            let mut parts = parts;
+            if let rmcp::model::JsonRpcMessage::Request(request) = message.as_ref() {
+                use rmcp::model::GetExtensions;
+                if let Some(tasks) = request
+                    .request
+                    .extensions()
+                    .get::<super::task_notify::ListenTasks>()
+                {
+                    parts.extensions.insert(tasks.clone());
+                }
+            }
+            // The parsed copy goes now, not after the call.
             drop(message);
             let response = next
                 .run(Request::from_parts(parts, Body::from(bytes)))

@@ -25,6 +25,7 @@ mod resources;
 mod rounds;
 mod schemas;
 pub mod stdio;
+mod task_notify;
 mod tasks;
 mod tools;
 mod views;
@@ -323,7 +324,12 @@ impl ServerHandler for McpServer {
     }
 
     async fn listen(&self, context: rmcp::service::SubscriptionContext) -> Result<(), McpError> {
-        self.resource_listen(context).await;
+        let updates =
+            futures::future::join(self.resource_listen(&context), self.task_listen(&context));
+        tokio::select! {
+            _ = updates => context.cancelled().await,
+            _ = context.cancelled() => {}
+        }
         Ok(())
     }
 

@@ -226,7 +226,7 @@ impl McpServer {
 
     /// Runs one `subscriptions/listen` stream (protocol 2026-07-28): each accepted scan URI gets
     /// `notifications/resources/updated` when its running scan ends, until the client cancels the request.
-    pub(super) async fn resource_listen(&self, context: SubscriptionContext) {
+    pub(super) async fn resource_listen(&self, context: &SubscriptionContext) {
         let uris = context
             .accepted()
             .resource_subscriptions
@@ -248,10 +248,7 @@ impl McpServer {
                 let _ = sink.send(update).await;
             }
         });
-        tokio::select! {
-            _ = futures::future::join_all(updates) => context.cancelled().await,
-            _ = context.cancelled() => {}
-        }
+        futures::future::join_all(updates).await;
     }
 
     pub(super) fn resource_subscribe(&self, uri: String, peer: Peer<RoleServer>) {

@@ -100,7 +100,14 @@ impl McpServer {
         request: GetTaskParams,
         _ctx: RequestContext<RoleServer>,
     ) -> Result<GetTaskResult, McpError> {
-        let scan = self.task_scan(&request.task_id).await?;
+        Ok(GetTaskResult::new(
+            self.detailed_task(&request.task_id).await?,
+        ))
+    }
+
+    /// The task `task_id` now, as `tasks/get` and task status notifications give it.
+    pub(super) async fn detailed_task(&self, task_id: &str) -> Result<DetailedTask, McpError> {
+        let scan = self.task_scan(task_id).await?;
         let task = task_of(&scan);
         let payload = match scan.status {
             ScanStatus::Queued | ScanStatus::Running => TaskPayload::Working,
@@ -116,7 +123,7 @@ impl McpServer {
                 result: self.task_result(&scan).await?,
             },
         };
-        Ok(GetTaskResult::new(DetailedTask::new(task, payload)))
+        Ok(DetailedTask::new(task, payload))
     }
 
     /// `tasks/update`: a scan task never waits for input (a scan's confirmations are asked before it starts).
