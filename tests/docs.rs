@@ -1,0 +1,150 @@
+//! The docs as a reader meets them: the README stays short (at most 300 lines), every relative link in the README,
+//! `CONTRIBUTING.md` and `docs/` leads to a file and heading that exist, and the demo output the README shows has the
+//! counts a real `palisade demo` prints.
+
+mod support;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn pages() -> Vec<PathBuf> {
+    let mut pages = vec![root().join("README.md"), root().join("CONTRIBUTING.md")];
+    for entry in std::fs::read_dir(root().join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            pages.push(path);
+        }
+    }
+    pages
+}
+
+/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as dashes.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The anchors of a Markdown file's headings (outside code blocks).
+fn anchors(path: &Path) -> HashSet<String> {
+    let mut fenced = false;
+    let mut found = HashSet::new();
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced && line.starts_with('#') {
+            found.insert(slug(line.trim_start_matches('#')));
+        }
+    }
+    found
+}
+
+/// The `](target)` links of a Markdown file (outside code blocks).
+fn links(text: &str) -> Vec<String> {
+    let mut fenced = false;
+    let mut found = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        for (i, _) in line.match_indices("](") {
+            let rest = &line[i + 2..];
+            if let Some(end) = rest.find(')') {
+                found.push(rest[..end].to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_readme_is_short_and_every_link_leads_somewhere() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let lines = readme.lines().count();
+    assert!(
+        lines <= 300,
+        "README.md has {lines} lines; move detail to docs/"
+    );
+    let mut broken = Vec::new();
+    for page in pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for link in links(&text) {
+            if link.starts_with("http://")
+                || link.starts_with("https://")
+                || link.starts_with("mailto:")
+            {
+                continue;
+            }
+            let (file, anchor) = link.split_once('#').unwrap_or((link.as_str(), ""));
+            let target = match file {
+                "" => page.clone(),
+                file => page.parent().unwrap().join(file),
+            };
+            if !target.exists() {
+                broken.push(format!("{}: {link} (no such file)", page.display()));
+            } else if !anchor.is_empty()
+                && target.extension().is_some_and(|e| e == "md")
+                && !anchors(&target).contains(anchor)
+            {
+                broken.push(format!("{}: {link} (no such heading)", page.display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+/// The number after `prefix` and before `suffix` in the first line of `text` that has both.
+fn number_in(text: &str, prefix: &str, suffix: &str) -> Option<u64> {
+    text.lines().find_map(|line| {
+        let start = line.find(prefix)? + prefix.len();
+        let end = line[start..].find(suffix)? + start;
+        line[start..end].trim().parse().ok()
+    })
+}
+
+#[test]
+fn the_demo_output_in_the_readme_is_what_the_demo_prints() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = support::palisade(&dir).arg("demo").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let summary = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("summary: "))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        summary(&readme),
+        summary(&printed),
+        "the README's summary line"
+    );
+    for (prefix, suffix) in [
+        (" targets · ", " requests"),
+        ("coverage: ", " check runs"),
+        (" on 2 targets: ", " passed"),
+        (" passed, ", " found issues"),
+    ] {
+        assert_eq!(
+            number_in(&readme, prefix, suffix),
+            number_in(&printed, prefix, suffix),
+            "the README's demo sample says `{prefix}N{suffix}` with another N than the demo prints:\n{printed}"
+        );
+    }
+}
