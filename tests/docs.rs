@@ -148,3 +148,89 @@ fn the_demo_output_in_the_readme_is_what_the_demo_prints() {
         );
     }
 }
+
+const START: &str = "<!-- catalogue:start -->";
+const END: &str = "<!-- catalogue:end -->";
+
+/// The catalogue of every check (with the findings it can report) and every shipped detection template, as
+/// `docs/checks.md` holds it between its markers.
+fn catalogue() -> String {
+    use palisade::engine::registry;
+    let mut out = String::from(
+        "Generated from the check registry and `templates/` (`PALISADE_WRITE_DOCS=1 cargo test --test docs` \
+         rewrites it; the test fails when it is out of date).\n",
+    );
+    let mut modules: Vec<String> = Vec::new();
+    for check in registry::all() {
+        let module = check.module.to_string();
+        if !modules.contains(&module) {
+            modules.push(module);
+        }
+    }
+    for module in &modules {
+        let checks: Vec<_> = registry::all()
+            .iter()
+            .filter(|c| &c.module.to_string() == module)
+            .collect();
+        let plural = if checks.len() == 1 { "" } else { "s" };
+        out.push_str(&format!(
+            "\n### {module} ({} check{plural})\n\n",
+            checks.len()
+        ));
+        out.push_str("| check | profile | what it looks at | findings it can report (severity) |\n|---|---|---|---|\n");
+        for check in checks {
+            let rules: Vec<String> = check
+                .rules
+                .iter()
+                .map(|r| format!("`{}` ({})", r.id, r.severity))
+                .collect();
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                check.id,
+                check.profile,
+                check.summary.replace('|', "\\|"),
+                rules.join(", ")
+            ));
+        }
+    }
+    let library = palisade::templates::Library::shipped();
+    let mut templates: Vec<_> = library.templates.iter().collect();
+    templates.sort_by(|a, b| a.id.cmp(&b.id));
+    out.push_str(&format!(
+        "\n### Detection templates ({} shipped)\n\n| template | class | severity | profile | name |\n|---|---|---|---|---|\n",
+        templates.len()
+    ));
+    for t in templates {
+        let class = t.tags.first().map(String::as_str).unwrap_or("");
+        let profile = if t.standard { "standard" } else { "deep" };
+        out.push_str(&format!(
+            "| `{}` | {class} | {} | {profile} | {} |\n",
+            t.id,
+            t.severity,
+            t.name.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+#[test]
+fn the_checks_catalogue_is_generated_from_the_registry_and_the_templates() {
+    let path = root().join("docs/checks.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (Some(start), Some(end)) = (text.find(START), text.find(END)) else {
+        panic!("docs/checks.md has no {START} ... {END} section");
+    };
+    let current = &text[start + START.len()..end];
+    let wanted = format!("\n{}", catalogue());
+    if current != wanted {
+        if std::env::var_os("PALISADE_WRITE_DOCS").is_some() {
+            let updated = format!("{}{START}{wanted}{}", &text[..start], &text[end..]);
+            std::fs::write(&path, updated).unwrap();
+        } else {
+            panic!(
+                "docs/checks.md's catalogue is out of date with the checks and templates: run \
+                 PALISADE_WRITE_DOCS=1 cargo test --test docs"
+            );
+        }
+    }
+}
