@@ -234,3 +234,65 @@ fn the_checks_catalogue_is_generated_from_the_registry_and_the_templates() {
         }
     }
 }
+
+/// The fields a configuration table accepts, as its own refusal of an unknown key names them.
+fn accepted(table: Option<&str>) -> Vec<String> {
+    let text = match table {
+        Some(t) => format!("[{t}]\nnot_a_setting = 1\n"),
+        None => "not_a_setting = 1\n".to_string(),
+    };
+    let err = toml::from_str::<palisade::config::Layer>(&text)
+        .expect_err("an unknown key is refused")
+        .to_string();
+    let expected = err
+        .split("expected one of")
+        .nth(1)
+        .or_else(|| err.split("expected").nth(1))
+        .unwrap_or_else(|| panic!("the refusal names the accepted keys: {err}"));
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_configuration_reference_names_every_setting_and_only_real_ones() {
+    let doc = std::fs::read_to_string(root().join("docs/configuration.md")).unwrap();
+    let block = doc
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/configuration.md has a toml example");
+    // Every key it shows is one the configuration file accepts...
+    if let Err(e) = toml::from_str::<palisade::config::Layer>(block) {
+        panic!("docs/configuration.md's example is not a valid palisade.toml: {e}");
+    }
+    // ...and it shows every key the file accepts.
+    let shown: toml::Table = toml::from_str(block).unwrap();
+    assert!(
+        accepted(None).contains(&"scan".to_string()),
+        "{:?}",
+        accepted(None)
+    );
+    assert!(accepted(Some("scan")).contains(&"rate".to_string()));
+    let mut missing = Vec::new();
+    for key in accepted(None) {
+        let Some(value) = shown.get(&key) else {
+            missing.push(key);
+            continue;
+        };
+        if let Some(table) = value.as_table() {
+            for field in accepted(Some(&key)) {
+                if !table.contains_key(&field) {
+                    missing.push(format!("{key}.{field}"));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/configuration.md does not show these settings: {missing:?}"
+    );
+}
