@@ -1,7 +1,8 @@
-//! Scans as MCP tasks (`io.modelcontextprotocol/tasks`) over Streamable HTTP with a 2026-07-28 client: `start_scan`
-//! answers with a task at once, `tasks/get` follows it and inlines the answer when it ends, the task survives a
-//! `palisade serve` killed in the middle (the next server runs the scan again under the same id, storing no finding
-//! twice), `tasks/cancel` cancels it keeping its findings, and a client without the extension gets today's answers.
+//! Scans as MCP tasks (`io.modelcontextprotocol/tasks`) with a 2026-07-28 rmcp client, over Streamable HTTP and
+//! stdio: `start_scan` answers with a task at once, `tasks/get` follows it and inlines the answer when it ends, the
+//! task survives a `palisade serve` killed in the middle (the next server runs the scan again under the same id,
+//! storing no finding twice), `tasks/cancel` cancels it keeping its findings, and a client without the extension
+//! gets today's answers.
 
 #[path = "support/mcp.rs"]
 #[allow(dead_code)] // the agent loop is for the other MCP tests
@@ -42,6 +43,26 @@ fn site(slow: Arc<AtomicBool>, seen: Arc<AtomicUsize>) -> Router {
 /// A 2026-07-28 client (no handshake) of `base`, declaring the tasks extension when `tasks`.
 async fn client(base: &str, tasks: bool) -> Client {
     let transport = rmcp::transport::StreamableHttpClientTransport::from_uri(format!("{base}/mcp"));
+    discover(transport, tasks).await
+}
+
+/// A 2026-07-28 client of `palisade mcp --allow-private` (its database in `dir`) over stdio.
+async fn stdio_client(dir: &std::path::Path, tasks: bool) -> Client {
+    use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
+    let cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_palisade")).configure(|c| {
+        c.args(["mcp", "--allow-private"])
+            .env("PALISADE_DB", dir.join("palisade.db"))
+            .env("PALISADE_NAMESERVERS", support::DEAD_DNS)
+            .current_dir(dir);
+    });
+    discover(TokioChildProcess::new(cmd).unwrap(), tasks).await
+}
+
+async fn discover<T, E, A>(transport: T, tasks: bool) -> Client
+where
+    T: rmcp::transport::IntoTransport<rmcp::RoleClient, E, A>,
+    E: std::error::Error + Send + Sync + 'static,
+{
     let mode = ClientLifecycleMode::Discover {
         preferred_versions: vec![ProtocolVersion::LATEST],
     };
@@ -345,4 +366,37 @@ async fn a_listener_of_a_task_gets_its_status_now_and_when_it_ends() {
     let last = next_task_status(&mut stream).await;
     assert_eq!(last["taskId"], id.as_str(), "{last}");
     assert_eq!(last["status"], "cancelled", "{last}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn over_stdio_a_scan_is_a_task_with_the_extension_and_an_answer_without() {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let shop = support::http(site(Arc::new(AtomicBool::new(false)), seen)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let args = json!({ "targets": [url], "profile": "quick", "wait_seconds": 40 });
+    let agent = stdio_client(dir.path(), true).await;
+    let id = start_task(&agent, args.clone()).await;
+    let done = ended(&agent, &id).await;
+    assert_eq!(done.task.status(), TaskStatus::Completed, "{done:?}");
+    let result = inlined(&done);
+    assert_eq!(
+        result["structuredContent"]["scan_id"],
+        id.as_str(),
+        "{result}"
+    );
+    assert!(
+        !result["structuredContent"]["worst_findings"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{result}"
+    );
+    agent.cancel().await.unwrap();
+
+    let plain = stdio_client(dir.path(), false).await;
+    let answer = mcp::call(&plain, "start_scan", args).await.unwrap();
+    assert_eq!(answer["status"], "completed", "{answer}");
+    assert_ne!(answer["scan_id"], id.as_str());
+    plain.cancel().await.unwrap();
 }

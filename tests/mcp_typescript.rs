@@ -1,6 +1,7 @@
 //! The official TypeScript MCP SDK (`@modelcontextprotocol/client` 2.x from npm, installed by scripts/test in
-//! target/ts-client) runs the agent loop against Palisade over Streamable HTTP and over stdio: a third client,
-//! written by others, negotiating protocol 2026-07-28.
+//! target/ts-client) runs the agent loop against Palisade over Streamable HTTP and over stdio, on protocol
+//! 2025-11-25 (its default, legacy negotiation) and 2026-07-28 (its 'auto' negotiation), and with the tasks extension
+//! (on 2026-07-28 over both transports, on 2025-11-25 over HTTP): a third client, written by others.
 
 #[path = "support/mcp.rs"]
 #[allow(dead_code)]
@@ -40,11 +41,38 @@ fn script() -> Command {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_typescript_sdk_runs_the_loop_over_streamable_http() {
-    sdk_loop::over_http(script, "http").await;
+async fn the_typescript_sdk_runs_the_loop_over_stdio_on_protocol_2025_11_25() {
+    sdk_loop::over_stdio(script, "stdio-2025").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_typescript_sdk_runs_the_loop_over_stdio() {
-    sdk_loop::over_stdio(script).await;
+async fn the_typescript_sdk_runs_the_loop_over_stdio_on_protocol_2026_07_28() {
+    sdk_loop::over_stdio(script, "stdio-2026").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_typescript_sdk_runs_the_loop_with_tasks_over_stdio() {
+    sdk_loop::over_stdio(script, "stdio-2026-tasks").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_typescript_sdk_runs_the_loop_over_streamable_http_on_protocol_2025_11_25() {
+    sdk_loop::over_http(script, "http-2025").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_typescript_sdk_runs_the_loop_over_streamable_http_on_protocol_2026_07_28() {
+    sdk_loop::over_http(script, "http-2026").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_typescript_sdk_runs_the_loop_with_tasks_over_streamable_http() {
+    sdk_loop::over_http(script, "http-2026-tasks").await;
+}
+
+/// Tasks on a 2025-11-25 session: the extension declared in initialize. (The Python SDK cannot: it declares an
+/// extension with result claims on 2026-07-28 only.)
+#[tokio::test(flavor = "multi_thread")]
+async fn the_typescript_sdk_runs_the_loop_with_tasks_over_streamable_http_on_protocol_2025_11_25() {
+    sdk_loop::over_http(script, "http-2025-tasks").await;
 }

@@ -1,6 +1,7 @@
 //! Drives an agent-loop script written with another MCP SDK (tests/python/mcp_loop.py, tests/node/mcp_loop.mjs):
 //! the script scans the lab and prints `{"ready": ...}`, the lab is fixed, the script verifies the fix and prints
-//! `{"ok": true}`. Shared by the Python and TypeScript SDK tests.
+//! `{"ok": true}`. Shared by the Python and TypeScript SDK tests, whose scripts take the same modes:
+//! `TRANSPORT-REVISION[-tasks]`, e.g. `stdio-2025`, `http-2026`, `http-2026-tasks`.
 
 use palisade::lab::{Fix, Kind, Lab};
 use std::io::{BufRead, BufReader, Write};
@@ -33,7 +34,7 @@ pub fn run(mut script: Command, lab: &Lab, dir: &Path, args: &[&str]) {
     assert!(child.wait().unwrap().success());
 }
 
-/// The loop over Streamable HTTP against `palisade serve` on the lab; `mode` is the script's HTTP mode.
+/// The loop over Streamable HTTP against `palisade serve` on the lab; `mode` is the script's (`http-...`) mode.
 pub async fn over_http(script: fn() -> Command, mode: &'static str) {
     let lab = Lab::start(0).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -47,8 +48,9 @@ pub async fn over_http(script: fn() -> Command, mode: &'static str) {
         .unwrap();
 }
 
-/// The loop over stdio, the script starting `palisade mcp` on the lab's configuration.
-pub async fn over_stdio(script: fn() -> Command) {
+/// The loop over stdio, the script starting `palisade mcp` on the lab's configuration; `mode` is the script's
+/// (`stdio-...`) mode.
+pub async fn over_stdio(script: fn() -> Command, mode: &'static str) {
     let lab = Lab::start(0).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let config = lab.write_config(&dir.path().join("lab")).unwrap();
@@ -57,7 +59,7 @@ pub async fn over_stdio(script: fn() -> Command) {
     let dir_path = dir.path().to_path_buf();
     let bin = env!("CARGO_BIN_EXE_palisade");
     tokio::task::spawn_blocking(move || {
-        run(script(), &lab, &dir_path, &["stdio", bin, &config, &target])
+        run(script(), &lab, &dir_path, &[mode, bin, &config, &target])
     })
     .await
     .unwrap();
