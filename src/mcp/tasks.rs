@@ -209,7 +209,12 @@ fn task_of(scan: &Scan) -> Task {
         ScanStatus::Failed if ran_to_an_end(scan) => TaskStatus::Completed,
         ScanStatus::Failed => TaskStatus::Failed,
     };
-    let updated = scan.finished_at.clone().unwrap_or_else(crate::time::now);
+    // When its status last changed: it ended, or it started (or was created, while queued).
+    let updated = scan
+        .finished_at
+        .clone()
+        .or_else(|| scan.started_at.clone())
+        .unwrap_or_else(|| scan.created_at.clone());
     let mut task = Task::new(scan.id.clone(), status, scan.created_at.clone(), updated)
         .with_status_message(status_message(scan));
     if !scan.status.is_terminal() {
