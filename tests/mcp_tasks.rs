@@ -40,6 +40,39 @@ fn site(slow: Arc<AtomicBool>, seen: Arc<AtomicUsize>) -> Router {
     })
 }
 
+/// The slow site running on loopback, and a fresh database folder for the servers that scan it.
+struct Shop {
+    slow: Arc<AtomicBool>,
+    seen: Arc<AtomicUsize>,
+    url: String,
+    dir: tempfile::TempDir,
+    _server: palisade::lab::serve::Server,
+}
+
+impl Shop {
+    async fn start() -> Shop {
+        let slow = Arc::new(AtomicBool::new(true));
+        let seen = Arc::new(AtomicUsize::new(0));
+        let server = support::http(site(slow.clone(), seen.clone())).await;
+        Shop {
+            url: format!("http://127.0.0.1:{}/", server.addr.port()),
+            slow,
+            seen,
+            dir: tempfile::tempdir().unwrap(),
+            _server: server,
+        }
+    }
+}
+
+/// Waits until the site has seen `n` requests: a scan of it is under way.
+async fn reached(seen: &AtomicUsize, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while seen.load(Ordering::SeqCst) < n {
+        assert!(Instant::now() < deadline, "the scan never reached the site");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// A 2026-07-28 client (no handshake) of `base`, declaring the tasks extension when `tasks`.
 async fn client(base: &str, tasks: bool) -> Client {
     let transport = rmcp::transport::StreamableHttpClientTransport::from_uri(format!("{base}/mcp"));
@@ -118,11 +151,8 @@ fn inlined(task: &GetTaskResult) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_scan_task_survives_a_server_killed_in_the_middle() {
-    let slow = Arc::new(AtomicBool::new(true));
-    let seen = Arc::new(AtomicUsize::new(0));
-    let shop = support::http(site(slow.clone(), seen.clone())).await;
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let shop = Shop::start().await;
+    let (slow, seen, url, dir) = (&shop.slow, &shop.seen, shop.url.clone(), &shop.dir);
     let first = served::serve(None, dir.path(), &["--allow-private"], &[]);
     let agent = client(&first.base, true).await;
     let id = start_task(&agent, json!({ "targets": [url], "profile": "quick" })).await;
@@ -130,11 +160,7 @@ async fn a_scan_task_survives_a_server_killed_in_the_middle() {
     let now = get(&agent, &id).await;
     assert_eq!(now.task.status(), TaskStatus::Working, "{now:?}");
     assert_eq!(now.task.task.ttl_ms, None, "scans are kept until deleted");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while seen.load(Ordering::SeqCst) < 2 {
-        assert!(Instant::now() < deadline, "the scan never reached the site");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    reached(seen, 2).await;
     let before = get(&agent, &id).await;
     assert_eq!(before.task.status(), TaskStatus::Working, "{before:?}");
     drop(agent);
@@ -199,19 +225,12 @@ async fn a_scan_task_survives_a_server_killed_in_the_middle() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_cancelled_task_keeps_its_findings_and_a_client_without_tasks_is_answered_as_before() {
-    let slow = Arc::new(AtomicBool::new(true));
-    let seen = Arc::new(AtomicUsize::new(0));
-    let shop = support::http(site(slow.clone(), seen.clone())).await;
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let shop = Shop::start().await;
+    let (slow, seen, url, dir) = (&shop.slow, &shop.seen, shop.url.clone(), &shop.dir);
     let server = served::serve(None, dir.path(), &["--allow-private"], &[]);
     let agent = client(&server.base, true).await;
     let id = start_task(&agent, json!({ "targets": [url], "profile": "standard" })).await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while seen.load(Ordering::SeqCst) < 2 {
-        assert!(Instant::now() < deadline, "the scan never reached the site");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    reached(seen, 2).await;
     agent
         .peer()
         .cancel_task(CancelTaskParams::new(&id))
@@ -245,19 +264,12 @@ async fn a_cancelled_task_keeps_its_findings_and_a_client_without_tasks_is_answe
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_task_the_restarted_server_cannot_run_again_fails_with_the_reason() {
-    let slow = Arc::new(AtomicBool::new(true));
-    let seen = Arc::new(AtomicUsize::new(0));
-    let shop = support::http(site(slow.clone(), seen.clone())).await;
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let shop = Shop::start().await;
+    let (seen, url, dir) = (&shop.seen, shop.url.clone(), &shop.dir);
     let first = served::serve(None, dir.path(), &["--allow-private"], &[]);
     let agent = client(&first.base, true).await;
     let id = start_task(&agent, json!({ "targets": [url], "profile": "quick" })).await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while seen.load(Ordering::SeqCst) < 1 {
-        assert!(Instant::now() < deadline, "the scan never reached the site");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    reached(seen, 1).await;
     drop(agent);
     drop(first);
     // The next server may not scan private addresses: the scan's target is out of its scope now.
@@ -342,11 +354,8 @@ async fn next_task_status(stream: &mut tokio::sync::mpsc::Receiver<Value>) -> Va
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_listener_of_a_task_gets_its_status_now_and_when_it_ends() {
-    let slow = Arc::new(AtomicBool::new(true));
-    let seen = Arc::new(AtomicUsize::new(0));
-    let shop = support::http(site(slow.clone(), seen.clone())).await;
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let shop = Shop::start().await;
+    let (url, dir) = (shop.url.clone(), &shop.dir);
     let server = served::serve(None, dir.path(), &["--allow-private"], &[]);
     let agent = client(&server.base, true).await;
     let id = start_task(&agent, json!({ "targets": [url], "profile": "standard" })).await;
