@@ -6,8 +6,10 @@
 //! peak RSS < 250 MB. The deep profile of one host is measured too (its budget: < 10 s, < 600 requests).
 //! `PALISADE_BENCH_BIN=/path/to/palisade cargo bench` measures another build (an older release, to compare).
 //! The hostile cases (a crawl explosion, gzip bombs) are in `scan/hostile.rs`, the detection-template cases (what the
-//! shipped templates add, 1,000 templates on one host) in `scan/templates.rs`; `cargo bench --bench scan -- lab`,
-//! `-- hostile` or `-- templates` runs one group.
+//! shipped templates add, 1,000 templates on one host) in `scan/templates.rs`, the MCP case (how soon a finding
+//! reaches an MCP client over Streamable HTTP, on both protocol revisions) in `scan/mcp_latency.rs`;
+//! `cargo bench --bench scan -- lab`, `-- hostile`, `-- templates` or `-- mcp` runs one group. The MCP case panics
+//! when the first finding is late, once every group has run.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -40,6 +42,8 @@ struct Case {
 
 #[path = "scan/hostile.rs"]
 mod hostile;
+#[path = "scan/mcp_latency.rs"]
+mod mcp_latency;
 #[path = "scan/templates.rs"]
 mod templates;
 
@@ -54,7 +58,12 @@ fn main() {
     );
     let only = |name: &str| std::env::args().skip(1).any(|a| a == name);
     let mut over = 0;
-    let group = |name: &str| only(name) || !["lab", "hostile", "templates"].iter().any(|g| only(g));
+    let group = |name: &str| {
+        only(name)
+            || !["lab", "hostile", "templates", "mcp"]
+                .iter()
+                .any(|g| only(g))
+    };
     if group("lab") {
         over += lab_cases(&dir);
     }
@@ -68,10 +77,20 @@ fn main() {
         std::fs::create_dir_all(&dir).unwrap();
         over += hostile::run(&bin(), &dir, 3);
     }
+    let mut late = Vec::new();
+    if group("mcp") {
+        let (mut lab, config) = start_lab(&dir, 0);
+        late = std::panic::catch_unwind(|| mcp_latency::run(&bin(), &config, &dir))
+            .unwrap_or_else(|_| vec!["the MCP case failed (above)".into()]);
+        over += late.len();
+        let _ = lab.kill();
+        let _ = lab.wait();
+    }
     let _ = std::fs::remove_dir_all(&dir);
     if over > 0 {
         eprintln!("{over} case(s) over budget");
     }
+    assert!(late.is_empty(), "{}", late.join("\n"));
 }
 
 /// The lab cases; how many were over budget.

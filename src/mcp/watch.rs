@@ -1,6 +1,7 @@
 //! Waiting on a scan inside a tool call: findings go to the client as `notifications/progress` the moment they are
 //! found (when the request carried a progress token), scan phases as log messages, until the scan ends, the wait
-//! runs out, or the request is cancelled.
+//! runs out, or the request is cancelled. A finding's notification says when it was found in its `_meta`
+//! ([`FOUND_AT`]), so a client can tell how long it took to arrive.
 
 use super::McpServer;
 use crate::app::{ScanEvent, ScanHandleParts};
@@ -23,6 +24,10 @@ pub enum Waited {
     /// The request was cancelled or its client went away; the scan goes on unless the client cancelled it.
     Interrupted,
 }
+
+/// The `_meta` key of a finding's progress notification: when the scanner found it (RFC 3339 in UTC with
+/// milliseconds, the finding's `found_at`).
+const FOUND_AT: &str = "io.palisade/foundAt";
 
 /// Bare progress updates (without a finding) are sent at most this often.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
@@ -120,7 +125,8 @@ impl McpServer {
         match event {
             ScanEvent::Finding(f) => {
                 let line = finding_line(f, &host_of(&f.location));
-                self.progress(ctx, stream.progress.as_mut(), stream.done, Some(line))
+                let finding = Some((line, f.found_at.as_str()));
+                self.progress(ctx, stream.progress.as_mut(), stream.done, finding)
                     .await;
                 stream.last_sent = tokio::time::Instant::now();
             }
@@ -158,15 +164,17 @@ impl McpServer {
         false
     }
 
+    /// Sends a progress notification (when the request asked for them): a bare update, or a finding's line and
+    /// when it was found.
     async fn progress(
         &self,
         ctx: &RequestContext<RoleServer>,
         progress: Option<&mut Progress>,
         done: u32,
-        message: Option<String>,
+        finding: Option<(String, &str)>,
     ) {
         let Some(p) = progress else { return };
-        let Some(value) = p.next(done, message.is_some()) else {
+        let Some(value) = p.next(done, finding.is_some()) else {
             return;
         };
         // Whole numbers: some clients show progress as a count and print 3.001 as it is.
@@ -174,8 +182,11 @@ impl McpServer {
         if let Some(total) = p.total() {
             param = param.with_total(total as f64);
         }
-        if let Some(m) = message {
-            param = param.with_message(m);
+        if let Some((line, found_at)) = finding {
+            param = param.with_message(line);
+            let mut meta = rmcp::model::NotificationMetaObject::new();
+            meta.insert(FOUND_AT.into(), found_at.into());
+            param.meta = Some(meta);
         }
         let _ = ctx.peer.notify_progress(param).await;
     }

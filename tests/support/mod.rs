@@ -8,6 +8,7 @@ pub mod hostile;
 pub mod lab_process;
 pub mod netns;
 pub mod peers;
+pub mod sse;
 pub mod templates_scan;
 
 use axum::Router;

@@ -2,6 +2,7 @@
 //! Streamable HTTP client for `/mcp`, and a small HTTP+SSE (2024-11-05) client for `/sse`.
 
 use crate::mcp::{Client, Recorder};
+use crate::support::sse::read_events;
 use futures::StreamExt;
 use rmcp::ServiceExt;
 use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
@@ -96,28 +97,4 @@ pub async fn legacy_sse(base: &str, rec: &Recorder) -> Client {
         .serve(transport)
         .await
         .expect("initialised over HTTP+SSE")
-}
-
-/// Parses an SSE body into `(event, data)` pairs.
-async fn read_events(response: reqwest::Response, tx: mpsc::Sender<(String, String)>) {
-    let mut body = response.bytes_stream();
-    let mut buffer = String::new();
-    while let Some(Ok(chunk)) = body.next().await {
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            let mut event = "message".to_string();
-            let mut data = Vec::new();
-            for line in block.lines() {
-                if let Some(v) = line.strip_prefix("event:") {
-                    event = v.trim().to_string();
-                } else if let Some(v) = line.strip_prefix("data:") {
-                    data.push(v.strip_prefix(' ').unwrap_or(v).to_string());
-                }
-            }
-            if !data.is_empty() && tx.send((event, data.join("\n"))).await.is_err() {
-                return;
-            }
-        }
-    }
 }
