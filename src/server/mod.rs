@@ -97,6 +97,13 @@ pub async fn serve(
     let router = router(app.clone(), shutdown.child_token(), &base);
     let scheduler = crate::scheduler::spawn(app.clone(), shutdown.child_token());
     let deliveries = crate::scheduler::deliveries::spawn(app.clone(), shutdown.child_token());
+    // Small answers go out at once: an SSE event (a finding, a progress step) must not wait for the client's
+    // delayed ACK of what was sent before it (Nagle's algorithm held a session's first finding 40 ms).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY could not be set on a connection");
+        }
+    });
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown.clone().cancelled_owned())
         .await?;
