@@ -4,7 +4,7 @@
 
 use palisade::lab::{Fix, Kind, Lab};
 use rmcp::model::{
-    CallToolRequestParams, ContentBlock, LoggingMessageNotificationParam,
+    CallToolRequestParams, ContentBlock, LoggingMessageNotificationParam, NotificationMetaObject,
     ProgressNotificationParam, ReadResourceRequestParams, ResourceContents,
     ResourceUpdatedNotificationParam,
 };
@@ -65,9 +65,13 @@ impl ClientHandler for Recorder {
 
     async fn on_progress(
         &self,
-        params: ProgressNotificationParam,
-        _: NotificationContext<RoleClient>,
+        mut params: ProgressNotificationParam,
+        ctx: NotificationContext<RoleClient>,
     ) {
+        // rmcp hands the notification's `_meta` to the handler in the context's extensions, not in the params.
+        if params.meta.is_none() {
+            params.meta = ctx.extensions.get::<NotificationMetaObject>().cloned();
+        }
         self.progress
             .lock()
             .unwrap()
