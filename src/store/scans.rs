@@ -367,14 +367,18 @@ impl Store {
             if !expired && owner.as_deref().is_some_and(&alive) {
                 continue;
             }
+            // Each update takes the scan back only as it was read: another server may have claimed it since (it
+            // would then run twice), or its owner finished it.
             let (updated, list) = match resume {
                 true => (
                     sqlx::query(
                         "UPDATE scans SET status = 'queued', owner = NULL, lease_until = NULL,
                                 phase = 'interrupted: waiting for a palisade server to run it again'
-                         WHERE id = ? AND status IN ('queued', 'running')",
+                         WHERE id = ? AND status IN ('queued', 'running') AND owner IS ? AND lease_until IS ?",
                     )
                     .bind(&id)
+                    .bind(&owner)
+                    .bind(&lease)
                     .execute(&self.pool)
                     .await?,
                     &mut recovered.requeued,
@@ -384,10 +388,12 @@ impl Store {
                         "UPDATE scans SET status = 'failed', phase = 'failed', finished_at = ?, owner = NULL,
                                 lease_until = NULL,
                                 error = 'interrupted: the palisade process running this scan stopped before it finished; the findings it made are kept'
-                         WHERE id = ? AND status IN ('queued', 'running')",
+                         WHERE id = ? AND status IN ('queued', 'running') AND owner IS ? AND lease_until IS ?",
                     )
                     .bind(&now)
                     .bind(&id)
+                    .bind(&owner)
+                    .bind(&lease)
                     .execute(&self.pool)
                     .await?,
                     &mut recovered.failed,
@@ -460,5 +466,77 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// A scan a server started, left `running` by `owner` (a process that is gone) with a lease still holding.
+    async fn left_running(store: &Store, id: &str, owner: &str) {
+        sqlx::query(
+            "INSERT INTO scans (id, org_id, profile, status, phase, created_at, owner, lease_until, request, resume)
+             VALUES (?, 'default', 'quick', 'running', 'scanning', ?, ?, '2999-01-01T00:00:00Z', '{}', 1)",
+        )
+        .bind(id)
+        .bind(crate::time::now())
+        .bind(owner)
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    }
+
+    async fn owner_of(store: &Store, id: &str) -> (String, Option<String>) {
+        let row = sqlx::query("SELECT status, owner FROM scans WHERE id = ?")
+            .bind(id)
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        (row.get("status"), row.get("owner"))
+    }
+
+    /// Two servers starting at once on one database: B requeues and claims the dead server's scan while C is
+    /// between reading it and taking it back. C must not take back the scan B now runs (and run it a second time).
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_scan_another_server_claimed_meanwhile_is_not_taken_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("palisade.db");
+        let c = Store::open(&path).await.unwrap();
+        let b = Store::open(&path).await.unwrap();
+        left_running(&c, "s1", "dead-server").await;
+        let interleaved = AtomicBool::new(false);
+        let alive = |_: &str| {
+            if !interleaved.swap(true, Ordering::SeqCst) {
+                // B starts and claims the scan after C read it, before C takes it back.
+                tokio::task::block_in_place(|| {
+                    tokio::runtime::Handle::current().block_on(async {
+                        b.recover_interrupted(|_| false).await.unwrap();
+                        let claimed = b
+                            .claim_resumable("server-b", "2999-01-01T00:00:00Z")
+                            .await
+                            .unwrap();
+                        assert_eq!(claimed.len(), 1);
+                    })
+                });
+            }
+            false
+        };
+        c.recover_interrupted(alive).await.unwrap();
+        assert_eq!(
+            owner_of(&c, "s1").await,
+            ("running".to_string(), Some("server-b".to_string())),
+            "C took back the scan B runs"
+        );
+        let claimed = c
+            .claim_resumable("server-c", "2999-01-01T00:00:00Z")
+            .await
+            .unwrap();
+        assert!(
+            claimed.is_empty(),
+            "the scan would run twice: {:?}",
+            claimed.iter().map(|r| &r.id).collect::<Vec<_>>()
+        );
     }
 }
