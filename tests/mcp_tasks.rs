@@ -409,3 +409,54 @@ async fn over_stdio_a_scan_is_a_task_with_the_extension_and_an_answer_without() 
     assert_ne!(answer["scan_id"], id.as_str());
     plain.cancel().await.unwrap();
 }
+
+/// A task cancelled while no server runs its scan (its server was killed, and the next has not started yet) is
+/// cancelled: `tasks/cancel` on another live server must not answer as if it were while the scan waits to be run
+/// again by the next server that starts.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_task_cancelled_while_no_server_runs_it_is_not_run_again() {
+    let slow = Arc::new(AtomicBool::new(true));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let shop = support::http(site(slow.clone(), seen.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let first = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&first.base, true).await;
+    let id = start_task(&agent, json!({ "targets": [url], "profile": "quick" })).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while seen.load(Ordering::SeqCst) < 1 {
+        assert!(Instant::now() < deadline, "the scan never reached the site");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A second server on the same database, started while the first runs the scan, then the first is killed.
+    let other = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    drop(agent);
+    drop(first);
+    let agent = client(&other.base, true).await;
+    agent
+        .peer()
+        .cancel_task(CancelTaskParams::new(&id))
+        .await
+        .unwrap();
+    let after = get(&agent, &id).await;
+    assert_eq!(
+        after.task.status(),
+        TaskStatus::Cancelled,
+        "tasks/cancel was acknowledged but the task goes on: {after:?}"
+    );
+    drop(agent);
+    drop(other);
+
+    // The next server does not run the cancelled scan again.
+    slow.store(false, Ordering::SeqCst);
+    let before = seen.load(Ordering::SeqCst);
+    let next = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&next.base, true).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(get(&agent, &id).await.task.status(), TaskStatus::Cancelled);
+    assert_eq!(
+        seen.load(Ordering::SeqCst),
+        before,
+        "the cancelled scan was run again"
+    );
+}

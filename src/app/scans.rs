@@ -318,6 +318,20 @@ impl App {
             .get(id)
             .cloned();
         let Some(running) = running else {
+            // No process runs it (it waits for a server to run it again after a restart, or its process died):
+            // cancelled here, or the next server would run the scan the caller cancelled.
+            let store = &self.inner.store;
+            if store.cancel_orphaned(id, super::owner::is_alive).await? {
+                store.finish_schedule_run(id).await?;
+                return self.get_scan(org, id).await;
+            }
+            let scan = self.get_scan(org, id).await?;
+            if scan.status.is_terminal() {
+                return Err(AppError::Conflict(format!(
+                    "scan {id} already ended ({}); nothing to cancel",
+                    scan.status
+                )));
+            }
             return Err(AppError::Conflict(format!(
                 "scan {id} is running in another palisade process; cancel it there"
             )));

@@ -442,6 +442,42 @@ impl Store {
         Ok(claimed)
     }
 
+    /// Cancels a scan that no live process runs: one queued to run again by the next server, or one whose owner
+    /// is gone (`alive` says no, or its lease expired) and that no server has taken back yet. True when it was
+    /// cancelled; false when it has ended or a live process runs it.
+    pub async fn cancel_orphaned(
+        &self,
+        id: &str,
+        alive: impl Fn(&str) -> bool,
+    ) -> Result<bool, StoreError> {
+        let now = crate::time::now();
+        let row = sqlx::query(
+            "SELECT owner, lease_until FROM scans WHERE id = ? AND status IN ('queued', 'running')",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(false) };
+        let owner: Option<String> = row.try_get("owner")?;
+        let lease: Option<String> = row.try_get("lease_until")?;
+        let expired = lease.as_deref().is_none_or(|l| l < now.as_str());
+        if owner.is_some() && !expired && owner.as_deref().is_some_and(&alive) {
+            return Ok(false);
+        }
+        let updated = sqlx::query(
+            "UPDATE scans SET status = 'cancelled', phase = 'cancelled', finished_at = ?, owner = NULL,
+                    lease_until = NULL, error = 'cancelled before it finished; the findings it made are kept'
+             WHERE id = ? AND status IN ('queued', 'running') AND owner IS ? AND lease_until IS ?",
+        )
+        .bind(&now)
+        .bind(id)
+        .bind(&owner)
+        .bind(&lease)
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() > 0)
+    }
+
     /// The owner of a running scan (to tell "running elsewhere" from "finished").
     pub async fn scan_owner(&self, id: &str) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar("SELECT owner FROM scans WHERE id = ?")
