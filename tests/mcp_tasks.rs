@@ -460,3 +460,126 @@ async fn a_task_cancelled_while_no_server_runs_it_is_not_run_again() {
         "the cancelled scan was run again"
     );
 }
+
+/// A site without security headers whose answers take 400 ms while `bare` is set; afterwards quick, with the
+/// security headers, but setting a cookie without its flags: the run of a scan after a restart finds other things
+/// than the run a kill cut short.
+fn changing_site(bare: Arc<AtomicBool>, seen: Arc<AtomicUsize>) -> Router {
+    use axum::response::IntoResponse;
+    Router::new().fallback(move || {
+        let (bare, seen) = (bare.clone(), seen.clone());
+        async move {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let page = axum::response::Html(
+                "<html><head><title>shop</title></head><body>shop</body></html>",
+            );
+            if bare.load(Ordering::SeqCst) {
+                tokio::time::sleep(Duration::from_millis(400)).await;
+                return page.into_response();
+            }
+            let headers = [
+                (
+                    "content-security-policy",
+                    "default-src 'self'; frame-ancestors 'none'",
+                ),
+                ("x-content-type-options", "nosniff"),
+                ("x-frame-options", "DENY"),
+                ("referrer-policy", "no-referrer"),
+                ("permissions-policy", "geolocation=()"),
+                ("cross-origin-opener-policy", "same-origin"),
+                ("set-cookie", "session=abc123; Path=/"),
+                ("server", "Apache/2.2.3 (CentOS)"),
+            ];
+            (headers, page).into_response()
+        }
+    })
+}
+
+/// Every finding of scan `id` by REST pages of `limit`, following the cursor: (fingerprint, target) of each.
+async fn walk_findings(base: &str, id: &str, limit: u32) -> Vec<(String, String)> {
+    let http = reqwest::Client::new();
+    let mut cursor: Option<String> = None;
+    let mut all = Vec::new();
+    for _ in 0..200 {
+        let mut url = format!("{base}/v1/scans/{id}/findings?limit={limit}");
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let page: Value = http.get(url).send().await.unwrap().json().await.unwrap();
+        for f in page["findings"].as_array().unwrap() {
+            all.push((
+                f["fingerprint"].as_str().unwrap().to_string(),
+                f["target_id"].as_str().unwrap_or("").to_string(),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return all,
+        }
+    }
+    panic!("more than 200 pages of findings");
+}
+
+/// A scan run again after a restart numbers the findings it adds after those the cut-short run stored: pages of
+/// findings follow (severity, position), and two findings at one position lose one at a page boundary.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resumed_scan_numbers_its_findings_on_and_pages_skip_none() {
+    let bare = Arc::new(AtomicBool::new(true));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let shop = support::http(changing_site(bare.clone(), seen.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let first = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&first.base, true).await;
+    let id = start_task(&agent, json!({ "targets": [url], "profile": "standard" })).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let stored = walk_findings(&first.base, &id, 100).await;
+        if !stored.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the first run stored no finding");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let now = get(&agent, &id).await;
+    assert_eq!(
+        now.task.status(),
+        TaskStatus::Working,
+        "killed too late: {now:?}"
+    );
+    drop(agent);
+    drop(first);
+
+    bare.store(false, Ordering::SeqCst);
+    let second = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&second.base, true).await;
+    let done = ended(&agent, &id).await;
+    assert_eq!(done.task.status(), TaskStatus::Completed, "{done:?}");
+
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("palisade.db").display()
+    ))
+    .await
+    .unwrap();
+    let (rows, positions): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT seq) FROM findings WHERE scan_id = ?")
+            .bind(&id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    let whole = walk_findings(&second.base, &id, 100).await;
+    let one_by_one = walk_findings(&second.base, &id, 1).await;
+    assert_eq!(
+        one_by_one.len(),
+        whole.len(),
+        "pages of one finding skipped some ({} of {}; {rows} findings at {positions} positions)",
+        one_by_one.len(),
+        whole.len()
+    );
+    assert_eq!(
+        rows, positions,
+        "findings of scan {id} share positions ({rows} findings, {positions} positions)"
+    );
+}

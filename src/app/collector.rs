@@ -87,6 +87,12 @@ impl Collector {
         }
     }
 
+    /// Numbers findings on after `seq`: the last position a finding of this scan already has (a scan run again
+    /// after a restart keeps what the interrupted run stored).
+    pub fn number_after(&mut self, seq: u32) {
+        self.seq = seq;
+    }
+
     pub fn requests(&self) -> Arc<AtomicU64> {
         self.requests.clone()
     }

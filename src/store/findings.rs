@@ -62,6 +62,17 @@ fn finding(row: &SqliteRow) -> Result<Finding, StoreError> {
 }
 
 impl Store {
+    /// The highest position a finding of the scan has (0 for none): a scan run again after a restart numbers its
+    /// findings on from there, so that positions stay unique and pages of findings skip none.
+    pub async fn last_finding_seq(&self, scan_id: &str) -> Result<u32, StoreError> {
+        let seq: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM findings WHERE scan_id = ?")
+                .bind(scan_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(seq as u32)
+    }
+
     /// Writes a batch of findings in one transaction; a fingerprint already stored for the scan is kept as is.
     /// `seq` numbers them in the order found.
     pub async fn insert_findings(&self, findings: &[(u32, Finding)]) -> Result<(), StoreError> {
