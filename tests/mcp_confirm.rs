@@ -304,3 +304,85 @@ async fn a_2025_session_client_is_asked_with_elicitation_create() {
     assert!(started.get("notice").is_none(), "{started}");
     assert_eq!(rec.asked.lock().unwrap().len(), 2);
 }
+
+/// A deep schedule runs deep scans (port and TLS probes) unattended, at every slot: creating one asks the user's
+/// permission as `start_scan` does, and nothing is scheduled until they say yes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deep_schedule_asks_the_users_permission_first() {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let shop = support::http(site(seen.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let server = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&server.base, true).await;
+    let args = json!({
+        "operation": "create", "targets": [url], "cadence": "* * * * *", "profile": "deep"
+    });
+    let first = round(&agent, "schedule_scan", &args, None).await.unwrap();
+    let list = mcp::call(&agent, "schedule_scan", json!({ "operation": "list" }))
+        .await
+        .unwrap();
+    assert_eq!(
+        list["schedules"].as_array().unwrap().len(),
+        0,
+        "a deep schedule was created without asking: {list}"
+    );
+    let first = asked(first);
+    assert!(
+        question(&first, "permission").contains("127.0.0.1"),
+        "{first:?}"
+    );
+    let state = first.request_state.clone().unwrap();
+    // Declined: no schedule.
+    let no = accept("permission", json!({ "permitted": false }));
+    let refused = answered(
+        round(&agent, "schedule_scan", &args, Some((no, state.clone())))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(refused.is_error, Some(true));
+    assert!(text(&refused).contains("not created"), "{}", text(&refused));
+    // A start_scan state does not confirm a schedule: the state is bound to the tool.
+    let scan_args = json!({ "targets": [url], "profile": "deep", "wait_seconds": 0 });
+    let scan_state = asked(round(&agent, "start_scan", &scan_args, None).await.unwrap())
+        .request_state
+        .unwrap();
+    let yes = accept("permission", json!({ "permitted": true }));
+    let err = round(
+        &agent,
+        "schedule_scan",
+        &args,
+        Some((yes.clone(), scan_state)),
+    )
+    .await
+    .unwrap_err();
+    assert!(format!("{err:?}").contains("-32602"), "{err:?}");
+    // Permitted: created.
+    let created = answered(
+        round(&agent, "schedule_scan", &args, Some((yes, state)))
+            .await
+            .unwrap(),
+    );
+    let out = created.structured_content.unwrap();
+    assert_eq!(out["schedules"][0]["profile"], "deep", "{out}");
+
+    // A client that cannot be asked: created, with a notice; a standard schedule is created without a question.
+    let plain = client(&server.base, false).await;
+    let made = mcp::call(&plain, "schedule_scan", args.clone())
+        .await
+        .unwrap();
+    assert!(
+        made["notice"]
+            .as_str()
+            .unwrap()
+            .contains("could not ask the user"),
+        "{made}"
+    );
+    let standard = json!({ "operation": "create", "targets": [url], "cadence": "daily" });
+    let made = answered(
+        round(&agent, "schedule_scan", &standard, None)
+            .await
+            .unwrap(),
+    );
+    assert!(made.structured_content.unwrap().get("notice").is_none());
+}

@@ -111,21 +111,23 @@ impl Asker {
 }
 
 impl McpServer {
-    /// What `start_scan` asks before `request` runs: the deep scan's permission, when it is a deep scan.
+    /// What `tool` (`start_scan`, or `schedule_scan` creating a schedule) asks before scans of `profile` (the
+    /// configured one when `None`) of `targets` may run: the deep scan's permission, when they are deep scans.
     pub(super) async fn scan_gate(
         &self,
-        request: &crate::app::ScanRequest,
+        tool: &str,
+        profile: Option<crate::model::Profile>,
+        targets: &[String],
         ctx: &RequestContext<RoleServer>,
         responses: Option<InputResponses>,
         state: Option<String>,
     ) -> Result<Gate<()>, McpError> {
-        let profile = request.profile.unwrap_or(self.app.config().scan.profile);
+        let profile = profile.unwrap_or(self.app.config().scan.profile);
         if profile != crate::model::Profile::Deep {
             return Ok(Gate::Go((), None));
         }
-        let targets = &request.targets;
         let sites = targets.join(", ");
-        let mut asker = Asker::new(ctx, "start_scan", targets, responses, state)?;
+        let mut asker = Asker::new(ctx, tool, targets, responses, state)?;
         if !asker.can_ask() {
             return Ok(Gate::Go(
                 (),
@@ -145,10 +147,16 @@ impl McpServer {
         match asker.ask("permission", question).await? {
             Asked::Reply(reply) => Ok(Gate::Reply(reply)),
             Asked::Answer(answer) if yes(&answer, "permitted") => Ok(Gate::Go((), None)),
-            Asked::Answer(_) => Ok(Gate::Reply(refused(format!(
-                "The deep scan was not started: the user did not confirm they may test {sites}. A standard scan \
-                 sends only ordinary page requests; start one of those instead, or ask the user."
-            )))),
+            Asked::Answer(_) => Ok(Gate::Reply(refused(match tool {
+                "schedule_scan" => format!(
+                    "The deep schedule was not created: the user did not confirm they may test {sites}. A standard \
+                     scan sends only ordinary page requests; schedule one of those instead, or ask the user."
+                ),
+                _ => format!(
+                    "The deep scan was not started: the user did not confirm they may test {sites}. A standard scan \
+                     sends only ordinary page requests; start one of those instead, or ask the user."
+                ),
+            }))),
         }
     }
 

@@ -59,7 +59,15 @@ impl McpServer {
                     Ok(req) => {
                         let (responses, state) = (request.input_responses, request.request_state);
                         // The user's answers are gathered before the task exists (input-required rounds).
-                        match self.scan_gate(&req, &ctx, responses, state).await? {
+                        let gate = self.scan_gate(
+                            "start_scan",
+                            req.profile,
+                            &req.targets,
+                            &ctx,
+                            responses,
+                            state,
+                        );
+                        match gate.await? {
                             Gate::Reply(reply) => return Ok(reply),
                             Gate::Go((), _) => {}
                         }

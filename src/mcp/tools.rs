@@ -141,7 +141,15 @@ impl McpServer {
             Ok(request) => request,
             Err(sentence) => return Ok(refused(sentence)),
         };
-        let notice = match self.scan_gate(&request, &ctx, responses, state).await? {
+        let gate = self.scan_gate(
+            "start_scan",
+            request.profile,
+            &request.targets,
+            &ctx,
+            responses,
+            state,
+        );
+        let notice = match gate.await? {
             Gate::Go((), notice) => notice,
             Gate::Reply(reply) => return Ok(reply),
         };
@@ -399,66 +407,35 @@ impl McpServer {
             destructive_hint = false,
             idempotent_hint = false,
             open_world_hint = true
-        ))]
+        ),
+        output_schema = schema_for_output::<SchedulesOut>()
+    )]
     async fn schedule_scan(
         &self,
         Parameters(p): Parameters<ScheduleScanParams>,
-    ) -> Result<Json<SchedulesOut>, String> {
-        match p.operation {
-            ScheduleOperation::List => {
-                let schedules = self.app.list_schedules(DEFAULT_ORG).await.map_err(say)?;
-                Ok(Json(SchedulesOut {
-                    message: format!("{} schedule(s)", schedules.len()),
-                    schedules,
-                }))
-            }
-            ScheduleOperation::Delete => {
-                let id = p.schedule_id.ok_or(
-                    "delete needs schedule_id: call schedule_scan with operation list to see ids",
-                )?;
-                let s = self.app.get_schedule(DEFAULT_ORG, &id).await.map_err(say)?;
-                self.app
-                    .delete_schedule(DEFAULT_ORG, &id)
-                    .await
-                    .map_err(say)?;
-                Ok(Json(SchedulesOut {
-                    message: format!("schedule {id} deleted; the scans it ran are kept"),
-                    schedules: vec![s],
-                }))
-            }
-            ScheduleOperation::Create => {
-                let targets = p.targets.filter(|t| !t.is_empty()).ok_or(
-                    "create needs targets (URLs or host names) and a cadence such as daily",
-                )?;
-                let cadence = p.cadence.ok_or(
-                    "create needs a cadence: hourly, every-12hours, daily, weekly-monday, or five cron fields",
-                )?;
-                let new = NewSchedule {
-                    targets,
-                    cadence,
-                    timezone: p.timezone,
-                    profile: p.profile.map(Into::into),
-                    ..Default::default()
-                };
-                let s = self
-                    .app
-                    .create_schedule(DEFAULT_ORG, new)
-                    .await
-                    .map_err(say)?;
-                Ok(Json(SchedulesOut {
-                    message: format!(
-                        "schedule {} created: {} ({}); first run at {} while palisade serve runs",
-                        s.id,
-                        s.cadence,
-                        s.timezone,
-                        s.next_start_at.as_deref().unwrap_or("never")
-                    ),
-                    schedules: vec![s],
-                }))
-            }
+        ctx: RequestContext<RoleServer>,
+        Responses(responses): Responses,
+        RequestState(state): RequestState,
+    ) -> Result<CallToolResponse, McpError> {
+        let mut notice = None;
+        if let (ScheduleOperation::Create, Some(targets), Some(_)) = (
+            &p.operation,
+            p.targets.as_ref().filter(|t| !t.is_empty()),
+            &p.cadence,
+        ) {
+            // A deep schedule runs deep scans unattended: the user permits them now, as for start_scan.
+            let profile = p.profile.map(Into::into);
+            let gate = self.scan_gate("schedule_scan", profile, targets, &ctx, responses, state);
+            notice = match gate.await? {
+                Gate::Go((), notice) => notice,
+                Gate::Reply(reply) => return Ok(reply),
+            };
         }
+        answer(self.schedule(p).await.map(|mut out| {
+            out.notice = notice;
+            out
+        }))
     }
-
     #[tool(description = include_str!("../../tools/verify_fixes.md"), title = "Verify fixes",
         annotations(
             title = "Verify fixes",
@@ -499,6 +476,66 @@ impl McpServer {
 }
 
 impl McpServer {
+    /// `schedule_scan`'s operation, once the user has been asked what they must decide.
+    async fn schedule(&self, p: ScheduleScanParams) -> Result<SchedulesOut, String> {
+        match p.operation {
+            ScheduleOperation::List => {
+                let schedules = self.app.list_schedules(DEFAULT_ORG).await.map_err(say)?;
+                Ok(SchedulesOut {
+                    message: format!("{} schedule(s)", schedules.len()),
+                    schedules,
+                    notice: None,
+                })
+            }
+            ScheduleOperation::Delete => {
+                let id = p.schedule_id.ok_or(
+                    "delete needs schedule_id: call schedule_scan with operation list to see ids",
+                )?;
+                let s = self.app.get_schedule(DEFAULT_ORG, &id).await.map_err(say)?;
+                self.app
+                    .delete_schedule(DEFAULT_ORG, &id)
+                    .await
+                    .map_err(say)?;
+                Ok(SchedulesOut {
+                    message: format!("schedule {id} deleted; the scans it ran are kept"),
+                    schedules: vec![s],
+                    notice: None,
+                })
+            }
+            ScheduleOperation::Create => {
+                let targets = p.targets.filter(|t| !t.is_empty()).ok_or(
+                    "create needs targets (URLs or host names) and a cadence such as daily",
+                )?;
+                let cadence = p.cadence.ok_or(
+                    "create needs a cadence: hourly, every-12hours, daily, weekly-monday, or five cron fields",
+                )?;
+                let new = NewSchedule {
+                    targets,
+                    cadence,
+                    timezone: p.timezone,
+                    profile: p.profile.map(Into::into),
+                    ..Default::default()
+                };
+                let s = self
+                    .app
+                    .create_schedule(DEFAULT_ORG, new)
+                    .await
+                    .map_err(say)?;
+                Ok(SchedulesOut {
+                    message: format!(
+                        "schedule {} created: {} ({}); first run at {} while palisade serve runs",
+                        s.id,
+                        s.cadence,
+                        s.timezone,
+                        s.next_start_at.as_deref().unwrap_or("never")
+                    ),
+                    schedules: vec![s],
+                    notice: None,
+                })
+            }
+        }
+    }
+
     /// What `start_scan` answers about `scan_id` (running or ended): the scan, its coverage and its worst findings.
     pub(super) async fn start_scan_out(&self, scan_id: &str) -> Result<StartScanOut, String> {
         let scan = self.app.get_scan(DEFAULT_ORG, scan_id).await.map_err(say)?;

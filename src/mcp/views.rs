@@ -336,6 +336,9 @@ pub struct SchedulesOut {
     pub message: String,
     /// The schedule created or deleted, or every schedule for `list`.
     pub schedules: Vec<crate::model::Schedule>,
+    /// Something the user should know that this client could not ask them (a deep schedule's permission).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 #[cfg(test)]
