@@ -386,3 +386,32 @@ async fn a_deep_schedule_asks_the_users_permission_first() {
     );
     assert!(made.structured_content.unwrap().get("notice").is_none());
 }
+
+/// A client that declares tasks but cannot be asked: the deep scan's task starts, and what the user was not asked
+/// reaches the model with the task (as `start_scan`'s `notice` does without tasks).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deep_scan_task_for_a_client_that_cannot_ask_carries_the_notice() {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let shop = support::http(site(seen.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let server = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let transport =
+        rmcp::transport::StreamableHttpClientTransport::from_uri(format!("{}/mcp", server.base));
+    let mode = ClientLifecycleMode::Discover {
+        preferred_versions: vec![ProtocolVersion::LATEST],
+    };
+    let rec = Recorder {
+        tasks: true,
+        ..Default::default()
+    };
+    let agent = rec.serve_with_lifecycle(transport, mode).await.unwrap();
+    let args = json!({ "targets": [url], "profile": "deep" });
+    match round(&agent, "start_scan", &args, None).await.unwrap() {
+        CallToolResponse::Task(created) => {
+            let message = created.task.status_message.unwrap_or_default();
+            assert!(message.contains("could not ask the user"), "{message}");
+        }
+        other => panic!("expected a task, got {other:?}"),
+    }
+}

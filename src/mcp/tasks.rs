@@ -45,6 +45,7 @@ impl McpServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
         let args = serde_json::Value::Object(request.arguments.unwrap_or_default());
+        let mut notice = None;
         let started = match request.name.as_ref() {
             "verify_fixes" => match serde_json::from_value::<VerifyFixesParams>(args) {
                 Ok(p) => self
@@ -69,7 +70,7 @@ impl McpServer {
                         );
                         match gate.await? {
                             Gate::Reply(reply) => return Ok(reply),
-                            Gate::Go((), _) => {}
+                            Gate::Go((), said) => notice = said,
                         }
                         self.app.start_scan(DEFAULT_ORG, req).await.map_err(say)
                     }
@@ -84,7 +85,12 @@ impl McpServer {
                 return Ok(CallToolResult::error(vec![ContentBlock::text(sentence)]).into());
             }
         };
-        let task = task_of(&handle.scan);
+        let mut task = task_of(&handle.scan);
+        if let Some(notice) = notice {
+            // What the user was not asked (a deep scan's permission) reaches the model with the task.
+            let status = task.status_message.take().unwrap_or_default();
+            task.status_message = Some(format!("{notice}. {status}"));
+        }
         if ctx.meta.get_progress_token().is_some() {
             let server = self.clone();
             let scan_id = handle.scan.id.clone();
