@@ -29,10 +29,13 @@ pub fn listen_tasks(raw: &Value) -> Option<ListenTasks> {
     if raw["method"] != "subscriptions/listen" {
         return None;
     }
+    // Each id once: a list naming one task many times would follow (and poll) it many times.
+    let mut seen = std::collections::HashSet::new();
     let ids: Vec<String> = raw["params"]["notifications"]["taskIds"]
         .as_array()?
         .iter()
         .filter_map(|v| v.as_str().map(str::to_string))
+        .filter(|id| seen.insert(id.clone()))
         .take(MAX_TASKS)
         .collect();
     (!ids.is_empty()).then_some(ListenTasks(ids))
@@ -156,6 +159,13 @@ mod tests {
         let many: Vec<String> = (0..500).map(|i| format!("t{i}")).collect();
         let line = listen(serde_json::json!({ "taskIds": many }));
         assert_eq!(attached_to(&line).unwrap().0.len(), MAX_TASKS);
+        let same = vec!["k7w2m9qa"; 500];
+        let line = listen(serde_json::json!({ "taskIds": same }));
+        assert_eq!(
+            attached_to(&line),
+            Some(ListenTasks(vec!["k7w2m9qa".into()])),
+            "a task named many times is followed once"
+        );
     }
 
     #[test]
