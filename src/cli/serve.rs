@@ -19,10 +19,12 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<u8, CliError> {
     let config = super::load_config(global, layer)?;
     let app = super::build(config).await?;
     app.warm_up();
-    let resumed = app.resume_interrupted().await;
     let listener = crate::server::bind(&app)
         .await
         .map_err(|e| CliError::usage(e.to_string()))?;
+    // Only a server that will stay up takes the interrupted scans: one that cannot listen (the port is taken,
+    // no key for a public bind) exits at once and would cut them short again.
+    let resumed = app.resume_interrupted().await;
     let addr = listener.local_addr()?;
     if !global.quiet {
         eprintln!(
