@@ -583,3 +583,68 @@ async fn a_resumed_scan_numbers_its_findings_on_and_pages_skip_none() {
         "findings of scan {id} share positions ({rows} findings, {positions} positions)"
     );
 }
+
+/// Open findings of scan `id` (REST, one page of 100): fingerprint and title.
+async fn open_findings(base: &str, id: &str) -> std::collections::BTreeMap<String, String> {
+    let url = format!("{base}/v1/scans/{id}/findings?limit=100");
+    let page: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    page["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["fingerprint"].as_str().unwrap().to_string(),
+                f["title"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// KNOWN PROBLEM (review): a scan run again after a restart runs every check from the start, yet keeps as open
+/// the findings the interrupted run stored that the new run no longer finds: the completed scan reports problems
+/// its own complete run found fixed (its coverage says the check passed), and its counts disagree with the grade,
+/// which is computed from the new run only. A new scan of the same site at the same moment is the reference.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "known problem found in review: stale findings of the interrupted run stay open after a resume"]
+async fn a_resumed_scan_reports_only_what_its_complete_run_finds() {
+    let bare = Arc::new(AtomicBool::new(true));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let shop = support::http(changing_site(bare.clone(), seen.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/", shop.addr.port());
+    let first = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&first.base, true).await;
+    let id = start_task(&agent, json!({ "targets": [url], "profile": "standard" })).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while open_findings(&first.base, &id).await.is_empty() {
+        assert!(Instant::now() < deadline, "the first run stored no finding");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(agent);
+    drop(first);
+
+    bare.store(false, Ordering::SeqCst);
+    let second = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&second.base, true).await;
+    assert_eq!(
+        ended(&agent, &id).await.task.status(),
+        TaskStatus::Completed
+    );
+    let reference = start_task(&agent, json!({ "targets": [url], "profile": "standard" })).await;
+    assert_eq!(
+        ended(&agent, &reference).await.task.status(),
+        TaskStatus::Completed
+    );
+    let now = open_findings(&second.base, &reference).await;
+    let resumed = open_findings(&second.base, &id).await;
+    let stale: Vec<&String> = resumed
+        .iter()
+        .filter(|(fp, _)| !now.contains_key(*fp))
+        .map(|(_, title)| title)
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "the resumed scan reports findings its complete run did not find: {stale:?}"
+    );
+}
