@@ -6,6 +6,7 @@
 // 2025-11-25 clients agents use today need them.
 #![allow(deprecated)]
 
+mod answers;
 mod confirm;
 #[cfg(feature = "conformance")]
 mod conformance;

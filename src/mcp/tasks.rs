@@ -4,9 +4,10 @@
 //! in the middle runs the scan again under the same id: `App::resume_interrupted`).
 
 use super::McpServer;
+use super::answers::scan_request;
 use super::confirm::Gate;
 use super::params::{StartScanParams, VerifyFixesParams};
-use super::tools::{say, scan_request};
+use super::tools::say;
 use crate::app::{AppError, DEFAULT_ORG};
 use crate::model::{Scan, ScanStatus};
 use rmcp::handler::server::tool::IntoCallToolResult;
