@@ -601,12 +601,11 @@ async fn open_findings(base: &str, id: &str) -> std::collections::BTreeMap<Strin
         .collect()
 }
 
-/// KNOWN PROBLEM (review): a scan run again after a restart runs every check from the start, yet keeps as open
-/// the findings the interrupted run stored that the new run no longer finds: the completed scan reports problems
-/// its own complete run found fixed (its coverage says the check passed), and its counts disagree with the grade,
-/// which is computed from the new run only. A new scan of the same site at the same moment is the reference.
+/// A scan run again after a restart runs every check from the start; findings the interrupted run stored that the
+/// complete run no longer finds (their check ran to its end) are closed as fixed, so the scan reports what its
+/// complete run found and its counts agree with its grade. A new scan of the same site at the same moment is the
+/// reference.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "known problem found in review: stale findings of the interrupted run stay open after a resume"]
 async fn a_resumed_scan_reports_only_what_its_complete_run_finds() {
     let bare = Arc::new(AtomicBool::new(true));
     let seen = Arc::new(AtomicUsize::new(0));

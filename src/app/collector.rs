@@ -23,6 +23,9 @@ struct TargetState {
     id: String,
     url: Arc<str>,
     baseline: Baseline,
+    /// Open findings an interrupted run of this scan stored for the target (fingerprint, check): closed at the end
+    /// when this run's complete pass does not find them again.
+    earlier: HashMap<String, String>,
     seen: HashSet<String>,
     counts: SeverityCounts,
     coverage: HashMap<String, CoverageState>,
@@ -65,6 +68,7 @@ impl Collector {
                 id: t.id.clone(),
                 url: Arc::from(t.url.as_str()),
                 baseline,
+                earlier: HashMap::new(),
                 seen: HashSet::new(),
                 counts: SeverityCounts::default(),
                 coverage: HashMap::new(),
@@ -87,10 +91,19 @@ impl Collector {
         }
     }
 
-    /// Numbers findings on after `seq`: the last position a finding of this scan already has (a scan run again
-    /// after a restart keeps what the interrupted run stored).
-    pub fn number_after(&mut self, seq: u32) {
-        self.seq = seq;
+    /// Takes over what an interrupted run of this scan stored (a scan run again after a restart): findings are
+    /// numbered on after the last stored one, and the open ones this run does not find again are closed at its end.
+    pub async fn take_over(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.seq = store.last_finding_seq(&self.scan_id).await?;
+        if self.seq == 0 {
+            return Ok(());
+        }
+        for (target_id, fp, check_id) in store.open_finding_keys(&self.scan_id).await? {
+            if let Some(t) = self.targets.iter_mut().find(|t| t.id == target_id) {
+                t.earlier.insert(fp, check_id);
+            }
+        }
+        Ok(())
     }
 
     pub fn requests(&self) -> Arc<AtomicU64> {
@@ -250,15 +263,19 @@ impl Collector {
     }
 
     /// Baseline findings that did not come back are recorded as `fixed` in this scan, but only on targets that were
-    /// fully scanned, and only where the check behind them ran to its end this time.
+    /// fully scanned, and only where the check behind them ran to its end this time. Findings an interrupted run
+    /// of this scan stored that the run completing it did not find again are closed by the same rule.
     pub async fn record_fixed(&mut self) -> Result<(), StoreError> {
         let mut fixed = Vec::new();
+        let mut stale = Vec::new();
         for t in self.targets.iter().filter(|t| t.complete) {
+            for (fp, check_id) in &t.earlier {
+                if t.ran_to_end(check_id) && !t.seen.contains(fp) {
+                    stale.push(fp.clone());
+                }
+            }
             for (fp, f) in &t.baseline.findings {
-                let ran = registry::check_for_rule(&f.check_id)
-                    .and_then(|check| t.coverage.get(check.id))
-                    .is_some_and(|s| matches!(s, CoverageState::Passed | CoverageState::Found));
-                if ran && !t.seen.contains(fp) {
+                if t.ran_to_end(&f.check_id) && !t.seen.contains(fp) {
                     let mut f = f.clone();
                     f.scan_id = self.scan_id.clone();
                     f.target_id = t.id.clone();
@@ -268,6 +285,17 @@ impl Collector {
                 }
             }
         }
-        self.app.inner.store.insert_findings(&fixed).await
+        let store = &self.app.inner.store;
+        store.close_findings(&self.scan_id, &stale).await?;
+        store.insert_findings(&fixed).await
+    }
+}
+
+impl TargetState {
+    /// Whether the check behind finding rule `check_id` ran to its end on this target in this run.
+    fn ran_to_end(&self, check_id: &str) -> bool {
+        registry::check_for_rule(check_id)
+            .and_then(|check| self.coverage.get(check.id))
+            .is_some_and(|s| matches!(s, CoverageState::Passed | CoverageState::Found))
     }
 }

@@ -60,7 +60,7 @@ async fn run_inner(
     running: Arc<Running>,
 ) -> Result<(), StoreError> {
     let mut collector = Collector::new(app.clone(), &plan, baselines, running.clone());
-    collector.number_after(app.inner.store.last_finding_seq(&plan.scan_id).await?);
+    collector.take_over(&app.inner.store).await?;
     let (tx, rx) = mpsc::channel(256);
     let engine = crate::engine::Engine::new(app.inner.net.clone())
         .with_advisories(app.scan_advisories().await);

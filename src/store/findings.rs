@@ -73,6 +73,53 @@ impl Store {
         Ok(seq as u32)
     }
 
+    /// What an earlier run of the scan stored, one `(target id, fingerprint, check id)` per open finding: a scan
+    /// run again after a restart closes those its complete run no longer finds.
+    pub async fn open_finding_keys(
+        &self,
+        scan_id: &str,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT target_id, fingerprint, check_id FROM findings WHERE scan_id = ? AND status != 'fixed'",
+        )
+        .bind(scan_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("target_id")?,
+                    r.try_get("fingerprint")?,
+                    r.try_get("check_id")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Records findings of a scan as `fixed`: found by an interrupted run of the scan, not found again by the run
+    /// that completed it although their check ran to its end.
+    pub async fn close_findings(
+        &self,
+        scan_id: &str,
+        fingerprints: &[String],
+    ) -> Result<(), StoreError> {
+        if fingerprints.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for fp in fingerprints {
+            sqlx::query(
+                "UPDATE findings SET status = 'fixed' WHERE scan_id = ? AND fingerprint = ?",
+            )
+            .bind(scan_id)
+            .bind(fp)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Writes a batch of findings in one transaction; a fingerprint already stored for the scan is kept as is.
     /// `seq` numbers them in the order found.
     pub async fn insert_findings(&self, findings: &[(u32, Finding)]) -> Result<(), StoreError> {
