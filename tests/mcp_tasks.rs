@@ -647,3 +647,47 @@ async fn a_resumed_scan_reports_only_what_its_complete_run_finds() {
         "the resumed scan reports findings its complete run did not find: {stale:?}"
     );
 }
+
+/// A server that stopped while its lease still ran, and whose process this machine cannot see (another container
+/// on the same database: it counts as alive), leaves its scan `running` until the lease runs out. A server already
+/// up takes the scan over once it has, without a restart.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scan_whose_lease_runs_out_is_taken_over_by_a_running_server() {
+    let shop = Shop::start().await;
+    let (slow, seen, url, dir) = (&shop.slow, &shop.seen, shop.url.clone(), &shop.dir);
+    let first = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&first.base, true).await;
+    let id = start_task(&agent, json!({ "targets": [url], "profile": "quick" })).await;
+    reached(seen, 1).await;
+    drop(agent);
+    drop(first);
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("palisade.db").display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE scans SET owner = 'another-container:4026531836:1:1',
+                lease_until = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+4 seconds')
+         WHERE id = ?",
+    )
+    .bind(&id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    slow.store(false, Ordering::SeqCst);
+    let second = served::serve(None, dir.path(), &["--allow-private"], &[]);
+    let agent = client(&second.base, true).await;
+    let waiting = get(&agent, &id).await;
+    assert_eq!(
+        waiting.task.status(),
+        TaskStatus::Working,
+        "a scan whose owner may still run was taken at start: {waiting:?}"
+    );
+    let done = ended(&agent, &id).await;
+    assert_eq!(done.task.status(), TaskStatus::Completed, "{done:?}");
+    assert_eq!(inlined(&done)["structuredContent"]["status"], "completed");
+}

@@ -147,16 +147,7 @@ impl App {
             .transpose()
             .map_err(BuildError::Mail)?;
         let store = Store::open(&config.db).await?;
-        let recovered = store.recover_interrupted(owner::is_alive).await?;
-        if !recovered.failed.is_empty() {
-            tracing::warn!(scans = ?recovered.failed, "marked scans interrupted by a stopped process as failed");
-        }
-        if !recovered.requeued.is_empty() {
-            tracing::warn!(scans = ?recovered.requeued, "scans interrupted by a stopped process wait for a server to run them again");
-        }
-        for scan_id in &recovered.failed {
-            store.finish_schedule_run(scan_id).await?;
-        }
+        resume::recover(&store).await?;
         Ok(App {
             inner: Arc::new(Inner {
                 config,

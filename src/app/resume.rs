@@ -6,10 +6,49 @@ use super::scans::{LEASE, StoredRequest};
 use super::{App, AppError};
 use crate::engine::{PlanTarget, ScanPlan};
 use crate::model::ScanStatus;
-use crate::store::Resumable;
+use crate::store::{Resumable, Store, StoreError};
 use crate::target::TargetUrl;
 
+/// Takes back the scans whose process is gone (a dead owner or an expired lease): those a server started are
+/// queued to run again, the others end `failed` with the reason ([`Store::recover_interrupted`]).
+pub(super) async fn recover(store: &Store) -> Result<(), StoreError> {
+    let recovered = store.recover_interrupted(super::owner::is_alive).await?;
+    if !recovered.failed.is_empty() {
+        tracing::warn!(scans = ?recovered.failed, "marked scans interrupted by a stopped process as failed");
+    }
+    if !recovered.requeued.is_empty() {
+        tracing::warn!(scans = ?recovered.requeued, "scans interrupted by a stopped process wait for a server to run them again");
+    }
+    for scan_id in &recovered.failed {
+        store.finish_schedule_run(scan_id).await?;
+    }
+    Ok(())
+}
+
 impl App {
+    /// Keeps taking over interrupted scans while this server runs, three times a lease period: a process that stopped
+    /// while its lease still ran, or whose liveness this process cannot see (another container on the same
+    /// database), leaves scans that only its lease running out frees; those run again here once it has.
+    pub fn watch_interrupted(&self) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(LEASE / 3);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                if let Err(e) = recover(&app.inner.store).await {
+                    tracing::warn!(error = %e, "interrupted scans could not be taken back");
+                    continue;
+                }
+                let resumed = app.resume_interrupted().await;
+                if !resumed.is_empty() {
+                    tracing::info!(scans = ?resumed, "running again scans whose process stopped while its lease ran");
+                }
+            }
+        });
+    }
+
     /// Claims the scans a stopped process left queued and runs each again from the start (what it stored stays;
     /// a finding found again is not stored twice). One that cannot run again (its stored request no longer parses,
     /// a target is now out of scope) ends `failed` with the reason. Returns the ids of the scans running again.

@@ -14,6 +14,7 @@ pub async fn run(global: &Global, args: McpArgs) -> Result<u8, CliError> {
     let app = super::build(config).await?;
     app.warm_up();
     app.resume_interrupted().await;
+    app.watch_interrupted();
     tracing::info!(database = %app.store().path().display(), "MCP server on stdio");
     crate::mcp::serve_stdio(app)
         .await

@@ -25,6 +25,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<u8, CliError> {
     // Only a server that will stay up takes the interrupted scans: one that cannot listen (the port is taken,
     // no key for a public bind) exits at once and would cut them short again.
     let resumed = app.resume_interrupted().await;
+    app.watch_interrupted();
     let addr = listener.local_addr()?;
     if !global.quiet {
         eprintln!(
