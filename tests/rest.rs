@@ -250,6 +250,11 @@ async fn a_ci_job_scans_pages_findings_and_downloads_every_report() {
     let scans = api.get("/v1/scans?limit=5").await;
     scans.expect(200);
     assert_eq!(scans.json["scans"][0]["id"], id.as_str());
+    assert_eq!(
+        scans.json["scans"][0]["scan_id"],
+        id.as_str(),
+        "the name startScan and MCP use"
+    );
     api.get("/v1/scans?limit=1000").await.expect(422);
     let stats = api.get("/v1/stats?last=10").await;
     stats.expect(200);

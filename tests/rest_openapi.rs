@@ -150,9 +150,17 @@ async fn the_document_is_valid_openapi_within_chatgpt_limits_and_true_to_the_rou
             }
         }
 
+        // One media type per success response: a generated client reads each answer as what it is.
+        for (status, r) in op["responses"].as_object().unwrap() {
+            if status.starts_with('2') {
+                let media = r["content"].as_object().map_or(0, |c| c.len());
+                assert_eq!(media, 1, "{id} {status}: one media type");
+            }
+        }
+
         // Every documented operation is routed: with a made-up id it answers from its handler, never from the
         // router's "no endpoint" fallback.
-        let concrete = path.replace("{id}", "nosuchid").replace("{format}", "json");
+        let concrete = path.replace("{id}", "nosuchid");
         let req = api.request(method.parse().unwrap(), &concrete);
         let req = if method == "POST" {
             req.json(&json!({}))
@@ -167,9 +175,168 @@ async fn the_document_is_valid_openapi_within_chatgpt_limits_and_true_to_the_rou
             r.text
         );
     }
+    let pdf = &doc["paths"]["/v1/scans/{id}/report.pdf"]["get"];
+    assert_eq!(pdf["operationId"], "getReportPdf");
+    assert_eq!(
+        pdf["responses"]["200"]["content"]["application/pdf"]["schema"]["format"],
+        "binary"
+    );
     let start = &doc["paths"]["/v1/scans"]["post"];
     assert_eq!(start["operationId"], "startScan");
     assert!(start["responses"]["202"].is_object() && start["responses"]["409"].is_object());
+}
+
+/// Every `$ref` in `value`.
+fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                out.push(r);
+            }
+            map.values().for_each(|v| refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_actions_profile_keeps_within_chatgpts_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    cli_key(dir.path(), "default", "docs", "admin");
+    let server = served::serve(
+        None,
+        dir.path(),
+        &[],
+        &[("PALISADE_PUBLIC_URL", "https://palisade.example.com/")],
+    );
+    let api = Api::new(&server.base, None);
+    let reply = api.get("/v1/openapi.json?profile=actions").await;
+    reply.expect(200);
+    let doc = reply.json.clone();
+    let file = dir.path().join("actions.json");
+    std::fs::write(&file, &reply.text).unwrap();
+    let out = Command::new(venv_bin("openapi-spec-validator"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // The limits of ChatGPT Actions (developers.openai.com/api/docs/actions/production): descriptions and summaries
+    // under 300 characters, parameter descriptions under 700, answers under 100,000 characters; at most 30
+    // operations per action; an operationId is a function name (letters, digits, `_`, `-`, at most 64).
+    assert_eq!(
+        doc["servers"],
+        json!([{ "url": "https://palisade.example.com" }]),
+        "one servers URL, over HTTPS"
+    );
+    assert!(doc["info"]["description"].as_str().unwrap().len() <= 300);
+    let ops = operations(&doc);
+    assert!(ops.len() <= 30, "{} operations", ops.len());
+    let ids: std::collections::BTreeSet<&str> = ops
+        .iter()
+        .map(|(_, _, op)| op["operationId"].as_str().unwrap())
+        .collect();
+    let conversation = [
+        "listTargets",
+        "addTarget",
+        "removeTarget",
+        "startScan",
+        "listScans",
+        "getScan",
+        "cancelScan",
+        "getFindings",
+        "getFixFile",
+        "getReportMarkdown",
+    ];
+    for id in conversation {
+        assert!(ids.contains(id), "the profile has {id}");
+    }
+    let id_pattern = regex::Regex::new("^[A-Za-z0-9_-]{1,64}$").unwrap();
+    for (method, path, op) in &ops {
+        let id = op["operationId"].as_str().unwrap();
+        assert!(id_pattern.is_match(id), "{id}");
+        assert!(
+            path.starts_with("/v1/")
+                && ![
+                    "/v1/keys",
+                    "/v1/webhooks",
+                    "/v1/monitors",
+                    "/v1/schedules",
+                    "/v1/openapi.json"
+                ]
+                .iter()
+                .any(|p| path.starts_with(p)),
+            "{method} {path} does not belong in a conversation"
+        );
+        for field in ["summary", "description"] {
+            let text = op[field].as_str().unwrap_or_default();
+            assert!(
+                text.len() <= 300,
+                "{id}: {field} of {} characters",
+                text.len()
+            );
+        }
+        assert!(!op["summary"].as_str().unwrap_or_default().is_empty());
+        for p in op["parameters"].as_array().into_iter().flatten() {
+            assert!(p["description"].as_str().unwrap().len() <= 700, "{id}");
+        }
+        assert!(
+            op["x-openai-isConsequential"].is_boolean(),
+            "{id}: x-openai-isConsequential"
+        );
+        let acts = matches!(id, "startScan" | "cancelScan" | "removeTarget");
+        assert_eq!(
+            op["x-openai-isConsequential"],
+            json!(acts),
+            "{id}: what acts asks the user first"
+        );
+        let ok = &op["responses"][if *method == "POST" && id != "cancelScan" {
+            if id == "startScan" { "202" } else { "201" }
+        } else {
+            "200"
+        }];
+        for media in ok["content"].as_object().unwrap().keys() {
+            assert!(
+                media == "application/json"
+                    || media.starts_with("text/") && media != "text/event-stream",
+                "{id}: {media} is not text ChatGPT reads"
+            );
+        }
+        for link in ok["links"].as_object().into_iter().flatten() {
+            assert!(
+                ids.contains(link.1["operationId"].as_str().unwrap()),
+                "{id}: link"
+            );
+        }
+    }
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    for r in found {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .expect("a schema ref");
+        assert!(
+            doc["components"]["schemas"].get(name).is_some(),
+            "{r} resolves"
+        );
+    }
+    let full = api.get("/v1/openapi.json").await;
+    assert!(
+        reply.text.len() * 2 < full.text.len(),
+        "the profile leaves out the schemas only other operations use"
+    );
+    let wrong = api.get("/v1/openapi.json?profile=gpt").await;
+    wrong.expect(400);
+    assert!(
+        wrong.json["error"].as_str().unwrap().contains("actions"),
+        "{}",
+        wrong.text
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

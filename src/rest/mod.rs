@@ -13,6 +13,7 @@ mod limits;
 mod monitors;
 mod op;
 mod openapi;
+mod reports;
 mod scans;
 mod schedule_views;
 mod schedules;
@@ -59,7 +60,6 @@ impl Rest {
 fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
     use Scope::*;
     let scan_id = "The scan id (from startScan or listScans).";
-    let report_formats = files::format_names();
     vec![
         mount(
             Op::get("/healthz", "health", "Say whether the server is up")
@@ -71,13 +71,15 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
         mount(
             Op::get("/v1/openapi.json", "openapi", "This OpenAPI document")
                 .tag("server")
-                .describe("Needs no key.")
+                .describe("Needs no key. profile=actions gives the ChatGPT Actions profile.")
+                .query::<DocQuery>()
                 .reply_media(200, "The OpenAPI 3.1 document.", vec![("application/json", json!({ "type": "object" }))]),
             document,
         ),
         mount(
             Op::get("/v1/targets", "listTargets", "List the registered targets")
                 .tag("targets")
+                .for_actions()
                 .scope(TargetsRead)
                 .describe("Every target (site) registered in the key's org.")
                 .reply::<TargetList>(200, "The org's targets."),
@@ -86,6 +88,7 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
         mount(
             Op::post("/v1/targets", "addTarget", "Register a target to scan")
                 .tag("targets")
+                .for_actions()
                 .scope(TargetsWrite)
                 .describe(
                     "Normalises the URL and checks it against the scope guard (no private networks unless the \
@@ -99,6 +102,7 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
         mount(
             Op::delete("/v1/targets/{id}", "removeTarget", "Remove a target")
                 .tag("targets")
+                .for_actions()
                 .scope(TargetsWrite)
                 .describe("Stops listing the target; the scans that covered it are kept.")
                 .path_param("id", "The target's id or URL.")
@@ -109,6 +113,7 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
         mount(
             Op::post("/v1/scans", "startScan", "Start a security scan of one or more sites")
                 .tag("scans")
+                .for_actions()
                 .scope(ScansWrite)
                 .describe(
                     "Starts a read-only scan and answers at once (202) with links to follow it: poll status_url, \
@@ -120,7 +125,8 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
                 .links(
                     "id",
                     "$response.body#/scan_id",
-                    &["getScan", "getFindings", "getFixFile", "getReport", "streamScanEvents", "cancelScan"],
+                    &["getScan", "getFindings", "getFixFile", "getReportMarkdown", "getReportJson", "getReportSarif",
+                      "getReportPdf", "streamScanEvents", "cancelScan"],
                 )
                 .conflict("A scan of the same targets is running; its id is in scan_id. Send force: true to start another.")
                 .consequential(),
@@ -129,6 +135,7 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
         mount(
             Op::get("/v1/scans", "listScans", "List recent scans, newest first")
                 .tag("scans")
+                .for_actions()
                 .scope(ScansRead)
                 .query::<ListScansQuery>()
                 .reply::<ScanList>(200, "Recent scans of the org."),
@@ -137,6 +144,7 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
         mount(
             Op::get("/v1/scans/{id}", "getScan", "Get a scan's status, progress and worst findings so far")
                 .tag("scans")
+                .for_actions()
                 .scope(ScansRead)
                 .describe("Status, phase, progress, grades per target, counts, and the ten worst findings so far.")
                 .path_param("id", scan_id)
@@ -146,6 +154,7 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
         mount(
             Op::post("/v1/scans/{id}/cancel", "cancelScan", "Stop a running scan, keeping its findings")
                 .tag("scans")
+                .for_actions()
                 .scope(ScansWrite)
                 .path_param("id", scan_id)
                 .reply::<ScanOne>(200, "The scan, now cancelled.")
@@ -156,6 +165,7 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
         mount(
             Op::get("/v1/scans/{id}/findings", "getFindings", "Page through a scan's findings, worst first")
                 .tag("findings")
+                .for_actions()
                 .scope(ScansRead)
                 .describe(
                     "Filtered by severity, category, module, status or target. Pass next_cursor as cursor for the \
@@ -169,6 +179,7 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
         mount(
             Op::get("/v1/scans/{id}/fix", "getFixFile", "Get SECURITY-FIX.md: the fixes for a scan's findings")
                 .tag("findings")
+                .for_actions()
                 .scope(ScansRead)
                 .describe(
                     "A Markdown file a coding agent can apply: one fix per root cause, with config snippets for \
@@ -180,34 +191,6 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
             files::fix,
         ),
         mount(
-            Op::get("/v1/scans/{id}/report.{format}", "getReport", "Download a scan's report in a given format")
-                .route("/v1/scans/{id}/{file}")
-                .tag("findings")
-                .scope(ScansRead)
-                .describe("JSON, JSONL, CSV, SARIF 2.1.0, Markdown, HTML, PDF or the fix file.")
-                .path_param("id", scan_id)
-                .path_param_schema(
-                    "format",
-                    "The report format.",
-                    json!({ "type": "string", "enum": report_formats }),
-                )
-                .query::<TargetQuery>()
-                .reply_media(
-                    200,
-                    "The report.",
-                    vec![
-                        ("application/json", json!({ "type": "object" })),
-                        ("application/jsonl", json!({ "type": "string" })),
-                        ("text/csv", json!({ "type": "string" })),
-                        ("application/sarif+json", json!({ "type": "object" })),
-                        ("text/markdown", json!({ "type": "string" })),
-                        ("text/html", json!({ "type": "string" })),
-                        ("application/pdf", json!({ "type": "string", "contentMediaType": "application/pdf" })),
-                    ],
-                ),
-            files::report,
-        ),
-        mount(
             Op::get("/v1/scans/{id}/events", "streamScanEvents", "Stream a scan's findings and progress as server-sent events")
                 .tag("scans")
                 .scope(ScansRead)
@@ -216,14 +199,9 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
                 )
                 .path_param("id", scan_id)
                 .reply_media(200, "The event stream.", vec![("text/event-stream", json!({
-                    "description": "One event; its data is a JSON object.",
-                    "type": "object",
-                    "properties": {
-                        "event": { "type": "string",
-                                   "enum": ["scan", "finding", "progress", "target_done", "finished"] },
-                        "data": { "type": "string", "contentMediaType": "application/json" },
-                    },
-                    "required": ["event", "data"],
+                    "type": "string",
+                    "description": "Server-sent events, each an `event:` line (scan, finding, progress, target_done, \
+                                    finished) and a `data:` line holding a JSON object.",
                 }))])
                 .streaming(),
             events::stream,
@@ -231,6 +209,7 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
         mount(
             Op::get("/v1/stats", "getStats", "Get the org's security posture and its trend")
                 .tag("stats")
+                .for_actions()
                 .scope(ScansRead)
                 .describe("Open findings over every target's latest scan, by severity and category; worst targets; trend.")
                 .query::<StatsQuery>()
@@ -266,6 +245,7 @@ fn operations() -> Vec<(Op, MethodRouter<Rest>)> {
         ),
     ]
     .into_iter()
+    .chain(reports::operations())
     .chain(schedules::operations())
     .chain(webhooks::operations())
     .chain(monitors::operations())
@@ -304,14 +284,21 @@ async fn health() -> Json<Health> {
     })
 }
 
-/// The document, built once per server.
+/// The documents (every operation, and the Actions profile), built once per server.
 #[derive(Clone)]
-struct Document(Arc<Vec<u8>>);
+struct Documents {
+    full: Arc<Vec<u8>>,
+    actions: Arc<Vec<u8>>,
+}
 
-async fn document(Extension(doc): Extension<Document>) -> Response {
+async fn document(Extension(docs): Extension<Documents>, Query(q): Query<DocQuery>) -> Response {
+    let doc = match q.profile.unwrap_or_default() {
+        DocProfile::Full => &docs.full,
+        DocProfile::Actions => &docs.actions,
+    };
     (
         [(header::CONTENT_TYPE, "application/json")],
-        doc.0.as_ref().clone(),
+        doc.as_ref().clone(),
     )
         .into_response()
 }
@@ -332,7 +319,13 @@ pub fn router(app: App, base: &str) -> Router {
     let body_limit = settings.max_request_body;
     let base = base.trim_end_matches('/');
     let (ops, routes): (Vec<Op>, Vec<MethodRouter<Rest>>) = operations().into_iter().unzip();
-    let doc = serde_json::to_vec(&openapi::document(&ops, base)).expect("serialisable");
+    let doc = |profile| {
+        Arc::new(serde_json::to_vec(&openapi::document(&ops, base, profile)).expect("serialisable"))
+    };
+    let docs = Documents {
+        full: doc(DocProfile::Full),
+        actions: doc(DocProfile::Actions),
+    };
     let rest = Rest {
         app: app.clone(),
         base: base.into(),
@@ -344,13 +337,17 @@ pub fn router(app: App, base: &str) -> Router {
         } else {
             route.layer(from_fn_with_state(timeout, limits::deadline))
         };
-        router = router.route(op.route.unwrap_or(op.path), route);
+        router = router.route(op.path, route);
     }
+    // Old and mistyped report names (`report.xml`): 404 naming the formats, not the router's "no endpoint".
+    let unknown = axum::routing::get(reports::unknown)
+        .route_layer(from_fn_with_state(Scope::ScansRead, require_scope));
     router
+        .route("/v1/scans/{id}/{file}", unknown)
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(Extension(Document(doc.into())))
+        .layer(Extension(docs))
         .with_state(rest)
 }
 

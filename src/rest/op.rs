@@ -19,7 +19,8 @@ fn inline<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
 
 /// What a response carries.
 pub(super) enum Content {
-    Json(SchemaFn),
+    /// One media type whose schema is a Rust type's.
+    Typed(&'static str, SchemaFn),
     /// Media types, each with a schema (as JSON).
     Media(Vec<(&'static str, Value)>),
 }
@@ -35,10 +36,8 @@ pub(super) struct Reply {
 /// One operation: what the router mounts and the document describes.
 pub struct Op {
     pub method: Method,
-    /// The path as documented (`/v1/scans/{id}/report.{format}`).
+    /// The path, as routed and documented.
     pub path: &'static str,
-    /// The path as routed when it differs (the router has no parameter suffixes).
-    pub route: Option<&'static str>,
     pub id: &'static str,
     pub(super) summary: &'static str,
     pub(super) description: &'static str,
@@ -53,6 +52,8 @@ pub struct Op {
     pub(super) consequential: bool,
     /// Streams (no request timeout).
     pub streams: bool,
+    /// In the ChatGPT Actions profile (`/v1/openapi.json?profile=actions`).
+    pub(super) actions: bool,
 }
 
 impl Op {
@@ -60,7 +61,6 @@ impl Op {
         Op {
             method,
             path,
-            route: None,
             id,
             summary,
             description: "",
@@ -73,6 +73,7 @@ impl Op {
             conflict: None,
             consequential: false,
             streams: false,
+            actions: false,
         }
     }
     pub fn get(path: &'static str, id: &'static str, summary: &'static str) -> Op {
@@ -99,10 +100,6 @@ impl Op {
         self.scope = Some(scope);
         self
     }
-    pub fn route(mut self, route: &'static str) -> Op {
-        self.route = Some(route);
-        self
-    }
     /// A path parameter (a string unless `schema` says otherwise).
     pub fn path_param(mut self, name: &'static str, description: &'static str) -> Op {
         self.path_params.push((
@@ -110,15 +107,6 @@ impl Op {
             description,
             json!({ "type": "string", "minLength": 1 }),
         ));
-        self
-    }
-    pub fn path_param_schema(
-        mut self,
-        name: &'static str,
-        description: &'static str,
-        schema: Value,
-    ) -> Op {
-        self.path_params.push((name, description, schema));
         self
     }
     /// Query parameters: the fields of `Q`.
@@ -136,7 +124,7 @@ impl Op {
         self.replies.push(Reply {
             status,
             description,
-            content: Content::Json(reference::<T>),
+            content: Content::Typed("application/json", reference::<T>),
             links: Vec::new(),
         });
         self
@@ -176,6 +164,11 @@ impl Op {
     }
     pub fn streaming(mut self) -> Op {
         self.streams = true;
+        self
+    }
+    /// A conversation needs it: the ChatGPT Actions profile keeps it.
+    pub fn for_actions(mut self) -> Op {
+        self.actions = true;
         self
     }
 

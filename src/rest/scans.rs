@@ -64,7 +64,9 @@ pub async fn list(
 ) -> ApiResult<Json<ScanList>> {
     let limit = ranged("limit", q.limit, 20, 1, 100)?;
     let scans = rest.app.list_scans(&caller.org, limit).await?;
-    Ok(Json(ScanList { scans }))
+    Ok(Json(ScanList {
+        scans: scans.into_iter().map(Into::into).collect(),
+    }))
 }
 
 pub async fn get(
@@ -94,7 +96,7 @@ pub async fn get(
         findings_total: u64::from(scan.counts.total()),
         findings_url: rest.url(&format!("/v1/scans/{id}/findings")),
         note: UNTRUSTED.into(),
-        scan,
+        scan: scan.into(),
     }))
 }
 
@@ -104,5 +106,5 @@ pub async fn cancel(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ScanOne>> {
     let scan = rest.app.cancel_scan(&caller.org, &id).await?;
-    Ok(Json(ScanOne { scan }))
+    Ok(Json(ScanOne { scan: scan.into() }))
 }

@@ -97,9 +97,27 @@ pub struct ListScansQuery {
     pub limit: Option<u32>,
 }
 
+/// A scan as the API returns it: the stored scan, with its id also under the name startScan and the MCP tools use.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ScanRecord {
+    /// The same as `id`, under the name startScan and the MCP tools give it.
+    pub scan_id: String,
+    #[serde(flatten)]
+    pub scan: Scan,
+}
+
+impl From<Scan> for ScanRecord {
+    fn from(scan: Scan) -> ScanRecord {
+        ScanRecord {
+            scan_id: scan.id.clone(),
+            scan,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ScanList {
-    pub scans: Vec<Scan>,
+    pub scans: Vec<ScanRecord>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -113,7 +131,7 @@ pub struct Progress {
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ScanDetail {
-    pub scan: Scan,
+    pub scan: ScanRecord,
     pub progress: Progress,
     /// The worst findings so far (at most 10); page through all with `findings_url`.
     pub findings: Vec<Finding>,
@@ -125,7 +143,7 @@ pub struct ScanDetail {
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ScanOne {
-    pub scan: Scan,
+    pub scan: ScanRecord,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -182,6 +200,25 @@ pub struct StatsQuery {
     #[serde(default)]
     #[schemars(range(min = 1, max = 100))]
     pub last: Option<u32>,
+}
+
+/// Which OpenAPI document to serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DocProfile {
+    /// Every operation.
+    #[default]
+    Full,
+    /// The operations a ChatGPT conversation needs, within the Actions limits.
+    Actions,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocQuery {
+    /// `actions` for the ChatGPT Actions profile: targets, scans, findings, the fix file and the Markdown report.
+    #[serde(default)]
+    pub profile: Option<DocProfile>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
