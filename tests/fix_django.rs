@@ -123,7 +123,7 @@ fn apply(project: &Path, fix: &FixSection) {
 
 fn append(file: &Path, code: &str) {
     let mut text = std::fs::read_to_string(file).unwrap();
-    text.push_str("\n");
+    text.push('\n');
     text.push_str(code);
     text.push('\n');
     std::fs::write(file, text).unwrap();

@@ -2,7 +2,7 @@
 //! one `## FIX-n: title [SEVERITY]` section per root cause with resolves, where, why, how (per stack) and verify.
 
 use super::{Basis, Fix, Plan, Step};
-use crate::model::{Severity, SeverityCounts};
+use crate::model::{Severity, SeverityCounts, Signal};
 use crate::report::{ReportData, one_line};
 use std::fmt::Write;
 
@@ -78,9 +78,14 @@ fn front_matter(data: &ReportData, plan: &Plan) -> String {
                 .stack
                 .iter()
                 .map(|s| {
-                    yaml_scalar(&match &s.version {
+                    let name = match &s.version {
                         Some(v) => format!("{} {v}", s.name),
                         None => s.name.clone(),
+                    };
+                    // Weak signs (a cookie name) are marked: the fixes treat them as likely, not seen.
+                    yaml_scalar(&match s.signal {
+                        Signal::Weak => format!("{name} (likely)"),
+                        _ => name,
                     })
                 })
                 .collect();
