@@ -6,14 +6,13 @@
 #[path = "support/fixfile.rs"]
 #[allow(dead_code)]
 mod fixfile;
+#[path = "support/fixrun.rs"]
+mod fixrun;
 mod support;
 
 use fixfile::FixFile;
 use palisade::lab::certs::{CertSpec, LabCa};
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
 use support::peers::{Nginx, free_port};
-use tempfile::TempDir;
 
 const HOST: &str = "nginx-lab.palisade.test";
 
@@ -54,58 +53,6 @@ http {
     }
 }
 "#;
-
-/// Writes the lab's files under `www/`, readable by nginx's unprivileged workers.
-fn write_site(dir: &Path) {
-    for (path, body) in palisade::lab::vulnerable_files(HOST) {
-        let file = dir.join("www").join(path.trim_start_matches('/'));
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, body).unwrap();
-    }
-    std::fs::create_dir_all(dir.join("tmp")).unwrap();
-    for entry in walk(dir) {
-        let mode = if entry.is_dir() { 0o755 } else { 0o644 };
-        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode)).unwrap();
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = vec![dir.to_path_buf()];
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
-/// Scans the site with the real binary; returns the JSON report.
-fn scan(dir: &TempDir, http: u16, https: u16) -> serde_json::Value {
-    let out = support::palisade(dir)
-        .args([
-            "scan",
-            &format!("https://{HOST}/"),
-            "--allow-private",
-            "--format",
-            "json",
-            "-q",
-        ])
-        .args(["--connect-to", &format!("{HOST}:443:127.0.0.1:{https}")])
-        .args(["--connect-to", &format!("{HOST}:80:127.0.0.1:{http}")])
-        .args(["--ca-cert", "ca.pem"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 /// Puts every nginx snippet of `fixes` where its place line says, replacing the directives it sets, as the fix
 /// file's text asks: existing `add_header` lines of the same header and single-valued directives of the same name.
@@ -155,26 +102,12 @@ fn apply(conf: &str, fixes: &[&fixfile::FixSection]) -> String {
     conf
 }
 
-fn open_findings(report: &serde_json::Value) -> Vec<(String, String, String)> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["fingerprint"].as_str().unwrap().to_string(),
-                f["check_id"].as_str().unwrap().to_string(),
-                f["severity"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn the_nginx_snippets_of_the_fix_file_remove_the_findings_they_claim() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write_site(root);
+    fixrun::write_site(root, HOST);
+    std::fs::create_dir_all(root.join("tmp")).unwrap();
     let ca = LabCa::new("Palisade nginx test CA");
     let cert = ca.issue(&CertSpec::valid(&[HOST], 90));
     std::fs::write(root.join("cert.pem"), cert.chain_pem()).unwrap();
@@ -187,16 +120,28 @@ fn the_nginx_snippets_of_the_fix_file_remove_the_findings_they_claim() {
         .replace("{http_port}", &http.to_string())
         .replace("{https_port}", &https.to_string());
 
+    let pins = [
+        format!("{HOST}:443:127.0.0.1:{https}"),
+        format!("{HOST}:80:127.0.0.1:{http}"),
+    ];
+    let scan = || {
+        fixrun::scan(
+            &dir,
+            &format!("https://{HOST}/"),
+            &pins,
+            &["--ca-cert", "ca.pem"],
+        )
+    };
     let before = {
         let _nginx = Nginx::start(root, &conf, https);
-        scan(&dir, http, https)
+        scan()
     };
     let site = &before["scan"]["targets"][0]["site"];
     assert_eq!(
         site["stack"][0]["name"], "nginx",
         "the scan saw nginx: {site}"
     );
-    let found = open_findings(&before);
+    let found = fixrun::open_findings(&before);
     let ids: Vec<&str> = found.iter().map(|(_, id, _)| id.as_str()).collect();
     for expected in [
         "headers.csp-missing",
@@ -213,24 +158,7 @@ fn the_nginx_snippets_of_the_fix_file_remove_the_findings_they_claim() {
         );
     }
 
-    let scan_id = before["scan"]["id"].as_str().unwrap();
-    let out = support::palisade(&dir)
-        .args([
-            "report",
-            scan_id,
-            "--format",
-            "fix",
-            "-o",
-            "SECURITY-FIX.md",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let md = std::fs::read_to_string(root.join("SECURITY-FIX.md")).unwrap();
+    let md = fixrun::fix_file(&dir, &before);
     let file = FixFile::parse(&md);
     let with_nginx: Vec<&fixfile::FixSection> = file
         .fixes
@@ -279,33 +207,9 @@ fn the_nginx_snippets_of_the_fix_file_remove_the_findings_they_claim() {
     let fixed_conf = apply(&conf, &with_nginx);
     let after = {
         let _nginx = Nginx::start(root, &fixed_conf, https);
-        scan(&dir, http, https)
+        scan()
     };
-    let still = open_findings(&after);
-    for fp in &claimed {
-        let left: Vec<_> = still.iter().filter(|(f, _, _)| f == *fp).collect();
-        assert!(
-            left.is_empty(),
-            "{left:?} is still found after its fix was applied:\n{fixed_conf}"
-        );
-    }
-    let fixed: Vec<&str> = after["fixed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["fingerprint"].as_str().unwrap())
-        .collect();
-    for fp in &claimed {
-        assert!(fixed.contains(&fp.as_str()), "{fp} is reported fixed");
-    }
-    let introduced: Vec<_> = still
-        .iter()
-        .filter(|(fp, _, sev)| sev != "info" && !found.iter().any(|(f, _, _)| f == fp))
-        .collect();
-    assert!(
-        introduced.is_empty(),
-        "the fixes brought new findings: {introduced:?}\n{fixed_conf}"
-    );
+    fixrun::assert_fixed(&before, &after, &claimed, &fixed_conf);
     assert!(
         claimed.len() >= 10,
         "the nginx fixes cover the headers, redirect, banner, exposures and listing: {} findings",

@@ -1,11 +1,13 @@
 //! What a target is built with, read from what the scan already fetched (no request of its own): server and
-//! framework banners, cookie names, hosting headers and page markers; and the origins its pages load content from.
-//! The fix file uses both to write fixes for the stack the site runs and a Content-Security-Policy that fits it.
+//! framework banners, cookie names, hosting headers and page markers, each with how surely it names the technology
+//! (banners and product headers are strong, page markers medium, cookie names weak); and the origins its pages load
+//! content from. The fix file uses both to write fixes for the stack the site runs and a Content-Security-Policy
+//! that fits it.
 
 use super::context::HostCtx;
 use super::html::HtmlDoc;
 use super::net::HttpResponse;
-use crate::model::{ContentSources, SiteProfile, TechKind, Technology};
+use crate::model::{ContentSources, Signal, SiteProfile, TechKind, Technology};
 use std::collections::BTreeSet;
 use url::Url;
 
@@ -47,18 +49,26 @@ pub fn profile(host: &HostCtx) -> Option<SiteProfile> {
 struct Seen(Vec<Technology>);
 
 impl Seen {
-    fn add(&mut self, name: &str, kind: TechKind, version: Option<String>, evidence: String) {
+    /// Records a technology; seen again, it keeps the first version and the strongest signal with its evidence.
+    fn add(&mut self, name: &str, kind: TechKind, version: Option<String>, by: (Signal, String)) {
+        let (signal, evidence) = by;
+        let evidence = crate::engine::context::truncate(&evidence, 120);
         match self.0.iter_mut().find(|t| t.name == name) {
             Some(t) => {
                 if t.version.is_none() {
                     t.version = version;
+                }
+                if signal > t.signal {
+                    t.signal = signal;
+                    t.evidence = evidence;
                 }
             }
             None => self.0.push(Technology {
                 name: name.to_string(),
                 kind,
                 version,
-                evidence: crate::engine::context::truncate(&evidence, 120),
+                evidence,
+                signal,
             }),
         }
     }
@@ -90,23 +100,50 @@ const PRODUCTS: &[(&str, &str, TechKind)] = &[
     ("wordpress", "wordpress", TechKind::Cms),
 ];
 
-/// Headers whose mere presence names a layer.
-const MARKER_HEADERS: &[(&str, &str, TechKind)] = &[
-    ("cf-ray", "cloudflare", TechKind::Hosting),
-    ("x-vercel-id", "vercel", TechKind::Hosting),
-    ("x-nf-request-id", "netlify", TechKind::Hosting),
-    ("x-nextjs-cache", "nextjs", TechKind::Framework),
-    ("x-nextjs-prerender", "nextjs", TechKind::Framework),
-    ("x-aspnet-version", "aspnet", TechKind::Framework),
-    ("x-aspnetmvc-version", "aspnet", TechKind::Framework),
-    ("x-runtime", "rails", TechKind::Framework),
-    ("x-drupal-cache", "drupal", TechKind::Cms),
+/// Headers whose mere presence names a layer: product headers are strong; `X-Runtime` is Rack's, which Rails
+/// and other Ruby frameworks send, so medium.
+const MARKER_HEADERS: &[(&str, &str, TechKind, Signal)] = &[
+    ("cf-ray", "cloudflare", TechKind::Hosting, Signal::Strong),
+    ("x-vercel-id", "vercel", TechKind::Hosting, Signal::Strong),
+    (
+        "x-nf-request-id",
+        "netlify",
+        TechKind::Hosting,
+        Signal::Strong,
+    ),
+    (
+        "x-nextjs-cache",
+        "nextjs",
+        TechKind::Framework,
+        Signal::Strong,
+    ),
+    (
+        "x-nextjs-prerender",
+        "nextjs",
+        TechKind::Framework,
+        Signal::Strong,
+    ),
+    (
+        "x-aspnet-version",
+        "aspnet",
+        TechKind::Framework,
+        Signal::Strong,
+    ),
+    (
+        "x-aspnetmvc-version",
+        "aspnet",
+        TechKind::Framework,
+        Signal::Strong,
+    ),
+    ("x-runtime", "rails", TechKind::Framework, Signal::Medium),
+    ("x-drupal-cache", "drupal", TechKind::Cms, Signal::Strong),
 ];
 
 /// Cookie names (exact, or prefix when ending in `*`) that name a framework.
 const COOKIES: &[(&str, &str, TechKind)] = &[
     ("connect.sid", "express", TechKind::Framework),
     ("csrftoken", "django", TechKind::Framework),
+    ("sessionid", "django", TechKind::Framework),
     ("django_language", "django", TechKind::Framework),
     ("laravel_session", "laravel", TechKind::Framework),
     ("_session_id", "rails", TechKind::Framework),
@@ -133,7 +170,8 @@ fn from_headers(resp: &HttpResponse, seen: &mut Seen) {
                                 .to_string()
                         })
                         .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()));
-                    seen.add(name, *kind, version, format!("{header}: {value}"));
+                    let by = (Signal::Strong, format!("{header}: {value}"));
+                    seen.add(name, *kind, version, by);
                 }
             }
         }
@@ -143,12 +181,12 @@ fn from_headers(resp: &HttpResponse, seen: &mut Seen) {
             "aspnet",
             TechKind::Framework,
             Some(v.clone()),
-            format!("x-aspnet-version: {v}"),
+            (Signal::Strong, format!("x-aspnet-version: {v}")),
         );
     }
-    for (header, name, kind) in MARKER_HEADERS {
+    for (header, name, kind, signal) in MARKER_HEADERS {
         if let Some(v) = resp.header(header) {
-            seen.add(name, *kind, None, format!("{header}: {v}"));
+            seen.add(name, *kind, None, (*signal, format!("{header}: {v}")));
         }
     }
 }
@@ -169,13 +207,21 @@ fn from_cookies(resp: &HttpResponse, seen: &mut Seen) {
                 None => name == *pattern,
             });
         match known {
-            Some((_, tech, kind)) => seen.add(tech, *kind, None, format!("cookie {name}")),
-            None if rails_session => {
-                seen.add("rails", TechKind::Framework, None, format!("cookie {name}"))
-            }
+            Some((_, tech, kind)) => seen.add(tech, *kind, None, weak(&name)),
+            None if rails_session => seen.add("rails", TechKind::Framework, None, weak(&name)),
             None => {}
         }
     }
+}
+
+/// A cookie name: anyone can pick it, so it is a weak signal.
+fn weak(cookie: &str) -> (Signal, String) {
+    (Signal::Weak, format!("cookie {cookie}"))
+}
+
+/// Page markers (generator tags, asset paths, page data) show what made the page: medium.
+fn page_marker(evidence: impl Into<String>) -> (Signal, String) {
+    (Signal::Medium, evidence.into())
 }
 
 fn from_page(doc: &HtmlDoc, seen: &mut Seen) {
@@ -192,7 +238,7 @@ fn from_page(doc: &HtmlDoc, seen: &mut Seen) {
                     name,
                     TechKind::Cms,
                     version,
-                    format!("<meta name=generator content=\"{generator}\">"),
+                    page_marker(format!("<meta name=generator content=\"{generator}\">")),
                 );
             }
         }
@@ -202,7 +248,7 @@ fn from_page(doc: &HtmlDoc, seen: &mut Seen) {
             "rails",
             TechKind::Framework,
             None,
-            "<meta name=csrf-param content=authenticity_token>".into(),
+            page_marker("<meta name=csrf-param content=authenticity_token>"),
         );
     }
     let srcs = doc
@@ -212,9 +258,11 @@ fn from_page(doc: &HtmlDoc, seen: &mut Seen) {
         .map(Url::path);
     for path in srcs.chain(doc.stylesheets.iter().map(|s| s.href.path())) {
         if path.starts_with("/_next/") {
-            seen.add("nextjs", TechKind::Framework, None, format!("asset {path}"));
+            let by = page_marker(format!("asset {path}"));
+            seen.add("nextjs", TechKind::Framework, None, by);
         } else if path.starts_with("/wp-content/") || path.starts_with("/wp-includes/") {
-            seen.add("wordpress", TechKind::Cms, None, format!("asset {path}"));
+            let by = page_marker(format!("asset {path}"));
+            seen.add("wordpress", TechKind::Cms, None, by);
         }
     }
     if doc
@@ -226,7 +274,7 @@ fn from_page(doc: &HtmlDoc, seen: &mut Seen) {
             "nextjs",
             TechKind::Framework,
             None,
-            "inline script __NEXT_DATA__".into(),
+            page_marker("inline script __NEXT_DATA__"),
         );
     }
 }
@@ -333,8 +381,30 @@ mod tests {
             ]),
             &mut seen,
         );
-        let got: Vec<String> = seen.into_stack().into_iter().map(|t| t.name).collect();
-        assert_eq!(got, vec!["django", "rails"]);
+        let got: Vec<(String, Signal)> = seen
+            .into_stack()
+            .into_iter()
+            .map(|t| (t.name, t.signal))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("django".into(), Signal::Weak),
+                ("rails".into(), Signal::Weak)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_banner_after_a_cookie_makes_the_signal_strong_with_its_evidence() {
+        let mut seen = Seen::default();
+        from_cookies(&resp(&[("set-cookie", "PHPSESSID=abc")]), &mut seen);
+        from_headers(&resp(&[("x-powered-by", "PHP/5.6.40")]), &mut seen);
+        from_cookies(&resp(&[("set-cookie", "PHPSESSID=def")]), &mut seen);
+        let php = &seen.into_stack()[0];
+        assert_eq!(php.signal, Signal::Strong);
+        assert_eq!(php.version.as_deref(), Some("5.6.40"));
+        assert_eq!(php.evidence, "x-powered-by: PHP/5.6.40");
     }
 
     #[test]
@@ -350,6 +420,7 @@ mod tests {
         );
         let mut seen = Seen::default();
         from_page(&doc, &mut seen);
+        assert!(seen.0.iter().all(|t| t.signal == Signal::Medium));
         assert_eq!(
             names(seen),
             vec![

@@ -47,7 +47,7 @@ pub use coverage_groups::{ProblemGroup, problem_groups};
 pub use key::{ApiKey, Scope};
 pub use monitor::{Monitor, RULES};
 pub use schedule::{Schedule, ScheduleRun};
-pub use site::{CertificateSeen, ContentSources, SiteProfile, TechKind, Technology};
+pub use site::{CertificateSeen, ContentSources, Signal, SiteProfile, TechKind, Technology};
 pub use webhook::{Delivery, EVENTS, Webhook};
 
 string_enum!(

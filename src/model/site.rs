@@ -9,6 +9,21 @@ string_enum!(
     TechKind { Hosting => "hosting", Server => "server", Framework => "framework", Language => "language", Cms => "cms" }
 );
 
+string_enum!(
+    /// How surely a piece of evidence names a technology, weakest first. `strong`: the product says so itself (a
+    /// `Server` or `X-Powered-By` banner, a header only that product sends); `medium`: the page is made by it (a
+    /// generator tag, its asset paths or page data); `weak`: a name anyone can use (a cookie name, a URL path, words
+    /// in a page).
+    Signal { Weak => "weak", Medium => "medium", Strong => "strong" }
+);
+
+impl Default for Signal {
+    /// Profiles stored before signals were recorded read as `medium`: seen, as fixes used them then.
+    fn default() -> Self {
+        Signal::Medium
+    }
+}
+
 /// One piece of software the site showed, and how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Technology {
@@ -19,6 +34,9 @@ pub struct Technology {
     pub version: Option<String>,
     /// What gave it away (a header, a cookie name, a page marker). Comes from the site: untrusted.
     pub evidence: String,
+    /// How surely the evidence names it (the strongest of all evidence seen for it).
+    #[serde(default)]
+    pub signal: Signal,
 }
 
 /// Origins the crawled pages loaded content from, by kind, and whether they used inline code.

@@ -3,7 +3,7 @@
 use super::ReportData;
 use crate::model::{
     Category, Confidence, Finding, FindingStatus, Module, Profile, Scan, ScanStatus, ScanTarget,
-    Severity, SeverityCounts, SiteProfile, TechKind, Technology,
+    Severity, SeverityCounts, Signal, SiteProfile, TechKind, Technology,
 };
 
 /// A finding on target `t1`.
@@ -52,6 +52,7 @@ pub fn sample(findings: Vec<Finding>) -> ReportData {
                 kind: TechKind::Server,
                 version: Some("1.18.0".into()),
                 evidence: "Server header".into(),
+                signal: Signal::Strong,
             }],
             ..Default::default()
         }),

@@ -1,5 +1,5 @@
-//! Real external servers the tests run as peers, each on a free loopback port and stopped on drop: Debian's nginx
-//! and `redis-server` (both installed by scripts/test); and the Python that runs the Python peers.
+//! Real external servers the tests run as peers, each on a free loopback port and stopped on drop: Debian's nginx,
+//! Apache httpd and `redis-server` (installed by scripts/test); and the Python that runs the Python peers.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -88,6 +88,56 @@ impl Nginx {
 impl Drop for Nginx {
     fn drop(&mut self) {
         // SIGTERM: fast shutdown of master and workers.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+}
+
+/// A running Apache httpd (Debian's `apache2`), stopped on drop.
+pub struct Apache {
+    child: Child,
+}
+
+impl Apache {
+    /// Writes `conf` to `dir/httpd.conf` (which names its own ServerRoot, PidFile and ErrorLog), checks it with
+    /// `apache2 -t` (panicking with Apache's complaint), starts Apache in the foreground and waits until it listens
+    /// on 127.0.0.1:`port`.
+    pub fn start(dir: &Path, conf: &str, port: u16) -> Apache {
+        let bin = ["/usr/sbin/apache2", "/usr/sbin/httpd"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+            .expect("apache2 not found: run scripts/test, which installs Debian's apache2");
+        let path = dir.join("httpd.conf");
+        std::fs::write(&path, conf).unwrap();
+        let test = Command::new(&bin)
+            .arg("-t")
+            .arg("-f")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            test.status.success(),
+            "Apache refuses the configuration:\n{}\n{conf}",
+            String::from_utf8_lossy(&test.stderr)
+        );
+        let child = Command::new(&bin)
+            .arg("-f")
+            .arg(&path)
+            .arg("-DFOREGROUND")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let apache = Apache { child };
+        wait_listening(SocketAddr::from(([127, 0, 0, 1], port)), "apache2");
+        apache
+    }
+}
+
+impl Drop for Apache {
+    fn drop(&mut self) {
+        // SIGTERM: the parent stops its children and exits.
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
         let _ = self.child.wait();
     }

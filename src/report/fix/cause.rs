@@ -1,6 +1,7 @@
 //! Root causes: which findings one change removes. All header problems of a target are one cause (one config
-//! block), all its cookie flags another; each kind of exposed file is its own; findings that name a shared root
-//! cause (the same secret in three bundles) are one cause wherever they were found.
+//! block), all its cookie flags another, all protocol and cipher findings of one TLS endpoint another; each kind of
+//! exposed file is its own; findings that name a shared root cause (the same secret in three bundles) are one cause
+//! wherever they were found.
 
 use crate::model::Finding;
 
@@ -13,6 +14,9 @@ pub enum Cause {
     Https(String),
     /// A certificate that browsers refuse or will refuse.
     Certificate(String),
+    /// Old protocol versions, weak cipher suites or a missing TLS 1.3 on one TLS endpoint (the finding's location):
+    /// one protocol and cipher configuration.
+    Tls(String, String),
     /// Cookies without Secure, HttpOnly or SameSite, or with an invalid prefix.
     Cookies(String),
     /// A software version in one place (the check id): the Server header, X-Powered-By, the generator tag.
@@ -50,6 +54,16 @@ impl Cause {
             "tls.no-https" | "tls.http-no-redirect" | "tls.http-redirect-indirect" => {
                 Cause::Https(t)
             }
+            "tls.ssl3-accepted"
+            | "tls.tls10-accepted"
+            | "tls.tls11-accepted"
+            | "tls.tls13-missing"
+            | "tls.null-cipher"
+            | "tls.anonymous-cipher"
+            | "tls.export-cipher"
+            | "tls.rc4-cipher"
+            | "tls.3des-cipher"
+            | "tls.no-forward-secrecy" => Cause::Tls(t, f.location.clone()),
             "headers.mixed-content-active"
             | "headers.mixed-content-passive"
             | "headers.form-insecure" => Cause::InsecureContent(t),

@@ -4,13 +4,16 @@
 
 mod cause;
 mod csp;
+#[cfg(test)]
+mod plan_tests;
 mod recipes;
 mod render;
 mod stack;
 
 pub use cause::Cause;
 pub use render::render;
-pub use stack::Stack;
+pub(crate) use render::stack_line;
+pub use stack::{Basis, Stack};
 
 use super::ReportData;
 use crate::model::{Finding, Severity};
@@ -42,10 +45,13 @@ pub struct Fix {
     pub locations: Vec<String>,
     /// Why it matters, in one or two sentences.
     pub why: String,
-    /// What the scan saw of the stack, e.g. `Apache 2.4.49, PHP 7.4.3`; `None` when it saw nothing.
+    /// What the scan saw of the stack by strong or medium signals, e.g. `Apache 2.4.49, PHP 7.4.3`; `None` when it
+    /// saw nothing.
     pub stack_seen: Option<String>,
-    /// True when the scan could not tell the stack and the steps are the likeliest variants.
-    pub guessed: bool,
+    /// What only weak signs point to, with the sign, e.g. `Django (cookie csrftoken)`.
+    pub stack_likely: Option<String>,
+    /// How the variant steps were chosen: for the stack seen, for likely layers, or the likeliest in general.
+    pub basis: Basis,
     pub steps: Vec<Step>,
     /// Shell commands that show the fix worked.
     pub verify: Vec<String>,

@@ -1,8 +1,8 @@
 //! The fix file as Markdown: YAML front matter (format, scanner, scan, per-target grade, score and counts), then
 //! one `## FIX-n: title [SEVERITY]` section per root cause with resolves, where, why, how (per stack) and verify.
 
-use super::{Fix, Plan, Step};
-use crate::model::{Severity, SeverityCounts};
+use super::{Basis, Fix, Plan, Step};
+use crate::model::{Severity, SeverityCounts, Signal};
 use crate::report::{ReportData, one_line};
 use std::fmt::Write;
 
@@ -78,9 +78,14 @@ fn front_matter(data: &ReportData, plan: &Plan) -> String {
                 .stack
                 .iter()
                 .map(|s| {
-                    yaml_scalar(&match &s.version {
+                    let name = match &s.version {
                         Some(v) => format!("{} {v}", s.name),
                         None => s.name.clone(),
+                    };
+                    // Weak signs (a cookie name) are marked: the fixes treat them as likely, not seen.
+                    yaml_scalar(&match s.signal {
+                        Signal::Weak => format!("{name} (likely)"),
+                        _ => name,
                     })
                 })
                 .collect();
@@ -142,22 +147,7 @@ fn section(out: &mut String, fix: &Fix, scan_id: &str) {
         out.push_str("- **Known exploited:** listed in CISA's KEV catalog; fix it first.\n");
     }
     let variants = fix.steps.iter().any(|s| s.variant);
-    match (&fix.stack_seen, fix.guessed && variants) {
-        (Some(seen), false) => {
-            let _ = writeln!(out, "- **Stack seen:** {}", one_line(seen));
-        }
-        (Some(seen), true) => {
-            let _ = writeln!(
-                out,
-                "- **Stack seen:** {} (none of it makes this change, so the variants below are the likeliest ones)",
-                one_line(seen)
-            );
-        }
-        (None, true) => out.push_str(
-            "- **Stack seen:** not identified; the variants below are the likeliest ones\n",
-        ),
-        (None, false) => out.push_str("- **Stack seen:** not identified\n"),
-    }
+    let _ = writeln!(out, "- **Stack seen:** {}", stack_line(fix, variants));
     out.push_str("\n### How to fix\n\n");
     let mut n = 0;
     let mut i = 0;
@@ -218,6 +208,27 @@ fn section(out: &mut String, fix: &Fix, scan_id: &str) {
     if !fix.references.is_empty() {
         let refs: Vec<String> = fix.references.iter().map(|r| format!("<{r}>")).collect();
         let _ = writeln!(out, "**References:** {}\n", refs.join(", "));
+    }
+}
+
+/// What the scan saw, and how the variants were chosen when not for what it saw.
+pub(crate) fn stack_line(fix: &Fix, variants: bool) -> String {
+    let seen = fix
+        .stack_seen
+        .as_deref()
+        .map_or_else(|| "not identified".to_string(), one_line);
+    let likely = fix.stack_likely.as_deref().map(one_line);
+    match (fix.basis, variants) {
+        (Basis::Likely, true) => format!(
+            "{seen}; likely, not seen: {} (weak signs only, so the variants below are for the likely layers: \
+             check that yours is among them)",
+            likely.unwrap_or_else(|| "named by the findings".into())
+        ),
+        (Basis::Guess, true) if fix.stack_seen.is_some() => format!(
+            "{seen} (none of it makes this change, so the variants below are the likeliest ones)"
+        ),
+        (Basis::Guess, true) => format!("{seen}; the variants below are the likeliest ones"),
+        _ => seen,
     }
 }
 

@@ -56,14 +56,8 @@ fn one(out: &mut String, fix: &Fix) {
         out.push_str("</ul>\n");
     }
     let _ = writeln!(out, "<p><b>Why it matters:</b> {}</p>", line(&fix.why));
-    let seen = match (&fix.stack_seen, fix.guessed) {
-        (Some(seen), false) => line(seen),
-        (Some(seen), true) => format!(
-            "{} (none of it serves this change, so the steps cover the likeliest servers)",
-            line(seen)
-        ),
-        (None, _) => "not identified; the steps cover the likeliest servers".to_string(),
-    };
+    let variants = fix.steps.iter().any(|s| s.variant);
+    let seen = line(&crate::report::fix::stack_line(fix, variants));
     let _ = writeln!(out, "<p><b>Stack seen:</b> {seen}</p>");
     steps(out, fix);
     if !fix.verify.is_empty() {

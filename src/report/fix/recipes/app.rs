@@ -1,7 +1,7 @@
 //! Application-level fixes: debug error pages, CORS, TRACE, security.txt, shared root causes (a secret found in
 //! several places) and the rest.
 
-use super::{Ctx, Recipe, quote, variants};
+use super::{Basis, Ctx, Recipe, quote, variants};
 use crate::engine::registry;
 use crate::model::Category;
 use crate::report::fix::{Stack, Step};
@@ -40,7 +40,7 @@ pub(super) fn error_pages(ctx: &Ctx) -> Recipe {
         Stack::Express,
         Stack::NextJs,
     ];
-    let (stacks, guessed) = variants(
+    let (stacks, basis) = variants(
         ctx,
         &able,
         &[Stack::Django, Stack::Php, Stack::Express],
@@ -73,7 +73,7 @@ pub(super) fn error_pages(ctx: &Ctx) -> Recipe {
         why: "Debug pages show source code, file paths, queries and settings, which maps the application for an \
               attacker and can leak secrets."
             .to_string(),
-        guessed,
+        basis,
         steps,
         verify: ctx
             .findings
@@ -104,7 +104,7 @@ pub(super) fn cors(ctx: &Ctx) -> Recipe {
         Stack::Php,
         Stack::WordPress,
     ];
-    let (stacks, guessed) = ctx.pick(&able, &[Stack::Express, Stack::Nginx, Stack::Django]);
+    let (stacks, basis) = ctx.pick(&able, &[Stack::Express, Stack::Nginx, Stack::Django]);
     let steps = stacks
         .into_iter()
         .filter_map(|s| {
@@ -120,7 +120,7 @@ pub(super) fn cors(ctx: &Ctx) -> Recipe {
                     .with("ruby", "config/initializers/cors.rb", format!("Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins {}\n    resource \"*\", headers: :any, methods: [:get, :post], credentials: true\n  end\nend", quote::json(own))),
                 Stack::Apache => Step::text("Apache httpd", "mod_headers: drop what the application sends, answer only listed origins.")
                     .with("apache", format!("in the <VirtualHost *:443> of {}, or .htaccess", ctx.name), format!(
-                        "SetEnvIf Origin \"^{}$\" CORS_ORIGIN=$0\nHeader unset Access-Control-Allow-Origin\nHeader unset Access-Control-Allow-Credentials\nHeader always set Access-Control-Allow-Origin \"%{{CORS_ORIGIN}}e\" env=CORS_ORIGIN\nHeader always set Access-Control-Allow-Credentials \"true\" env=CORS_ORIGIN\nHeader always merge Vary Origin",
+                        "# palisade: place=vhost-https\nSetEnvIf Origin \"^{}$\" CORS_ORIGIN=$0\nHeader unset Access-Control-Allow-Origin\nHeader unset Access-Control-Allow-Credentials\nHeader always set Access-Control-Allow-Origin \"%{{CORS_ORIGIN}}e\" env=CORS_ORIGIN\nHeader always set Access-Control-Allow-Credentials \"true\" env=CORS_ORIGIN\nHeader always merge Vary Origin",
                         regex::escape(own)
                     )),
                 Stack::Php | Stack::WordPress => Step::text("PHP", "Replace the code that echoes the Origin header with a fixed list.")
@@ -141,7 +141,7 @@ pub(super) fn cors(ctx: &Ctx) -> Recipe {
         why: "Echoing any Origin with credentials lets every website read your users' data from this API in their \
               browsers, logged in as them."
             .to_string(),
-        guessed,
+        basis,
         steps,
         verify: vec![format!(
             "curl -sI -H 'Origin: https://evil.example' {}/ | grep -i '^access-control-allow'   # expect no output",
@@ -159,11 +159,11 @@ pub(super) fn trace(ctx: &Ctx) -> Recipe {
         Stack::Caddy,
         Stack::Express,
     ];
-    let (stacks, guessed) = ctx.pick(&able, &[Stack::Apache, Stack::Nginx, Stack::Caddy]);
+    let (stacks, basis) = ctx.pick(&able, &[Stack::Apache, Stack::Nginx, Stack::Caddy]);
     let steps = stacks
         .into_iter()
         .map(|s| match s {
-            Stack::Apache => Step::text("Apache httpd", "Server configuration (not .htaccess).").with("apache", "the main server configuration", "TraceEnable Off"),
+            Stack::Apache => Step::text("Apache httpd", "Server configuration (not .htaccess).").with("apache", "the main server configuration", "# palisade: place=server\nTraceEnable Off"),
             Stack::Nginx => Step::text("nginx", "nginx refuses TRACE itself; this stops it reaching an application behind it.")
                 .with("nginx", format!("in the server {{ }} block that serves {}", ctx.origin), "# palisade: place=server-https\nif ($request_method = TRACE) {\n    return 405;\n}"),
             Stack::Iis => Step::text("IIS", "Request filtering.").with("xml", "web.config, inside <system.webServer>", "<security>\n  <requestFiltering>\n    <verbs>\n      <add verb=\"TRACE\" allowed=\"false\" />\n    </verbs>\n  </requestFiltering>\n</security>"),
@@ -177,7 +177,7 @@ pub(super) fn trace(ctx: &Ctx) -> Recipe {
         why: "TRACE echoes the request back, including headers a proxy added; with another flaw it exposes cookies \
               and internal headers."
             .to_string(),
-        guessed,
+        basis,
         steps,
         verify: vec![format!("curl -s -o /dev/null -w '%{{http_code}}\\n' -X TRACE {}/   # expect 405 (or 403, 501)", ctx.origin)],
         references: Vec::new(),
@@ -195,7 +195,7 @@ pub(super) fn security_txt(ctx: &Ctx) -> Recipe {
         title: format!("Publish a security.txt on {}", ctx.host),
         why: "Researchers who find a problem need to know whom to tell; without it, reports go nowhere or in public."
             .to_string(),
-        guessed: false,
+        basis: Basis::Seen,
         steps: vec![Step::text(
             "Create the file",
             "Serve it as text/plain at /.well-known/security.txt; renew Expires before it passes (RFC 9116).",
@@ -258,7 +258,7 @@ pub(super) fn shared(ctx: &Ctx) -> Recipe {
     Recipe {
         title,
         why: crate::report::one_line(&first.description),
-        guessed: false,
+        basis: Basis::Seen,
         steps,
         verify: Vec::new(),
         references: Vec::new(),
@@ -277,7 +277,7 @@ pub(super) fn other(ctx: &Ctx) -> Recipe {
     Recipe {
         title,
         why: crate::report::one_line(&first.description),
-        guessed: false,
+        basis: Basis::Seen,
         steps: vec![Step::text("Fix", first.remediation.clone())],
         verify: Vec::new(),
         references: Vec::new(),

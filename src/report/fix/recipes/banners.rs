@@ -1,7 +1,7 @@
 //! Version-banner fixes, one per place a version is set (Server header, X-Powered-By, ASP.NET headers, the
 //! generator tag): upgrade first, then stop announcing it.
 
-use super::{Ctx, Recipe};
+use super::{Basis, Ctx, Recipe};
 use crate::report::fix::{Stack, Step};
 
 /// The product a banner finding names, from its evidence (`Server: Apache/2.4.49`, `X-Powered-By: PHP/7.4.3`,
@@ -55,7 +55,7 @@ pub(super) fn banners(ctx: &Ctx, check: &str) -> Recipe {
             ("disclosure.server-version", Some(Stack::Nginx)) => Step::text("nginx: Server header", "Send `nginx` without the version.")
                 .with("nginx", "in the http { } block of nginx.conf", "# palisade: place=http\nserver_tokens off;"),
             ("disclosure.server-version", Some(Stack::Apache)) => Step::text("Apache httpd: Server header", "Send `Apache` without version and modules, and no version on error pages (server configuration, e.g. conf-enabled/security.conf; not .htaccess).")
-                .with("apache", "the main server configuration", "ServerTokens Prod\nServerSignature Off"),
+                .with("apache", "the main server configuration", "# palisade: place=server\nServerTokens Prod\nServerSignature Off"),
             ("disclosure.server-version", Some(Stack::Iis)) => Step::text("IIS: Server header", "IIS 10 removes the header with request filtering.")
                 .with("xml", "web.config, inside <system.webServer>", "<security>\n  <requestFiltering removeServerHeader=\"true\" />\n</security>"),
             ("disclosure.server-version", _) => Step::text(
@@ -142,7 +142,7 @@ pub(super) fn banners(ctx: &Ctx, check: &str) -> Recipe {
         why: "Exact versions let anyone look up the known vulnerabilities of what you run and aim straight at them; \
               they help no visitor."
             .to_string(),
-        guessed: false,
+        basis: Basis::Seen,
         steps,
         verify: vec![verify],
         references: Vec::new(),

@@ -1,7 +1,7 @@
 //! Page-content fixes: everything loaded and posted over HTTPS, third-party files pinned with Subresource
 //! Integrity.
 
-use super::{Ctx, Recipe};
+use super::{Basis, Ctx, Recipe};
 use crate::report::fix::Step;
 
 /// `(kind, url)` of the insecure-content findings, from their locations (`... (script: http://...)`).
@@ -33,7 +33,7 @@ pub(super) fn insecure_content(ctx: &Ctx) -> Recipe {
         why: "A script or form over plain HTTP on an HTTPS page can be read or replaced on the network, which undoes \
               HTTPS for the whole page: an injected script runs with the page's rights."
             .to_string(),
-        guessed: false,
+        basis: Basis::Seen,
         steps: vec![
             Step::text(
                 "Change the URLs",
@@ -76,7 +76,7 @@ pub(super) fn sri(ctx: &Ctx) -> Recipe {
         why: "If the CDN or the package is compromised, the page runs whatever it serves; an integrity hash makes the \
               browser refuse a changed file."
             .to_string(),
-        guessed: false,
+        basis: Basis::Seen,
         steps: vec![
             Step::text(
                 "Hash each file",

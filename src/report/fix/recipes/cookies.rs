@@ -1,6 +1,6 @@
 //! The cookie-flag fix: Secure, HttpOnly and SameSite on every cookie of a host, set where the stack sets them.
 
-use super::{Ctx, Recipe, variants};
+use super::{Basis, Ctx, Recipe, variants};
 use crate::report::fix::{Stack, Step};
 
 /// Cookie names with the attributes each lacks.
@@ -39,7 +39,9 @@ pub(super) fn cookies(ctx: &Ctx) -> Recipe {
             _ => None,
         })
         .collect();
-    let able = [
+    // Cookies are set by the application: the server in front rewrites only what it proxies, so it is offered
+    // only when no application layer was seen.
+    let apps = [
         Stack::Php,
         Stack::Laravel,
         Stack::Django,
@@ -48,14 +50,12 @@ pub(super) fn cookies(ctx: &Ctx) -> Recipe {
         Stack::NextJs,
         Stack::AspNet,
         Stack::WordPress,
-        Stack::Nginx,
     ];
-    let (stacks, guessed) = variants(
-        ctx,
-        &able,
-        &[Stack::Express, Stack::Django, Stack::Php],
-        &hints,
-    );
+    let fallback = [Stack::Express, Stack::Django, Stack::Php];
+    let (mut stacks, mut basis) = variants(ctx, &apps, &fallback, &hints);
+    if basis != Basis::Seen && ctx.seen.sure(Stack::Nginx) {
+        (stacks, basis) = (vec![Stack::Nginx], Basis::Seen);
+    }
     // Browsers drop Secure cookies on plain HTTP, so on a site without HTTPS the snippets leave Secure out until it
     // moves to HTTPS (the finding for that is separate).
     let secure = ctx.https;
@@ -79,9 +79,7 @@ pub(super) fn cookies(ctx: &Ctx) -> Recipe {
     let mut variants_out = Vec::new();
     for s in stacks {
         let step = match s {
-            Stack::Php | Stack::WordPress => Step::text("PHP", "For the session cookie in php.ini (restart PHP-FPM or Apache); for cookies the code sets, the options array of setcookie().")
-                .with("ini", "php.ini", format!("{}session.cookie_httponly = 1\nsession.cookie_samesite = \"Lax\"", on("session.cookie_secure = 1\n")))
-                .with("php", "the code that sets a cookie", format!("setcookie($name, $value, [\n    'path' => '/',\n{}    'httponly' => true,\n    'samesite' => 'Lax',\n]);", on("    'secure' => true,\n"))),
+            Stack::Php | Stack::WordPress => php(ctx, &on),
             Stack::Laravel => Step::text("Laravel", "config/session.php reads these from .env.")
                 .with("ini", ".env", format!("{}SESSION_HTTP_ONLY=true\nSESSION_SAME_SITE=lax", on("SESSION_SECURE_COOKIE=true\n"))),
             Stack::Django => Step::text("Django", "Session and CSRF cookies.")
@@ -94,8 +92,7 @@ pub(super) fn cookies(ctx: &Ctx) -> Recipe {
                 .with("js", "the route handler or server action that sets the cookie", format!("cookies().set(name, value, {{ {}httpOnly: true, sameSite: \"lax\", path: \"/\" }});", on("secure: true, "))),
             Stack::AspNet => Step::text("ASP.NET", "Every cookie the application sets.")
                 .with("xml", "web.config, inside <system.web>", format!("<httpCookies requireSSL=\"{secure}\" httpOnlyCookies=\"true\" sameSite=\"Lax\" />")),
-            Stack::Nginx => Step::text("nginx", "For cookies set by an application behind nginx 1.19.3 or later (proxy_pass).")
-                .with("nginx", "in each location { } with proxy_pass", format!("proxy_cookie_flags ~ {}httponly samesite=lax;", on("secure "))),
+            Stack::Nginx => nginx(ctx, &on),
             _ => continue,
         };
         variants_out.push(step.alt());
@@ -116,9 +113,48 @@ pub(super) fn cookies(ctx: &Ctx) -> Recipe {
         why: "Without Secure a cookie also travels over plain HTTP; without HttpOnly an injected script can steal it; \
               without SameSite other sites can send it along with forged requests."
             .to_string(),
-        guessed,
+        basis,
         steps,
         verify: vec![format!("curl -sI {}/ | grep -i '^set-cookie'", ctx.origin)],
         references: vec!["https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/Cookies#security".to_string()],
+    }
+}
+
+/// PHP: php.ini for the session cookie and setcookie()'s options array, both PHP 7.3 or later; before 7.3 SameSite
+/// fits only into the path argument, and the step says to upgrade first.
+fn php(ctx: &Ctx, on: &dyn Fn(&str) -> String) -> Step {
+    let Some(v) = ctx.older(Stack::Php, &[7, 3]) else {
+        return Step::text("PHP", "For the session cookie in php.ini (restart PHP-FPM or Apache); for cookies the code sets, the options array of setcookie().")
+            .with("ini", "php.ini", format!("{}session.cookie_httponly = 1\nsession.cookie_samesite = \"Lax\"", on("session.cookie_secure = 1\n")))
+            .with("php", "the code that sets a cookie", format!("setcookie($name, $value, [\n    'path' => '/',\n{}    'httponly' => true,\n    'samesite' => 'Lax',\n]);", on("    'secure' => true,\n")));
+    };
+    let secure = if on("x").is_empty() { "false" } else { "true" };
+    Step::text(
+        "PHP",
+        format!(
+            "PHP {v} is older than 7.3, which added session.cookie_samesite and the options array of setcookie(): \
+             upgrade first (PHP {v} gets no security fixes). Until then, Secure and HttpOnly work from php.ini, and \
+             SameSite only rides in the cookie path."
+        ),
+    )
+    .with("ini", "php.ini", format!("{}session.cookie_httponly = 1", on("session.cookie_secure = 1\n")))
+    .with(
+        "php",
+        "before session_start(), and where the code sets a cookie",
+        format!("session_set_cookie_params(0, '/; samesite=Lax', '', {secure}, true);\nsetcookie($name, $value, 0, '/; samesite=Lax', '', {secure}, true);"),
+    )
+}
+
+/// nginx rewrites the flags of cookies it proxies: proxy_cookie_flags from 1.19.3, the path trick before.
+fn nginx(ctx: &Ctx, on: &dyn Fn(&str) -> String) -> Step {
+    let place = "in each location { } with proxy_pass";
+    match ctx.older(Stack::Nginx, &[1, 19, 3]) {
+        None => Step::text("nginx", "For cookies set by an application behind nginx (proxy_pass); needs nginx 1.19.3 or later.")
+            .with("nginx", place, format!("proxy_cookie_flags ~ {}httponly samesite=lax;", on("secure "))),
+        Some(v) => Step::text(
+            "nginx",
+            format!("For cookies set by an application behind nginx (proxy_pass). nginx {v} lacks proxy_cookie_flags (1.19.3): upgrade first; until then the attributes ride in the cookie path."),
+        )
+        .with("nginx", place, format!("proxy_cookie_path / \"/; {}HTTPOnly; SameSite=Lax\";", on("Secure; "))),
     }
 }

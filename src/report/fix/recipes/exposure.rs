@@ -29,7 +29,6 @@ const FALLBACK: &[Stack] = &[Stack::Nginx, Stack::Apache, Stack::Caddy];
 
 pub(super) fn recipe(ctx: &Ctx, check: &str) -> Recipe {
     let host = &ctx.host;
-    let origin = &ctx.origin;
     let paths = ctx.paths();
     let shown = paths.join(", ");
     let mut steps = Vec::new();
@@ -171,11 +170,11 @@ pub(super) fn recipe(ctx: &Ctx, check: &str) -> Recipe {
             )
         }
     };
-    let (stacks, guessed) = ctx.pick(ABLE, FALLBACK);
+    let (stacks, basis) = ctx.pick(ABLE, FALLBACK);
     steps.extend(
         stacks
             .into_iter()
-            .filter_map(|s| variant(s, host, origin, &block))
+            .filter_map(|s| variant(s, ctx, &block))
             .map(Step::alt),
     );
     let verify = paths
@@ -190,7 +189,7 @@ pub(super) fn recipe(ctx: &Ctx, check: &str) -> Recipe {
     Recipe {
         title,
         why: why.to_string(),
-        guessed,
+        basis,
         steps,
         verify,
         references: Vec::new(),
@@ -237,11 +236,11 @@ fn templates(ctx: &Ctx, class: &str, mut steps: Vec<Step>) -> Recipe {
     for (product, remediation) in products.iter().take(6) {
         steps.push(Step::text(*product, *remediation));
     }
-    let (stacks, guessed) = ctx.pick(ABLE, FALLBACK);
+    let (stacks, basis) = ctx.pick(ABLE, FALLBACK);
     steps.extend(
         stacks
             .into_iter()
-            .filter_map(|s| variant(s, host, origin, &block))
+            .filter_map(|s| variant(s, ctx, &block))
             .map(Step::alt),
     );
     let mut references: Vec<String> = Vec::new();
@@ -255,7 +254,7 @@ fn templates(ctx: &Ctx, class: &str, mut steps: Vec<Step>) -> Recipe {
     Recipe {
         title,
         why: why.to_string(),
-        guessed,
+        basis,
         steps,
         verify: paths
             .iter()
@@ -289,7 +288,8 @@ fn express_404(test: &str) -> Step {
 }
 
 /// The block written for one stack.
-fn variant(stack: Stack, host: &str, origin: &str, block: &Block) -> Option<Step> {
+fn variant(stack: Stack, ctx: &Ctx, block: &Block) -> Option<Step> {
+    let (host, origin) = (&ctx.host, &ctx.origin);
     let place_nginx = format!("in the server {{ }} block that serves {origin}");
     Some(match (stack, block) {
         (Stack::Nginx, Block::DotPaths) => Step::text("nginx", "Answer 404 for dot paths except /.well-known/.")
@@ -314,21 +314,31 @@ fn variant(stack: Stack, host: &str, origin: &str, block: &Block) -> Option<Step
             })),
         ),
         (Stack::Apache, Block::DotPaths) => Step::text("Apache httpd", "mod_alias; works in .htaccess too.")
-            .with("apache", format!("in the <VirtualHost *:443> of {host}, or .htaccess"), "RedirectMatch 404 \"/\\.(?!well-known/)\""),
+            .with("apache", format!("in the <VirtualHost *:443> of {host}, or .htaccess"), "# palisade: place=vhost-https\nRedirectMatch 404 \"/\\.(?!well-known/)\""),
         (Stack::Apache, Block::Paths(paths)) => Step::text("Apache httpd", "mod_alias; works in .htaccess too.").with(
             "apache",
             format!("in the <VirtualHost *:443> of {host}, or .htaccess"),
-            each(paths, |p| format!("RedirectMatch 404 \"^{}$\"", regex::escape(p))),
+            format!("# palisade: place=vhost-https\n{}", each(paths, |p| format!("RedirectMatch 404 \"^{}$\"", regex::escape(p)))),
         ),
         (Stack::Apache, Block::SourceMaps) => Step::text("Apache httpd", "mod_alias; works in .htaccess too.")
-            .with("apache", format!("in the <VirtualHost *:443> of {host}, or .htaccess"), "RedirectMatch 404 \"\\.map$\""),
+            .with("apache", format!("in the <VirtualHost *:443> of {host}, or .htaccess"), "# palisade: place=vhost-https\nRedirectMatch 404 \"\\.map$\""),
         (Stack::Apache, Block::Listing) => Step::text("Apache httpd", "In the <Directory> of the web root, or .htaccess.")
-            .with("apache", format!("the <Directory> of the web root of {host}"), "Options -Indexes"),
-        (Stack::Apache, Block::LocalOnly(paths)) => Step::text("Apache httpd", "Only the server itself may read them.").with(
-            "apache",
-            format!("in the server configuration of {host} (not .htaccess)"),
-            each(paths, |p| format!("<Location \"{p}\">\n    Require local\n</Location>")),
-        ),
+            .with("apache", format!("the <Directory> of the web root of {host}"), "# palisade: place=directory-root\nOptions -Indexes"),
+        (Stack::Apache, Block::LocalOnly(paths)) => {
+            // Apache 2.2 has no Require; its Order/Allow form needs mod_access_compat on 2.4.
+            let (gate, allow) = match ctx.older(Stack::Apache, &[2, 4]) {
+                Some(v) => (
+                    format!(" Apache httpd {v} is past its end of life (2.2 ended in 2017): upgrade first; 2.2 takes the Order/Allow form below."),
+                    "Order deny,allow\n    Deny from all\n    Allow from 127.0.0.1 ::1",
+                ),
+                None => (String::new(), "Require local"),
+            };
+            Step::text("Apache httpd", format!("Only the server itself may read them.{gate}")).with(
+                "apache",
+                format!("in the server configuration of {host} (not .htaccess)"),
+                format!("# palisade: place=vhost-https\n{}", each(paths, |p| format!("<Location \"{p}\">\n    {allow}\n</Location>"))),
+            )
+        }
         (Stack::Caddy, Block::DotPaths) => Step::text("Caddy", "Answer 404 for dot paths except /.well-known/.")
             .with("caddy", format!("in the site block of {host}"), "@hidden {\n\tpath_regexp /\\.\n\tnot path /.well-known/*\n}\nrespond @hidden 404"),
         (Stack::Caddy, Block::Paths(paths)) => Step::text("Caddy", "Answer 404 for these paths.")

@@ -72,7 +72,7 @@ pub(super) fn wanted(ctx: &Ctx) -> (Vec<(&'static str, String)>, Vec<String>) {
 pub(super) fn recipe(ctx: &Ctx) -> Recipe {
     let (headers, caveats) = wanted(ctx);
     let names: Vec<&str> = headers.iter().map(|(n, _)| *n).collect();
-    let (stacks, guessed) = ctx.pick(ABLE, FALLBACK);
+    let (stacks, basis) = ctx.pick(ABLE, FALLBACK);
     let mut steps: Vec<Step> = stacks
         .iter()
         .map(|s| step(*s, ctx, &headers).alt())
@@ -91,7 +91,7 @@ pub(super) fn recipe(ctx: &Ctx) -> Recipe {
               (Content-Security-Policy), framing for clickjacking, MIME sniffing, leaking URLs to other sites and \
               downgrades to plain HTTP (HSTS)."
             .to_string(),
-        guessed,
+        basis,
         steps,
         verify: vec![format!(
             "curl -sI {}/ | grep -iE '^({grep}):'",
@@ -115,19 +115,34 @@ fn step(stack: Stack, ctx: &Ctx, headers: &[(&'static str, String)]) -> Step {
             .join("\n")
     };
     match stack {
-        Stack::Nginx => Step::text(
-            "nginx",
-            "Replace any add_header lines for these headers. nginx drops inherited add_header lines in a block \
-             that has its own, so repeat them in each location { } that sets headers.",
-        )
-        .with(
-            "nginx",
-            format!("in the server {{ }} block that serves {origin}"),
-            format!(
-                "# palisade: place=server-https\n{}",
-                lines(&|n, v| format!("add_header {n} {} always;", quote::double(v)))
-            ),
-        ),
+        Stack::Nginx => {
+            // `always` (1.7.5) also sends the headers on error responses; older nginx has only the plain form.
+            let (always, gate) = match ctx.older(Stack::Nginx, &[1, 7, 5]) {
+                Some(v) => (
+                    "",
+                    format!(
+                        " nginx {v} lacks `always` (1.7.5), so these go out on successful responses only: upgrade \
+                         first, then add `always` to each line."
+                    ),
+                ),
+                None => (" always", String::new()),
+            };
+            Step::text(
+                "nginx",
+                format!(
+                    "Replace any add_header lines for these headers. nginx drops inherited add_header lines in a \
+                     block that has its own, so repeat them in each location {{ }} that sets headers.{gate}"
+                ),
+            )
+            .with(
+                "nginx",
+                format!("in the server {{ }} block that serves {origin}"),
+                format!(
+                    "# palisade: place=server-https\n{}",
+                    lines(&|n, v| format!("add_header {n} {}{always};", quote::double(v)))
+                ),
+            )
+        }
         Stack::Apache => Step::text(
             "Apache httpd",
             "Needs mod_headers (a2enmod headers). `Header unset` removes copies the application sends.",
@@ -136,7 +151,7 @@ fn step(stack: Stack, ctx: &Ctx, headers: &[(&'static str, String)]) -> Step {
             "apache",
             format!("in the <VirtualHost *:443> of {host}, or the site's .htaccess"),
             format!(
-                "<IfModule mod_headers.c>\n{}\n</IfModule>",
+                "# palisade: place=vhost-https\n<IfModule mod_headers.c>\n{}\n</IfModule>",
                 lines(&|n, v| format!(
                     "    Header unset {n}\n    Header always set {n} {}",
                     quote::double(v)

@@ -6,9 +6,10 @@ mod content;
 mod cookies;
 mod exposure;
 mod headers;
+mod tls;
 mod transport;
 
-use super::stack::Seen;
+use super::stack::{Basis, Seen, Version};
 use super::{Cause, Fix, Stack, Step};
 use crate::engine::redaction;
 use crate::model::{ContentSources, Finding, ScanTarget, Severity};
@@ -51,12 +52,9 @@ impl Ctx<'_> {
             .map(|s| &s.sources)
     }
 
-    /// The stacks to write the change for (at most three) and whether they are a guess.
-    pub fn pick(&self, able: &[Stack], fallback: &[Stack]) -> (Vec<Stack>, bool) {
-        let (mut picked, guessed) = self.seen.pick(able, fallback);
-        picked.sort_by_key(|s| able.iter().position(|a| a == s));
-        picked.truncate(MAX_VARIANTS);
-        (picked, guessed)
+    /// The stacks to write the change for (at most three, in `able`'s order) and how they were chosen.
+    pub fn pick(&self, able: &[Stack], fallback: &[Stack]) -> (Vec<Stack>, Basis) {
+        variants(self, able, fallback, &[])
     }
 
     /// The paths of the findings' URL locations, deduplicated, in order.
@@ -85,31 +83,32 @@ impl Ctx<'_> {
         self.findings.iter().any(|f| f.check_id.starts_with(prefix))
     }
 
+    /// The version the scan saw of `stack` when it is older than `min`: the step must say to upgrade first. `None`
+    /// when it is as new or the version is unknown (then the current form is given).
+    pub fn older(&self, stack: Stack, min: &[u32]) -> Option<&Version> {
+        self.seen.version(stack).filter(|v| !v.at_least(min))
+    }
+
     /// `name:port` of the HTTPS server, for openssl and the like.
     pub fn authority(&self) -> String {
         format!("{}:{}", self.name, self.port)
     }
 }
 
-/// The variants of `able` for the stacks seen, or for `fallback`, plus stacks that `hints` (from evidence) name.
+/// The variants of `able` for the stacks seen; else for those weak signs point to, the profile's and `hints` (a
+/// cookie name or page text in the findings), as likely; else for `fallback`. At most three, in `able`'s order.
 pub(super) fn variants(
     ctx: &Ctx,
     able: &[Stack],
     fallback: &[Stack],
     hints: &[Stack],
-) -> (Vec<Stack>, bool) {
-    let (mut picked, guessed) = ctx.pick(able, fallback);
-    let hinted: Vec<Stack> = hints.iter().copied().filter(|h| able.contains(h)).collect();
-    if guessed && !hinted.is_empty() {
-        return (hinted, false);
-    }
-    for h in hinted {
-        if !picked.contains(&h) {
-            picked.insert(0, h);
-        }
+) -> (Vec<Stack>, Basis) {
+    let (mut picked, basis) = ctx.seen.pick(able, fallback, hints);
+    if basis != Basis::Guess {
+        picked.sort_by_key(|s| able.iter().position(|a| a == s));
     }
     picked.truncate(MAX_VARIANTS);
-    (picked, guessed)
+    (picked, basis)
 }
 
 /// Steps without repeats: two seen stacks can share one variant (PHP under WordPress).
@@ -127,8 +126,8 @@ pub(super) fn unique(steps: Vec<Step>) -> Vec<Step> {
 pub(super) struct Recipe {
     pub title: String,
     pub why: String,
-    /// True when the scan did not see the stack and the steps are the likeliest variants.
-    pub guessed: bool,
+    /// How the variants were chosen.
+    pub basis: Basis,
     pub steps: Vec<Step>,
     pub verify: Vec<String>,
     pub references: Vec<String>,
@@ -167,6 +166,7 @@ pub(super) fn fix(cause: Cause, findings: &[&Finding], data: &ReportData) -> Fix
         Cause::Headers(_) => headers::recipe(&ctx),
         Cause::Https(_) => transport::https(&ctx),
         Cause::Certificate(_) => transport::certificate(&ctx),
+        Cause::Tls(..) => tls::recipe(&ctx),
         Cause::Exposure(_, check) => exposure::recipe(&ctx, check),
         Cause::Cookies(_) => cookies::cookies(&ctx),
         Cause::Banners(_, check) => banners::banners(&ctx, check),
@@ -232,7 +232,8 @@ pub(super) fn fix(cause: Cause, findings: &[&Finding], data: &ReportData) -> Fix
         locations,
         why: recipe.why,
         stack_seen: ctx.seen.description.clone(),
-        guessed: recipe.guessed,
+        stack_likely: ctx.seen.likely.clone(),
+        basis: recipe.basis,
         steps: recipe.steps,
         verify: recipe.verify,
         references,

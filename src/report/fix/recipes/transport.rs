@@ -28,7 +28,7 @@ pub(super) fn https(ctx: &Ctx) -> Recipe {
     let plain = plain
         .first()
         .map_or_else(|| format!("http://{name}/"), |u| u.to_string());
-    let (stacks, guessed) = ctx.pick(REDIRECT_ABLE, SERVERS);
+    let (stacks, basis) = ctx.pick(REDIRECT_ABLE, SERVERS);
     let mut steps = Vec::new();
     if ctx.has("tls.no-https") {
         steps.push(Step::text(
@@ -54,7 +54,7 @@ pub(super) fn https(ctx: &Ctx) -> Recipe {
             Stack::Apache => Step::text("Apache httpd", "In the plain-HTTP virtual host (mod_alias).").with(
                 "apache",
                 format!("in the <VirtualHost *:80> of {name}"),
-                format!("Redirect permanent / {origin}/"),
+                format!("# palisade: place=vhost-http\nRedirect permanent / {origin}/"),
             ),
             Stack::Caddy => Step::text(
                 "Caddy",
@@ -108,7 +108,7 @@ pub(super) fn https(ctx: &Ctx) -> Recipe {
         why: "Over plain HTTP anyone on the network path can read and change the pages, and steal cookies; a \
               permanent redirect sends every visitor (and HSTS keeps them) on HTTPS."
             .to_string(),
-        guessed,
+        basis,
         steps,
         verify: vec![format!(
             "curl -sI {plain} | grep -iE '^(HTTP|location)'   # expect 301 and Location: {origin}/"
@@ -133,7 +133,7 @@ pub(super) fn certificate(ctx: &Ctx) -> Recipe {
         Stack::Vercel,
         Stack::Netlify,
     ];
-    let (stacks, guessed) = ctx.pick(&able, SERVERS);
+    let (stacks, basis) = ctx.pick(&able, SERVERS);
     let steps = stacks
         .into_iter()
         .map(|s| match s {
@@ -175,7 +175,7 @@ pub(super) fn certificate(ctx: &Ctx) -> Recipe {
         why: "Browsers warn on or refuse this certificate; users who click through, or clients that skip the check, \
               cannot tell your server from an attacker's."
             .to_string(),
-        guessed,
+        basis,
         steps,
         verify: vec![format!(
             "openssl s_client -connect {} -servername {name} -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -dates -ext subjectAltName",
