@@ -297,6 +297,7 @@ impl Sandbox {
                 .any(|l| l.starts_with("config: "))
             {
                 let _ = child.kill();
+                let _ = child.wait();
                 return Err("the lab did not print `config: PATH`".into());
             }
         }
