@@ -5,13 +5,13 @@ use super::App;
 use super::baseline::Baseline;
 use super::scans::{Running, ScanEvent};
 use super::writer::{Write, Writer};
+use crate::engine::live::Live;
 use crate::engine::registry::{self, STOPPED};
 use crate::engine::{EngineEvent, ScanPlan, grade};
 use crate::model::{Coverage, CoverageState, Finding, FindingStatus, ScanTarget, SeverityCounts};
 use crate::store::{Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -45,7 +45,6 @@ pub(super) struct Collector {
     done: u32,
     stopped: u32,
     total: u32,
-    requests: Arc<AtomicU64>,
     writer: Option<Writer>,
 }
 
@@ -86,7 +85,6 @@ impl Collector {
             seq: 0,
             done: 0,
             stopped: 0,
-            requests: Arc::new(AtomicU64::new(0)),
             writer: Some(Writer::start(app_store(&app), plan.scan_id.clone())),
         }
     }
@@ -106,8 +104,9 @@ impl Collector {
         Ok(())
     }
 
-    pub fn requests(&self) -> Arc<AtomicU64> {
-        self.requests.clone()
+    /// The scan's live counters, which the engine updates.
+    pub fn live(&self) -> Arc<Live> {
+        self.running.live.clone()
     }
 
     pub fn scan_id(&self) -> &str {
@@ -251,7 +250,7 @@ impl Collector {
             coverage: std::mem::take(&mut self.coverage),
             phase,
             done: self.done,
-            requests: self.requests.load(Ordering::Relaxed),
+            requests: self.running.live.requests(),
         };
         self.write(batch).await;
     }

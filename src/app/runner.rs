@@ -65,13 +65,7 @@ async fn run_inner(
     let engine = crate::engine::Engine::new(app.inner.net.clone())
         .with_advisories(app.scan_advisories().await);
     let settings = app.inner.config.scan.clone();
-    let run = engine.run(
-        plan,
-        settings,
-        running.cancel.clone(),
-        tx,
-        collector.requests(),
-    );
+    let run = engine.run(plan, settings, running.cancel.clone(), tx, collector.live());
     let (summary, ()): (RunSummary, ()) = tokio::join!(run, collector.collect(rx));
     collector.flush("finishing").await;
     collector.finish_writes().await?;

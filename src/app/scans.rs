@@ -3,6 +3,7 @@
 
 use super::baseline::Baseline;
 use super::{App, AppError, runner};
+use crate::engine::live::Live;
 use crate::engine::registry::{self, Check};
 use crate::engine::{PlanTarget, ScanPlan};
 use crate::model::{Coverage, Finding, Profile, Scan, ScanStatus};
@@ -74,12 +75,15 @@ pub(super) struct Running {
     pub cancel: CancellationToken,
     pub events: broadcast::Sender<ScanEvent>,
     pub done: watch::Sender<bool>,
+    pub live: Arc<Live>,
 }
 
 /// A started scan and a subscription to its events.
 pub struct ScanHandle {
     pub scan: Scan,
     pub events: broadcast::Receiver<ScanEvent>,
+    /// Requests sent, the check that sent the latest one, and the phase, read without a lock while the scan runs.
+    pub live: Arc<Live>,
     done: watch::Receiver<bool>,
 }
 
@@ -217,7 +221,9 @@ impl App {
             cancel: CancellationToken::new(),
             events,
             done: watch::channel(false).0,
+            live: Arc::new(Live::default()),
         });
+        let live = running.live.clone();
         let done = running.done.subscribe();
         self.inner
             .running
@@ -233,6 +239,7 @@ impl App {
         Ok(ScanHandle {
             scan,
             events: receiver,
+            live,
             done,
         })
     }

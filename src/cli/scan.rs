@@ -2,7 +2,7 @@
 //! the baseline file).
 
 use super::output;
-use super::progress::Progress;
+use super::progress::{self, Progress};
 use super::render::{self, Report};
 use super::signals::{Stop, StopSignals};
 use super::{
@@ -117,6 +117,7 @@ pub async fn scan_and_report(
     request: ScanRequest,
     quiet: bool,
 ) -> Result<Report, CliError> {
+    let every = progress::lines_every(std::env::var("PALISADE_PROGRESS_EVERY").ok().as_deref())?;
     let mut signals = Some(StopSignals::new()?);
     let mut handle = app.start_scan(DEFAULT_ORG, request).await?;
     let scan = &handle.scan;
@@ -130,9 +131,15 @@ pub async fn scan_and_report(
         );
     }
     let scan_id = scan.id.clone();
-    let mut progress = Progress::new(scan.checks_total, quiet);
+    let mut progress = Progress::new(scan.checks_total, quiet, handle.live.clone(), every);
+    let mut ticks = progress.every().map(|every| {
+        let mut t = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        t
+    });
     loop {
         tokio::select! {
+            Some(()) = next_tick(&mut ticks) => progress.tick(),
             event = handle.events.recv() => match event {
                 Ok(event) => {
                     progress.on(&event);
@@ -159,6 +166,17 @@ pub async fn scan_and_report(
     }
     handle.finished().await;
     Ok(Report::load(app, &scan_id, None).await?)
+}
+
+/// The next progress tick, or never when progress does not tick.
+async fn next_tick(ticks: &mut Option<tokio::time::Interval>) -> Option<()> {
+    match ticks {
+        Some(t) => {
+            t.tick().await;
+            Some(())
+        }
+        None => std::future::pending().await,
+    }
 }
 
 /// The next stop signal, or never once the listener has been handed to the quit-at-once task.

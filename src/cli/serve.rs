@@ -19,6 +19,9 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<u8, CliError> {
     let config = super::load_config(global, layer)?;
     let app = super::build(config).await?;
     app.warm_up();
+    // Listening before the handlers are in place would let a SIGTERM that follows the first connection (a service
+    // manager's, a test's) kill the server without its orderly stop.
+    let mut signals = super::signals::StopSignals::new()?;
     let listener = crate::server::bind(&app)
         .await
         .map_err(|e| CliError::usage(e.to_string()))?;
@@ -47,7 +50,6 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<u8, CliError> {
             );
         }
     }
-    let mut signals = super::signals::StopSignals::new()?;
     let shutdown = CancellationToken::new();
     let stop = shutdown.clone();
     tokio::spawn(async move {

@@ -8,7 +8,7 @@ use super::site::Site;
 use crate::config::ScanSettings;
 use crate::model::{ObservatoryTest, Profile};
 use crate::target::TargetUrl;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -34,7 +34,7 @@ pub struct ScanCtx {
     /// The detection templates this scan runs (see `checks::templates`).
     pub templates: Arc<[Arc<crate::templates::Template>]>,
     pub(super) events: mpsc::Sender<EngineEvent>,
-    pub(super) requests: Arc<AtomicU64>,
+    pub(super) live: Arc<super::live::Live>,
 }
 
 /// Which redirects a fetch follows.
@@ -109,7 +109,7 @@ impl HostCtx {
             .acquire()
             .await
             .inspect_err(|e| super::tally::note(&Err::<(), _>(e.clone())))?;
-        self.scan.requests.fetch_add(1, Ordering::Relaxed);
+        self.scan.live.sent();
         let timeout = self.scan.settings.timeout;
         let result = tokio::select! {
             _ = self.scan.cancel.cancelled() => Err(NetError::Cancelled),
@@ -136,7 +136,7 @@ impl HostCtx {
             .acquire()
             .await
             .inspect_err(|e| super::tally::note(&Err::<(), _>(e.clone())))?;
-        self.scan.requests.fetch_add(1, Ordering::Relaxed);
+        self.scan.live.sent();
         let timeout = self.scan.settings.timeout;
         let result = tokio::time::timeout(timeout, self.scan.net.tls_handshake(host, port))
             .await

@@ -8,6 +8,7 @@ pub mod grade;
 pub mod html;
 pub mod html_limits;
 pub mod limits;
+pub mod live;
 pub mod net;
 pub mod not_found;
 pub mod pace;
@@ -27,7 +28,7 @@ use futures::StreamExt;
 use net::Net;
 use registry::{Check, CheckFail};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -109,8 +110,9 @@ impl Engine {
         settings: ScanSettings,
         cancel: CancellationToken,
         events: mpsc::Sender<EngineEvent>,
-        requests: Arc<AtomicU64>,
+        live: Arc<live::Live>,
     ) -> RunSummary {
+        live.set_phase(live::Phase::Checking);
         let stop = cancel.child_token();
         let budget_hit = Arc::new(AtomicBool::new(false));
         let budget = settings.budget;
@@ -133,7 +135,7 @@ impl Engine {
             bodies: net::BodyBudget::new(site::SCAN_BODY_BUDGET),
             templates: plan.templates.into(),
             events,
-            requests,
+            live,
         });
         let checks = plan.checks;
         futures::stream::iter(plan.targets.into_iter().enumerate())
@@ -143,6 +145,7 @@ impl Engine {
             })
             .await;
         timer.abort();
+        scan.live.set_phase(live::Phase::Finishing);
         let stopped = if cancel.is_cancelled() {
             Some(Stop::Cancelled)
         } else if budget_hit.load(Ordering::SeqCst) {
@@ -151,7 +154,7 @@ impl Engine {
             None
         };
         RunSummary {
-            requests: scan.requests.load(Ordering::Relaxed),
+            requests: scan.live.requests(),
             stopped,
         }
     }
@@ -212,7 +215,7 @@ pub const INCOMPLETE: &str =
 async fn run_check(ctx: CheckCtx) -> bool {
     let started = Instant::now();
     let cancel = ctx.scan.cancel.clone();
-    let tally = std::sync::Arc::new(tally::Tally::default());
+    let tally = std::sync::Arc::new(tally::Tally::of(ctx.check.id));
     let run = std::panic::AssertUnwindSafe(tally::within(tally.clone(), (ctx.check.run)(&ctx)));
     let result = match ctx.reach.stops(ctx.check) {
         Some(fail) => Err(fail),

@@ -21,12 +21,22 @@ tokio::task_local! {
 /// One check's requests.
 #[derive(Debug, Default)]
 pub struct Tally {
+    /// The check whose requests these are.
+    check: Option<&'static str>,
     sent: AtomicU32,
     failed: AtomicU32,
     first: Mutex<Option<String>>,
 }
 
 impl Tally {
+    /// The tally of the check `id`.
+    pub fn of(id: &'static str) -> Tally {
+        Tally {
+            check: Some(id),
+            ..Tally::default()
+        }
+    }
+
     /// "2 of 14 requests failed: no response within 5s", when any failed.
     pub fn shortfall(&self) -> Option<String> {
         let failed = self.failed.load(Ordering::Relaxed);
@@ -64,6 +74,11 @@ pub(super) async fn within<F: Future>(tally: Arc<Tally>, fut: F) -> F::Output {
     TALLY.scope(tally, fut).await
 }
 
+/// The check running in this task, if one is (a tolerated request still belongs to it).
+pub(super) fn current_check() -> Option<&'static str> {
+    TALLY.try_with(|t| t.check).ok().flatten()
+}
+
 /// Counts one request's result against the running check, if a check is running.
 pub(super) fn note<T>(result: &Result<T, NetError>) {
     let _ = TALLY.try_with(|t| t.note(result));
@@ -80,7 +95,16 @@ pub(super) fn note_cached<T>(fresh: bool, result: &Result<T, NetError>) {
 /// Runs `fut` without counting its failures against the check: for requests whose failure is an answer (a
 /// closed port, a name that should not resolve).
 pub async fn tolerated<F: Future>(fut: F) -> F::Output {
-    TALLY.scope(Arc::new(Tally::default()), fut).await
+    let check = current_check();
+    TALLY
+        .scope(
+            Arc::new(Tally {
+                check,
+                ..Tally::default()
+            }),
+            fut,
+        )
+        .await
 }
 
 #[cfg(test)]

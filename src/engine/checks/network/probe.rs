@@ -7,7 +7,6 @@
 
 use crate::engine::context::CheckCtx;
 use crate::engine::net::{HttpRequest, HttpResponse, NetError};
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -78,7 +77,7 @@ async fn in_slot<T>(
         return Err(NetError::Cancelled);
     }
     let _permit = ctx.limiter.acquire().await?;
-    ctx.scan.requests.fetch_add(1, Ordering::Relaxed);
+    ctx.scan.live.sent();
     tokio::select! {
         _ = ctx.scan.cancel.cancelled() => Err(NetError::Cancelled),
         r = work => r,

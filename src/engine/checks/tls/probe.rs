@@ -6,7 +6,6 @@ use super::hello::ClientHello;
 use crate::engine::context::{CheckCtx, HostCtx};
 use crate::engine::net::NetError;
 use crate::engine::registry::CheckFail;
-use std::sync::atomic::Ordering;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -64,7 +63,7 @@ pub(super) async fn probe(
         return Err(NetError::Cancelled);
     }
     let _permit = ctx.limiter.acquire().await?;
-    ctx.scan.requests.fetch_add(1, Ordering::Relaxed);
+    ctx.scan.live.sent();
     let deadline = Instant::now() + ctx.scan.settings.timeout;
     let result = tokio::select! {
         _ = ctx.scan.cancel.cancelled() => Err(NetError::Cancelled),
