@@ -1,8 +1,8 @@
 //! The single-file HTML report: one HTML5 page with its style inline and no script, that loads nothing (a
 //! Content-Security-Policy forbids it even if site text got through). A header with the scan and a "Partial
-//! report" banner when the scan did not complete, the executive summary and a contents list, a card per target
-//! (grade badge, severity counts and an inline SVG chart, the stack seen), the findings worst first, the fix plan,
-//! what was fixed and the coverage.
+//! report" banner when the scan did not complete, the executive summary, a card per target (grade badge, severity
+//! counts and an inline SVG chart, the stack seen), a contents list, the findings worst first, the fix plan, what
+//! was fixed and the coverage.
 //! Every piece of text that comes from a scan is escaped.
 
 mod chart;
@@ -29,8 +29,8 @@ pub fn render(data: &ReportData) -> String {
     let plan = data.fix_plan();
     let worst_first = data.findings_worst_first();
     summary::section(&mut out, &data.summary(&plan));
-    summary::contents(&mut out, &worst_first, &plan);
     targets(&mut out, data);
+    summary::contents(&mut out, &worst_first, &plan);
     findings::section(&mut out, data, &worst_first, &plan);
     fixes::section(&mut out, data, &plan);
     fixed(&mut out, data);

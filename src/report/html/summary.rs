@@ -5,7 +5,8 @@
 use super::{escape, line, plural};
 use crate::model::{Finding, Severity};
 use crate::report::fix::Plan;
-use crate::report::summary::{Summary, text::counts_text};
+use crate::report::summary::Summary;
+use crate::report::summary::text::{breaks, counts_text};
 use std::fmt::Write;
 
 /// The summary section.
@@ -44,11 +45,7 @@ pub fn section(out: &mut String, s: &Summary) {
                 n = fix.n,
             );
             if !fix.breaks.is_empty() {
-                let _ = write!(
-                    out,
-                    " Breaks the chain: {}.",
-                    escape(&fix.breaks.join("; "))
-                );
+                let _ = write!(out, " {}", escape(&breaks(fix)));
             }
             out.push_str("</li>\n");
         }

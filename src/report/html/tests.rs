@@ -148,9 +148,10 @@ fn findings_come_worst_first_whatever_their_target_and_the_summary_links_its_cha
             .unwrap(),
     );
     assert!(c < h && h < l, "critical, high, then low");
-    assert!(at("<section id=\"summary\">") < at("<nav id=\"contents\""));
-    assert!(at("<nav id=\"contents\"") < at("<section id=\"targets\">"));
-    let summary = &html[at("<section id=\"summary\">")..at("<nav id=\"contents\"")];
+    assert!(at("<section id=\"summary\">") < at("<section id=\"targets\">"));
+    assert!(at("<section id=\"targets\">") < at("<nav id=\"contents\""));
+    assert!(at("<nav id=\"contents\"") < findings);
+    let summary = &html[at("<section id=\"summary\">")..at("<section id=\"targets\">")];
     assert!(
         summary.contains("Source history and a live credential"),
         "{summary}"

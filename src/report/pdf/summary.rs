@@ -5,7 +5,7 @@ use super::content::{BODY, H1, H2, SMALL, colour, heading, plural};
 use super::layout::{Face, INK, LEFT, Layout, Style, WASH, WIDTH};
 use crate::model::{Severity, SeverityCounts};
 use crate::report::summary::Summary;
-use crate::report::summary::text::counts_text;
+use crate::report::summary::text::{breaks, counts_text};
 
 const STRONG: Style = Style::new(Face::Bold, 9.5, INK);
 
@@ -51,7 +51,8 @@ pub(super) fn summary(l: &mut Layout, s: &Summary) {
         );
         let mut why = fix.why.clone();
         if !fix.breaks.is_empty() {
-            why.push_str(&format!(" Breaks the chain: {}.", fix.breaks.join("; ")));
+            why.push(' ');
+            why.push_str(&breaks(fix));
         }
         l.text(&why, BODY, 14.0, 4);
         l.gap(3.0);

@@ -11,7 +11,7 @@ pub use chains::{Chain, Link};
 pub use rules::{RULES, Rule};
 
 use super::ReportData;
-use super::fix::{Fix, Plan};
+use super::fix::Plan;
 use crate::model::{Finding, Severity, SeverityCounts};
 use std::cmp::Ordering;
 
@@ -24,7 +24,7 @@ pub struct Summary {
     pub grades: Vec<Grade>,
     /// Open findings of the whole report by severity.
     pub counts: SeverityCounts,
-    /// The fixes to make first: known-exploited first, then the worst, at most [`TOP_FIXES`].
+    /// The fixes to make first: the worst, known-exploited first within a severity, at most [`TOP_FIXES`].
     pub top: Vec<TopFix>,
     /// Attack chains, worst first.
     pub chains: Vec<Chain>,
@@ -77,12 +77,11 @@ impl Summary {
     }
 }
 
-/// The fixes to make first: those of known-exploited findings, then by the plan's order (worst first).
+/// The fixes to make first: the plan's first ones, which it orders worst first, known-exploited first within a
+/// severity, then by how many findings they resolve.
 fn top_fixes(plan: &Plan, chains: &[Chain]) -> Vec<TopFix> {
-    let mut order: Vec<&Fix> = plan.fixes.iter().collect();
-    order.sort_by_key(|f| (!f.kev, std::cmp::Reverse(f.severity), f.n));
-    order
-        .into_iter()
+    plan.fixes
+        .iter()
         .take(TOP_FIXES)
         .map(|fix| {
             let mut breaks: Vec<&'static str> = Vec::new();

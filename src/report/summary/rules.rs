@@ -56,16 +56,16 @@ pub const RULES: &[Rule] = &[
         title: "An open admin page on software with known vulnerabilities",
         severity: Severity::High,
         why: "An admin, status or debug page is open to anyone and tells the exact versions and internals, and the \
-              same host runs software with published vulnerabilities: the page is the map and the outdated \
-              software the way in.",
+              same host runs server software with published vulnerabilities or past end of life: the page is the \
+              map and the outdated software the way in.",
         first: (
             "an admin, status or debug page (server-status, phpinfo, Actuator, a development server, a panel or \
              debug template)",
             panel_exposed,
         ),
         second: (
-            "an outdated server or component with a known CVE or in CISA's KEV catalog",
-            outdated_with_cve,
+            "server software (web server, language, CMS) with known vulnerabilities or past end of life",
+            outdated_server,
         ),
     },
     Rule {
@@ -188,8 +188,12 @@ fn panel_exposed(f: &Finding) -> bool {
     ) || matches!(template_class(f), Some("panel" | "debug"))
 }
 
-fn outdated_with_cve(f: &Finding) -> bool {
-    f.module == Module::Components && (f.kev || !f.cve.is_empty())
+fn outdated_server(f: &Finding) -> bool {
+    // Server-side software only: the page is on the server, a client library is no way into it.
+    is(
+        f,
+        &["components.vulnerable-server", "components.eol-server"],
+    )
 }
 
 fn downgrade_possible(f: &Finding) -> bool {

@@ -110,7 +110,7 @@ fn the_same_findings_in_any_order_give_the_same_summary() {
 }
 
 #[test]
-fn known_exploited_fixes_come_first_and_say_which_chains_they_break() {
+fn the_worst_fixes_come_first_known_exploited_first_and_say_which_chains_they_break() {
     let mut apache = of(
         Module::Components,
         "components.vulnerable-server",
@@ -118,6 +118,12 @@ fn known_exploited_fixes_come_first_and_say_which_chains_they_break() {
     );
     apache.kev = true;
     apache.cve = vec!["CVE-2021-41773".into()];
+    let mut jquery = of(
+        Module::Components,
+        "components.vulnerable-library",
+        Severity::High,
+    );
+    jquery.cve = vec!["CVE-2020-11022".into()];
     let status = of(
         Module::Disclosure,
         "disclosure.status-page-exposed",
@@ -128,16 +134,27 @@ fn known_exploited_fixes_come_first_and_say_which_chains_they_break() {
         "disclosure.env-exposed",
         Severity::Critical,
     );
-    let data = sample(vec![env, apache, status]);
+    let data = sample(vec![status, jquery, env, apache]);
     let plan = data.fix_plan();
     let summary = data.summary(&plan);
-    assert_eq!(summary.top.len(), 3);
-    assert!(summary.top[0].kev && summary.top[0].severity == Severity::High);
-    assert_eq!(summary.top[1].severity, Severity::Critical);
+    let top: Vec<(usize, Severity, bool)> = summary
+        .top
+        .iter()
+        .map(|t| (t.n, t.severity, t.kev))
+        .collect();
     assert_eq!(
-        summary.top[0].breaks,
+        top,
+        [
+            (1, Severity::Critical, false),
+            (2, Severity::High, true),
+            (3, Severity::High, false)
+        ]
+    );
+    assert_eq!(
+        summary.top[1].breaks,
         ["An open admin page on software with known vulnerabilities"]
     );
+    assert!(summary.top[0].breaks.is_empty());
     assert_eq!(summary.chains[0].severity, Severity::High);
 }
 

@@ -75,9 +75,18 @@ pub fn top_line(fix: &TopFix, esc: &dyn Fn(&str) -> String) -> String {
         esc(&fix.why)
     );
     if !fix.breaks.is_empty() {
-        let _ = write!(line, " Breaks the chain: {}.", fix.breaks.join("; "));
+        let _ = write!(line, " {}", breaks(fix));
     }
     line
+}
+
+/// "Breaks the chain: X." or "Breaks the chains: X; Y."
+pub fn breaks(fix: &TopFix) -> String {
+    format!(
+        "Breaks the chain{}: {}.",
+        plural(fix.breaks.len()),
+        fix.breaks.join("; ")
+    )
 }
 
 /// "2 critical, 5 high, 3 medium", the severities with findings, or "no open findings".
