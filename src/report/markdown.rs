@@ -1,6 +1,7 @@
-//! A Markdown summary for pull-request comments and CI step summaries (`$GITHUB_STEP_SUMMARY`): grades per target,
-//! the worst findings, what was fixed since the previous scan, and the fix plan. Text from the scanned site is
-//! escaped, so a page title cannot add links, images or HTML to the comment.
+//! A Markdown summary for pull-request comments and CI step summaries (`$GITHUB_STEP_SUMMARY`): the executive
+//! summary (grades, what to fix first, attack chains), grades per target, the worst findings, what was fixed since
+//! the previous scan, and the fix plan. Text from the scanned site is escaped, so a page title cannot add links,
+//! images or HTML to the comment.
 
 use super::ReportData;
 use crate::model::{FindingStatus, Severity};
@@ -41,6 +42,8 @@ pub fn render(data: &ReportData) -> String {
         data.findings.len(),
         if data.findings.len() == 1 { "" } else { "s" },
     );
+    let plan = data.fix_plan();
+    super::summary::text::markdown(&mut out, &data.summary(&plan), &escape);
     out.push_str("| Target | Grade | Score | Critical | High | Medium | Low | Info |\n|---|---|---|---|---|---|---|---|\n");
     for t in &scan.targets {
         let grade = t.risk_grade.as_deref().unwrap_or("–");
@@ -64,7 +67,7 @@ pub fn render(data: &ReportData) -> String {
     out.push('\n');
     if !data.findings.is_empty() {
         out.push_str("### Findings\n\n| Severity | Status | Check | Where | Finding |\n|---|---|---|---|---|\n");
-        for f in data.findings.iter().take(MAX_ROWS) {
+        for f in data.findings_worst_first().into_iter().take(MAX_ROWS) {
             let _ = writeln!(
                 out,
                 "| {} | {} | `{}` | {} | {} |",
@@ -98,7 +101,6 @@ pub fn render(data: &ReportData) -> String {
         }
         out.push('\n');
     }
-    let plan = data.fix_plan();
     if !plan.fixes.is_empty() {
         let _ = writeln!(out, "### How to fix\n");
         for fix in &plan.fixes {

@@ -1,6 +1,7 @@
 //! Reports made from a stored scan, in the formats people and tools read: JSON and JSON Lines (with published JSON
 //! Schemas), CSV, SARIF 2.1.0 for code scanning, a Markdown summary for pull requests, a single-file HTML report, a
-//! PDF, and the `SECURITY-FIX.md` fix file. Every front end (CLI, MCP, REST) renders through [`render`].
+//! PDF, and the `SECURITY-FIX.md` fix file; those for people open with the executive summary of [`summary`]. Every
+//! front end (CLI, MCP, REST) renders through [`render`].
 
 pub mod csv;
 pub mod fix;
@@ -11,6 +12,7 @@ pub mod line;
 pub mod markdown;
 pub mod pdf;
 pub mod sarif;
+pub mod summary;
 #[cfg(test)]
 pub(crate) mod testdata;
 

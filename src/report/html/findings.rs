@@ -1,70 +1,50 @@
-//! The findings section of the HTML report: open findings by target, then by module (the module with the worst
-//! finding first), each with its severity, title, check, location, status, evidence, remediation and the fix that
-//! resolves it.
+//! The findings section of the HTML report: open findings worst first (then known-exploited, then by host and
+//! check), under one heading per severity, each with its severity, title, target, check, location, status,
+//! evidence, remediation and the fix that resolves it.
 
 use super::{escape, line, plural, prose};
-use crate::model::{Finding, Module};
+use crate::model::{Finding, Module, Severity};
 use crate::report::ReportData;
 use crate::report::fix::Plan;
 use std::collections::HashMap;
 use std::fmt::Write;
 
-/// The findings section.
-pub fn section(out: &mut String, data: &ReportData, plan: &Plan) {
-    out.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
+/// The findings section; `findings` are the report's open findings, worst first.
+pub fn section(out: &mut String, data: &ReportData, findings: &[&Finding], plan: &Plan) {
+    let _ = writeln!(
+        out,
+        "<section id=\"findings\">\n<h2>Findings, worst first</h2>\n<p>{} open finding{}.</p>",
+        findings.len(),
+        plural(findings.len())
+    );
+    if findings.is_empty() {
+        out.push_str("<p>No open findings.</p>\n");
+    }
     let fix_of: HashMap<&str, usize> = plan
         .fixes
         .iter()
         .flat_map(|fix| fix.fingerprints.iter().map(move |fp| (fp.as_str(), fix.n)))
         .collect();
-    for (i, t) in data.scan.targets.iter().enumerate() {
-        let mine: Vec<&Finding> = data
-            .findings
-            .iter()
-            .filter(|f| f.target_id == t.target_id)
-            .collect();
+    for s in Severity::ALL.iter().rev() {
+        let group: Vec<&&Finding> = findings.iter().filter(|f| f.severity == *s).collect();
+        if group.is_empty() {
+            continue;
+        }
         let _ = writeln!(
             out,
-            "<h3 id=\"findings-{i}\">{}: {} open finding{}</h3>",
-            line(ReportData::target_name(t)),
-            mine.len(),
-            plural(mine.len())
+            "<h3 id=\"sev-{s}\">{} ({})</h3>",
+            s.label(),
+            group.len()
         );
-        if mine.is_empty() {
-            out.push_str("<p>No open findings.</p>\n");
+        for f in group {
+            let host = data.host_of(f);
+            finding(out, f, &host, fix_of.get(f.fingerprint.as_str()).copied());
         }
-        by_module(out, &mine, &fix_of);
-    }
-    let orphans: Vec<&Finding> = data
-        .findings
-        .iter()
-        .filter(|f| data.target_of(f).is_none())
-        .collect();
-    if !orphans.is_empty() {
-        out.push_str("<h3>Other targets</h3>\n");
-        by_module(out, &orphans, &fix_of);
     }
     out.push_str("</section>\n");
 }
 
-/// Findings (worst first) grouped by module, in the order of each module's worst finding.
-fn by_module(out: &mut String, findings: &[&Finding], fix_of: &HashMap<&str, usize>) {
-    let mut modules: Vec<Module> = Vec::new();
-    for f in findings {
-        if !modules.contains(&f.module) {
-            modules.push(f.module);
-        }
-    }
-    for m in modules {
-        let group: Vec<&&Finding> = findings.iter().filter(|f| f.module == m).collect();
-        let _ = writeln!(out, "<h4>{} ({})</h4>", module_name(m), group.len());
-        for f in group {
-            finding(out, f, fix_of.get(f.fingerprint.as_str()).copied());
-        }
-    }
-}
-
-fn finding(out: &mut String, f: &Finding, fix: Option<usize>) {
+fn finding(out: &mut String, f: &Finding, host: &str, fix: Option<usize>) {
     let _ = write!(
         out,
         "<article class=\"finding {s}\" id=\"f-{fp}\">\n<div class=\"head\"><span class=\"pill sev-{s}\">{label}</span>\
@@ -78,6 +58,10 @@ fn finding(out: &mut String, f: &Finding, fix: Option<usize>) {
     let mut fact = |name: &str, value: String| {
         let _ = write!(out, "<div><dt>{name}</dt><dd>{value}</dd></div>");
     };
+    if !host.is_empty() {
+        fact("Target", line(host));
+    }
+    fact("Module", module_name(f.module).to_string());
     fact("Check", format!("<code>{}</code>", line(&f.check_id)));
     fact("Where", line(&f.location));
     fact("Confidence", f.confidence.to_string());

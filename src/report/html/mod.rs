@@ -1,12 +1,14 @@
 //! The single-file HTML report: one HTML5 page with its style inline and no script, that loads nothing (a
 //! Content-Security-Policy forbids it even if site text got through). A header with the scan and a "Partial
-//! report" banner when the scan did not complete, a card per target (grade badge, severity counts and an inline
-//! SVG chart, the stack seen), the findings by target and module, the fix plan, what was fixed and the coverage.
+//! report" banner when the scan did not complete, the executive summary, a card per target (grade badge, severity
+//! counts and an inline SVG chart, the stack seen), a contents list, the findings worst first, the fix plan, what
+//! was fixed and the coverage.
 //! Every piece of text that comes from a scan is escaped.
 
 mod chart;
 mod findings;
 mod fixes;
+mod summary;
 
 use super::ReportData;
 use crate::model::{Coverage, CoverageState, FindingStatus, ScanTarget, Severity};
@@ -24,9 +26,12 @@ pub fn render(data: &ReportData) -> String {
     head(&mut out, data);
     out.push_str("<body>\n<main>\n");
     header(&mut out, data);
-    targets(&mut out, data);
     let plan = data.fix_plan();
-    findings::section(&mut out, data, &plan);
+    let worst_first = data.findings_worst_first();
+    summary::section(&mut out, &data.summary(&plan));
+    targets(&mut out, data);
+    summary::contents(&mut out, &worst_first, &plan);
+    findings::section(&mut out, data, &worst_first, &plan);
     fixes::section(&mut out, data, &plan);
     fixed(&mut out, data);
     coverage(&mut out, data);
@@ -210,7 +215,7 @@ fn target(out: &mut String, t: &ScanTarget, i: usize) {
         out,
         "<article class=\"target\" id=\"target-{i}\">\n<div class=\"badge {}\" title=\"Risk grade\">\
          <span class=\"letter\">{}</span><span class=\"score\">{}</span></div>\n<div>\n<h3>{}</h3>\n\
-         <p><a href=\"#findings-{i}\">{}</a></p>\n<p>Risk grade <b>{}</b>, security score <b>{}</b>",
+         <p><a href=\"#findings\">{}</a></p>\n<p>Risk grade <b>{}</b>, security score <b>{}</b>",
         grade_class(t.risk_grade.as_deref()),
         line(grade),
         escape(&score),

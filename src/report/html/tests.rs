@@ -69,7 +69,11 @@ fn the_page_loads_nothing_and_shows_grade_chart_findings_and_fixes() {
         "<svg",
         ">CRITICAL</text>",
         "Environment file exposed at /.env",
-        "<h4>Disclosure (2)</h4>",
+        "<h3 id=\"sev-critical\">CRITICAL (1)</h3>",
+        "<section id=\"summary\">",
+        "<nav id=\"contents\"",
+        "<a href=\"#f-fp-disclosure.env-exposed\">Environment file exposed at /.env</a>",
+        "<a href=\"#fix-1\">FIX-1: ",
         "<pre>APP_KEY=[redacted]</pre>",
         "<div><dt>Check</dt><dd><code>disclosure.env-exposed</code></dd></div>",
         "FIX-1: ",
@@ -99,4 +103,59 @@ fn a_partial_scan_gets_a_banner_and_no_findings_still_renders() {
     ));
     assert!(html.contains("No open findings."));
     assert!(html.contains("class=\"badge grade-none\""));
+}
+
+#[test]
+fn findings_come_worst_first_whatever_their_target_and_the_summary_links_its_chain() {
+    let mut low = finding(
+        "headers.xcto-missing",
+        Severity::Low,
+        "Low on the first target",
+    );
+    low.target_id = "t0".into();
+    let mut git = finding(
+        "disclosure.repository-exposed",
+        Severity::High,
+        "Git exposed",
+    );
+    git.module = crate::model::Module::Disclosure;
+    let mut key = finding(
+        "secrets.stripe-secret-key",
+        Severity::Critical,
+        "Stripe key",
+    );
+    key.module = crate::model::Module::Secrets;
+    let mut data = sample(vec![low, git, key]);
+    let mut first = data.scan.targets[0].clone();
+    first.target_id = "t0".into();
+    first.host = "aaa.test".into();
+    data.scan.targets.insert(0, first);
+    let html = render(&data);
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("missing {needle}"))
+    };
+    let findings = at("<section id=\"findings\">");
+    let (c, h, l) = (
+        html[findings..]
+            .find("id=\"f-fp-secrets.stripe-secret-key\"")
+            .unwrap(),
+        html[findings..]
+            .find("id=\"f-fp-disclosure.repository-exposed\"")
+            .unwrap(),
+        html[findings..]
+            .find("id=\"f-fp-headers.xcto-missing\"")
+            .unwrap(),
+    );
+    assert!(c < h && h < l, "critical, high, then low");
+    assert!(at("<section id=\"summary\">") < at("<section id=\"targets\">"));
+    assert!(at("<section id=\"targets\">") < at("<nav id=\"contents\""));
+    assert!(at("<nav id=\"contents\"") < findings);
+    let summary = &html[at("<section id=\"summary\">")..at("<section id=\"targets\">")];
+    assert!(
+        summary.contains("Source history and a live credential"),
+        "{summary}"
+    );
+    assert!(summary.contains("<a href=\"#f-fp-secrets.stripe-secret-key\">Stripe key</a>"));
+    assert!(html.contains("<div><dt>Target</dt><dd>aaa.test</dd></div>"));
 }

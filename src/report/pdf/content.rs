@@ -1,9 +1,10 @@
-//! What the PDF report says, laid out page by page: the scan and a "Partial report" line, a coloured grade box and
-//! the severity counts per target, the findings by target and module (severity, title, check, location, a short
-//! evidence line), then the fixes (in `fixes.rs`), what was fixed and the coverage.
+//! What the PDF report says, laid out page by page: the scan and a "Partial report" line, the summary (in
+//! `summary.rs`), a coloured grade box and the severity counts per target, the findings worst first (severity,
+//! title, host, check, location, evidence kept whole on one page), then the fixes (in `fixes.rs`), what was fixed
+//! and the coverage.
 
 use super::layout::{Face, INK, LEFT, Layout, MUTED, Rgb, Style, WHITE, WIDTH};
-use crate::model::{CoverageState, Finding, FindingStatus, Module, ScanTarget, Severity};
+use crate::model::{CoverageState, Finding, FindingStatus, ScanTarget, Severity};
 use crate::report::ReportData;
 use crate::report::fix::Plan;
 use std::collections::HashMap;
@@ -11,7 +12,6 @@ use std::collections::HashMap;
 const TITLE: Style = Style::new(Face::Bold, 20.0, INK);
 pub(super) const H1: Style = Style::new(Face::Bold, 15.0, INK);
 pub(super) const H2: Style = Style::new(Face::Bold, 12.0, INK);
-const H3: Style = Style::new(Face::Bold, 8.5, MUTED);
 pub(super) const BODY: Style = Style::new(Face::Regular, 9.5, INK);
 const STRONG: Style = Style::new(Face::Bold, 9.5, INK);
 pub(super) const SMALL: Style = Style::new(Face::Regular, 8.5, MUTED);
@@ -21,11 +21,15 @@ const ALERT: Style = Style::new(Face::Bold, 11.0, Rgb(0xb9, 0x1c, 0x1c));
 /// Fixed findings listed; the rest are counted.
 const MAX_FIXED: usize = 60;
 
+/// Wrapped lines of one finding's evidence at most (its 500 bytes fit).
+const EVIDENCE_LINES: usize = 10;
+
 /// Lays out the whole report.
 pub fn report(l: &mut Layout, data: &ReportData) {
     let plan = data.fix_plan();
     header(l, data);
-    l.gap(10.0);
+    l.gap(6.0);
+    super::summary::summary(l, &data.summary(&plan));
     heading(l, "Targets", H1);
     for t in &data.scan.targets {
         target(l, t);
@@ -202,56 +206,56 @@ fn counts(l: &mut Layout, t: &ScanTarget, mut x: f32) {
 }
 
 fn findings(l: &mut Layout, data: &ReportData, plan: &Plan) {
-    heading(l, "Findings", H1);
+    heading(l, "Findings, worst first", H1);
     let fix_of: HashMap<&str, usize> = plan
         .fixes
         .iter()
         .flat_map(|fix| fix.fingerprints.iter().map(move |fp| (fp.as_str(), fix.n)))
         .collect();
-    for t in &data.scan.targets {
-        let mine: Vec<&Finding> = data
-            .findings
-            .iter()
-            .filter(|f| f.target_id == t.target_id)
-            .collect();
-        let name = crate::report::ReportData::target_name(t);
-        let title = format!("{name}: {} open finding{}", mine.len(), plural(mine.len()));
+    let all = data.findings_worst_first();
+    if all.is_empty() {
+        l.text("No open findings.", BODY, 0.0, 1);
+    }
+    for s in Severity::ALL.iter().rev() {
+        let group: Vec<&&Finding> = all.iter().filter(|f| f.severity == *s).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let title = format!("{} ({})", s.label(), group.len());
         heading(l, &title, H2);
-        if mine.is_empty() {
-            l.text("No open findings.", BODY, 0.0, 1);
-        }
-        let mut modules: Vec<Module> = Vec::new();
-        for f in &mine {
-            if !modules.contains(&f.module) {
-                modules.push(f.module);
-            }
-        }
-        for m in modules {
-            let group: Vec<&&Finding> = mine.iter().filter(|f| f.module == m).collect();
-            heading(
-                l,
-                &format!("{} ({})", m.as_str().to_uppercase(), group.len()),
-                H3,
-            );
-            for f in group {
-                finding(l, f, fix_of.get(f.fingerprint.as_str()).copied());
-            }
+        for f in group {
+            let host = data.host_of(f);
+            finding(l, f, &host, fix_of.get(f.fingerprint.as_str()).copied());
         }
     }
 }
 
-fn finding(l: &mut Layout, f: &Finding, fix: Option<usize>) {
+fn finding(l: &mut Layout, f: &Finding, host: &str, fix: Option<usize>) {
     const INDENT: f32 = 68.0;
     l.ensure(52.0);
     l.labelled(f.severity.label(), colour(f.severity), &f.title, STRONG, 4);
-    let mut meta = format!("{} · {}", f.check_id, f.status);
+    let mut meta = if host.is_empty() {
+        format!("{} · {}", f.check_id, f.status)
+    } else {
+        format!("{host} · {} · {}", f.check_id, f.status)
+    };
+    if f.kev {
+        meta.push_str(" · known exploited (CISA KEV)");
+    }
     if let Some(n) = fix {
         meta.push_str(&format!(" · FIX-{n}"));
     }
     l.text(&meta, SMALL, INDENT, 2);
     l.text(&f.location, SMALL, INDENT, 3);
     if let Some(e) = f.evidence.as_deref().filter(|e| !e.trim().is_empty()) {
-        let lines = l.lines(e, CODE, WIDTH - INDENT - 8.0, 3);
+        let lines = l.code(
+            e,
+            CODE,
+            WIDTH - INDENT - 8.0,
+            EVIDENCE_LINES,
+            EVIDENCE_LINES,
+        );
+        let lines: Vec<String> = lines.into_iter().take(EVIDENCE_LINES).collect();
         l.gap(1.0);
         l.shaded(&lines, CODE, INDENT);
     }

@@ -196,10 +196,15 @@ impl Layout {
         }
     }
 
-    /// Lines on a shaded band (evidence, code), from `indent` to the right margin.
+    /// Lines on a shaded band (evidence, code), from `indent` to the right margin. A band that fits on one page is
+    /// never split: it moves whole to the next page; only a band taller than a page breaks between lines.
     pub fn shaded(&mut self, lines: &[String], style: Style, indent: f32) {
         let pad = 3.0;
         let lh = style.line_height();
+        let whole = lh * lines.len() as f32 + 2.0 * pad;
+        if whole <= BOTTOM - TOP {
+            self.ensure(whole);
+        }
         for (i, l) in lines.iter().enumerate() {
             let (top, bottom) = (
                 if i == 0 { pad } else { 0.0 },
@@ -366,6 +371,30 @@ mod tests {
             ("ab ", "مرحبا بالعالم", " cd")
         );
         assert!(texts[1].2 && !texts[0].2 && texts[0].0 < texts[1].0 && texts[1].0 < texts[2].0);
+    }
+
+    #[test]
+    fn a_shaded_block_that_fits_a_page_moves_whole_to_the_next_one() {
+        let mut l = Layout::new();
+        let code = Style::new(Face::Mono, 8.0, INK);
+        l.y = BOTTOM - code.line_height() * 2.0;
+        let lines: Vec<String> = (0..6).map(|i| format!("line {i}")).collect();
+        l.shaded(&lines, code, 0.0);
+        let pages = l.finish(|_, _| String::new());
+        assert_eq!(pages.len(), 2);
+        let on = |page: &Vec<Item>| {
+            page.iter()
+                .filter(|it| matches!(it, Item::Text { text, .. } if text.starts_with("line ")))
+                .count()
+        };
+        assert_eq!((on(&pages[0]), on(&pages[1])), (0, 6));
+        let mut tall = Layout::new();
+        let many: Vec<String> = (0..200).map(|i| format!("line {i}")).collect();
+        tall.shaded(&many, code, 0.0);
+        assert!(
+            tall.finish(|_, _| String::new()).len() > 1,
+            "a block taller than a page still breaks"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod content;
 mod fixes;
 mod layout;
 mod metrics;
+mod summary;
 
 use super::ReportData;
 use krilla::Document;
