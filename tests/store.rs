@@ -211,3 +211,65 @@ fn processes_opening_a_new_database_at_once_do_not_race_on_migrations() {
         );
     }
 }
+
+/// A CLI command that reads and then writes (`keys create` counts the org's keys, then stores one) while another
+/// process writes (a server renewing a lease, storing findings) waits for the other write instead of failing with
+/// "database is locked".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_command_writing_beside_another_writer_waits_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    palisade(&dir)
+        .args([
+            "keys",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "first",
+            "--scopes",
+            "scans:read",
+        ])
+        .assert()
+        .success();
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("palisade.db").display()
+    ))
+    .await
+    .unwrap();
+    let mut other = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    sqlx::query("UPDATE api_keys SET name = 'renamed'")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    let child = palisade_std(&dir)
+        .args([
+            "keys",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "second",
+            "--scopes",
+            "scans:read",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The command starts, reads, and waits on the write lock while this transaction holds it.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    other.commit().await.unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "keys create failed beside another writer: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_keys WHERE org_id = 'acme'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(keys, 2);
+    pool.close().await;
+}

@@ -24,7 +24,7 @@ impl Store {
         records: &[(String, String)],
         replace_all: bool,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO advisory_feeds (kind, source, version, imported_at, report) VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT (kind) DO UPDATE SET source = excluded.source, version = excluded.version, \

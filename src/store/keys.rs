@@ -47,7 +47,7 @@ impl Store {
         digest: &str,
         limit: u32,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let active: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM api_keys WHERE org_id = ? AND revoked_at IS NULL",
         )

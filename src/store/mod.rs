@@ -16,7 +16,7 @@ mod webhooks;
 pub use advisories::FeedRow;
 pub use findings::{FindingFilter, PagePos};
 pub use quota::OrgLoad;
-pub use resume::{Recovered, Resumable};
+pub use resume::{Liveness, Recovered, Resumable};
 pub use scans::{NewScan, ScanProgress};
 pub use schedules::RunOutcome;
 pub use stats::{LatestTarget, ScanMark};
@@ -119,6 +119,16 @@ impl Store {
             path: path.to_path_buf(),
             ended: Default::default(),
         })
+    }
+
+    /// A transaction that takes the write lock at its start (`BEGIN IMMEDIATE`), waiting for it as long as the
+    /// busy timeout allows. A deferred one that reads first and then writes fails at once with "database is locked"
+    /// when another process (a server beside a CLI command) wrote in between, as SQLite cannot upgrade a read
+    /// snapshot that has gone stale.
+    pub(crate) async fn write_tx(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
     /// The database file.

@@ -7,7 +7,7 @@ use sqlx::Row;
 impl Store {
     /// Stores a monitor if the org has fewer than `limit`.
     pub async fn insert_monitor(&self, m: &Monitor, limit: u32) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM monitors WHERE org_id = ?")
             .bind(&m.org_id)
             .fetch_one(&mut *tx)

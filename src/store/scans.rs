@@ -91,7 +91,7 @@ impl Store {
     /// Records a new scan as running, owned by `owner`.
     pub async fn create_scan(&self, s: &NewScan) -> Result<(), StoreError> {
         let now = crate::time::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO scans (id, org_id, profile, status, phase, checks_total, created_at, started_at, verify_of,
                                 owner, lease_until, request, resume)

@@ -47,7 +47,7 @@ pub struct RunOutcome<'a> {
 impl Store {
     /// Stores a new schedule if the org has fewer than `limit`; returns whether it was stored.
     pub async fn insert_schedule(&self, s: &Schedule, limit: u32) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schedules WHERE org_id = ?")
             .bind(&s.org_id)
             .fetch_one(&mut *tx)
@@ -129,7 +129,7 @@ impl Store {
 
     /// Deletes a schedule of the org; returns whether it existed.
     pub async fn delete_schedule(&self, org: &str, id: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query("DELETE FROM schedules WHERE org_id = ? AND id = ?")
             .bind(org)
             .bind(id)
@@ -180,7 +180,7 @@ impl Store {
         id: &str,
         run: &RunOutcome<'_>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT OR REPLACE INTO schedule_runs (schedule_id, slot, started_at, status, scan_id, error) \
              VALUES (?, ?, ?, ?, ?, ?)",
@@ -223,7 +223,7 @@ impl Store {
     /// Gives the scheduled run that started `scan_id` (and its schedule's last status, while that run is still the
     /// schedule's last) the scan's end, once the scan has ended; nothing when no schedule started it.
     pub async fn finish_schedule_run(&self, scan_id: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sync_run_with_scan(&mut tx, scan_id).await?;
         tx.commit().await?;
         Ok(())

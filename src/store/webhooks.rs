@@ -67,7 +67,7 @@ impl Store {
         secret: &str,
         limit: u32,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhooks WHERE org_id = ?")
             .bind(&w.org_id)
             .fetch_one(&mut *tx)
@@ -106,7 +106,7 @@ impl Store {
 
     /// Deletes a webhook of the org and gives up its pending deliveries; returns whether it existed.
     pub async fn delete_webhook(&self, org: &str, id: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query("DELETE FROM webhooks WHERE org_id = ? AND id = ?")
             .bind(org)
             .bind(id)
@@ -136,7 +136,7 @@ impl Store {
         new_id: impl Fn() -> String,
     ) -> Result<usize, StoreError> {
         let hooks = self.list_webhooks(org).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut n = 0;
         for w in hooks.iter().filter(|w| w.events.iter().any(|e| e == event)) {
             sqlx::query(
