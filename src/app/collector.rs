@@ -23,7 +23,7 @@ struct TargetState {
     id: String,
     url: Arc<str>,
     baseline: Baseline,
-    /// Open findings an interrupted run of this scan stored for the target (fingerprint, check): closed at the end
+    /// Open findings an interrupted run of this scan stored for the target (fingerprint, check): dropped at the end
     /// when this run's complete pass does not find them again.
     earlier: HashMap<String, String>,
     seen: HashSet<String>,
@@ -90,7 +90,7 @@ impl Collector {
     }
 
     /// Takes over what an interrupted run of this scan stored (a scan run again after a restart): findings are
-    /// numbered on after the last stored one, and the open ones this run does not find again are closed at its end.
+    /// numbered on after the last stored one, and the open ones this run does not find again are dropped at its end.
     pub async fn take_over(&mut self, store: &Store) -> Result<(), StoreError> {
         self.seq = store.last_finding_seq(&self.scan_id).await?;
         if self.seq == 0 {
@@ -183,6 +183,7 @@ impl Collector {
             FindingStatus::New
         };
         t.counts.add(finding.severity);
+        self.running.live.found();
         self.seq += 1;
         let _ = self
             .running
@@ -263,7 +264,8 @@ impl Collector {
 
     /// Baseline findings that did not come back are recorded as `fixed` in this scan, but only on targets that were
     /// fully scanned, and only where the check behind them ran to its end this time. Findings an interrupted run
-    /// of this scan stored that the run completing it did not find again are closed by the same rule.
+    /// of this scan stored that the run completing it did not find again are dropped by the same rule (before the
+    /// baseline's `fixed` records, so one the previous scan had is recorded `fixed` as usual).
     pub async fn record_fixed(&mut self) -> Result<(), StoreError> {
         let mut fixed = Vec::new();
         let mut stale = Vec::new();
@@ -285,7 +287,7 @@ impl Collector {
             }
         }
         let store = &self.app.inner.store;
-        store.close_findings(&self.scan_id, &stale).await?;
+        store.drop_findings(&self.scan_id, &stale).await?;
         store.insert_findings(&fixed).await
     }
 }

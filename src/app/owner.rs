@@ -12,25 +12,32 @@ pub fn current() -> String {
     )
 }
 
-/// Whether the owner process still runs. Owners on other machines or in other PID namespaces, or when `/proc`
-/// cannot tell, count as alive: their lease expiring is what frees their scans.
-pub fn is_alive(owner: &str) -> bool {
+/// Whether the owner process runs, as this machine can tell: a process of this host and PID namespace whose start
+/// time matches runs; one whose does not has stopped; any other owner is unknown (its lease decides).
+pub fn liveness(owner: &str) -> crate::store::Liveness {
+    use crate::store::Liveness;
     let mut parts = owner.rsplitn(4, ':');
     let (Some(ticks), Some(pid), Some(ns), Some(host)) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return false;
+        return Liveness::Gone;
     };
     if host != hostname()
         || ns != pid_namespace()
         || !std::path::Path::new("/proc/self/stat").exists()
     {
-        return true;
+        return Liveness::Unknown;
     }
-    let (Ok(pid), Ok(ticks)) = (pid.parse::<u32>(), ticks.parse::<u64>()) else {
-        return false;
-    };
-    start_ticks(pid) == Some(ticks)
+    match (pid.parse::<u32>(), ticks.parse::<u64>()) {
+        (Ok(pid), Ok(ticks)) if start_ticks(pid) == Some(ticks) => Liveness::Running,
+        _ => Liveness::Gone,
+    }
+}
+
+/// Whether the owner process still runs. Owners on other machines or in other PID namespaces, or when `/proc`
+/// cannot tell, count as alive: their lease expiring is what frees their scans.
+pub fn is_alive(owner: &str) -> bool {
+    liveness(owner) != crate::store::Liveness::Gone
 }
 
 /// The inode of this process's PID namespace (`/proc/self/ns/pid` links to `pid:[4026531836]`), or `0`.

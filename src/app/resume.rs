@@ -12,7 +12,7 @@ use crate::target::TargetUrl;
 /// Takes back the scans whose process is gone (a dead owner or an expired lease): those a server started are
 /// queued to run again, the others end `failed` with the reason ([`Store::recover_interrupted`]).
 pub(super) async fn recover(store: &Store) -> Result<(), StoreError> {
-    let recovered = store.recover_interrupted(super::owner::is_alive).await?;
+    let recovered = store.recover_interrupted(super::owner::liveness).await?;
     if !recovered.failed.is_empty() {
         tracing::warn!(scans = ?recovered.failed, "marked scans interrupted by a stopped process as failed");
     }

@@ -96,9 +96,10 @@ impl Store {
             .collect()
     }
 
-    /// Records findings of a scan as `fixed`: found by an interrupted run of the scan, not found again by the run
-    /// that completed it although their check ran to its end.
-    pub async fn close_findings(
+    /// Drops findings of a scan an interrupted run of it stored and the run that completed it did not find again
+    /// although their check ran to its end: the scan reports what its complete run found. (One the previous scan
+    /// had is then recorded `fixed` by the baseline comparison, as for any scan.)
+    pub async fn drop_findings(
         &self,
         scan_id: &str,
         fingerprints: &[String],
@@ -106,15 +107,13 @@ impl Store {
         if fingerprints.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for fp in fingerprints {
-            sqlx::query(
-                "UPDATE findings SET status = 'fixed' WHERE scan_id = ? AND fingerprint = ?",
-            )
-            .bind(scan_id)
-            .bind(fp)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query("DELETE FROM findings WHERE scan_id = ? AND fingerprint = ?")
+                .bind(scan_id)
+                .bind(fp)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -126,7 +125,7 @@ impl Store {
         if findings.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for (seq, f) in findings {
             sqlx::query(
                 "INSERT OR IGNORE INTO findings (scan_id, fingerprint, seq, target_id, check_id, module, category,
@@ -284,7 +283,7 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for c in rows {
             sqlx::query(
                 "INSERT OR REPLACE INTO coverage (scan_id, target_id, check_id, state, detail, findings, duration_ms)

@@ -12,6 +12,18 @@ pub struct Recovered {
     pub failed: Vec<String>,
 }
 
+/// Whether a scan's owner process runs, as this machine can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Liveness {
+    /// A process of this machine that is running: its scans are never taken, whatever their lease says (a lease
+    /// can lapse while a live process waits on a slow disk).
+    Running,
+    /// A process of this machine that has stopped: its scans are taken at once.
+    Gone,
+    /// Another machine or container: its scans are taken once their lease has run out.
+    Unknown,
+}
+
 /// A scan left by a stopped process that a server may run again: its org and stored request.
 #[derive(Debug, Clone)]
 pub struct Resumable {
@@ -21,13 +33,14 @@ pub struct Resumable {
 }
 
 impl Store {
-    /// Takes back the scans whose process is gone (a dead owner or an expired lease). One a server started goes
+    /// Takes back the scans whose process is gone (an owner that stopped, or one this machine cannot see whose
+    /// lease ran out). One a server started goes
     /// back to `queued`, without an owner, for the next server to run again ([`Store::claim_resumable`]); any
     /// other (the foreground CLI's, or one stored before resuming existed) ends `failed` with the reason, keeping
     /// its findings. Returns the ids of both.
     pub async fn recover_interrupted(
         &self,
-        alive: impl Fn(&str) -> bool,
+        liveness: impl Fn(&str) -> Liveness,
     ) -> Result<Recovered, StoreError> {
         let now = crate::time::now();
         let rows = sqlx::query(
@@ -43,7 +56,12 @@ impl Store {
             let lease: Option<String> = row.try_get("lease_until")?;
             let resume: bool = row.try_get("resume")?;
             let expired = lease.as_deref().is_none_or(|l| l < now.as_str());
-            if !expired && owner.as_deref().is_some_and(&alive) {
+            let keep = match owner.as_deref().map(&liveness) {
+                Some(Liveness::Running) => true,
+                Some(Liveness::Unknown) => !expired,
+                Some(Liveness::Gone) | None => false,
+            };
+            if keep {
                 continue;
             }
             // Each update takes the scan back only as it was read: another server may have claimed it since (it
@@ -201,7 +219,7 @@ mod tests {
                 // B starts and claims the scan after C read it, before C takes it back.
                 tokio::task::block_in_place(|| {
                     tokio::runtime::Handle::current().block_on(async {
-                        b.recover_interrupted(|_| false).await.unwrap();
+                        b.recover_interrupted(|_| Liveness::Gone).await.unwrap();
                         let claimed = b
                             .claim_resumable("server-b", "2999-01-01T00:00:00Z")
                             .await
@@ -210,7 +228,7 @@ mod tests {
                     })
                 });
             }
-            false
+            Liveness::Gone
         };
         c.recover_interrupted(alive).await.unwrap();
         assert_eq!(
@@ -227,5 +245,41 @@ mod tests {
             "the scan would run twice: {:?}",
             claimed.iter().map(|r| &r.id).collect::<Vec<_>>()
         );
+    }
+
+    /// A running owner keeps its scan even when its lease has lapsed (a slow disk held its writes); an owner this
+    /// machine cannot see keeps it only while the lease holds; a stopped one loses it at once.
+    #[tokio::test]
+    async fn only_a_lapsed_lease_of_an_owner_that_cannot_be_seen_or_a_stopped_owner_frees_a_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("p.db")).await.unwrap();
+        for (id, owner) in [
+            ("live", "here"),
+            ("far", "far"),
+            ("near", "near"),
+            ("gone", "gone"),
+        ] {
+            left_running(&store, id, owner).await;
+        }
+        for id in ["live", "far"] {
+            sqlx::query("UPDATE scans SET lease_until = '2000-01-01T00:00:00.000Z' WHERE id = ?")
+                .bind(id)
+                .execute(&store.pool)
+                .await
+                .unwrap();
+        }
+        let recovered = store
+            .recover_interrupted(|owner| match owner {
+                "here" => Liveness::Running,
+                "gone" => Liveness::Gone,
+                _ => Liveness::Unknown,
+            })
+            .await
+            .unwrap();
+        let mut requeued = recovered.requeued.clone();
+        requeued.sort();
+        assert_eq!(requeued, ["far", "gone"]);
+        assert_eq!(owner_of(&store, "live").await.1.as_deref(), Some("here"));
+        assert_eq!(owner_of(&store, "near").await.1.as_deref(), Some("near"));
     }
 }
