@@ -53,8 +53,14 @@ pub(super) fn cookies(ctx: &Ctx) -> Recipe {
     ];
     let fallback = [Stack::Express, Stack::Django, Stack::Php];
     let (mut stacks, mut basis) = variants(ctx, &apps, &fallback, &hints);
-    if basis != Basis::Seen && ctx.seen.sure(Stack::Nginx) {
-        (stacks, basis) = (vec![Stack::Nginx], Basis::Seen);
+    // nginx can add the flags to what it proxies (`proxy_cookie_flags`), not to what it serves through FastCGI or
+    // uwsgi: with no application in sight it is the change; with a likely one, it comes after that one's.
+    if ctx.seen.sure(Stack::Nginx) {
+        match basis {
+            Basis::Guess => (stacks, basis) = (vec![Stack::Nginx], Basis::Seen),
+            Basis::Likely => stacks.push(Stack::Nginx),
+            Basis::Seen => {}
+        }
     }
     // Browsers drop Secure cookies on plain HTTP, so on a site without HTTPS the snippets leave Secure out until it
     // moves to HTTPS (the finding for that is separate).

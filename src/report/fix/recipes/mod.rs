@@ -86,7 +86,7 @@ impl Ctx<'_> {
     /// The version the scan saw of `stack` when it is older than `min`: the step must say to upgrade first. `None`
     /// when it is as new or the version is unknown (then the current form is given).
     pub fn older(&self, stack: Stack, min: &[u32]) -> Option<&Version> {
-        self.seen.version(stack).filter(|v| !v.at_least(min))
+        self.seen.version(stack).filter(|v| v.below(min))
     }
 
     /// `name:port` of the HTTPS server, for openssl and the like.

@@ -70,13 +70,13 @@ pub(super) fn recipe(ctx: &Ctx) -> Recipe {
         .iter()
         .map(|(_, flag, label)| {
             format!(
-                "openssl s_client -connect {authority} -servername {name} {flag} -cipher 'DEFAULT:@SECLEVEL=0' </dev/null   # expect a handshake failure: no {label}"
+                "openssl s_client -connect {authority} -servername {name} {flag} -cipher 'DEFAULT:@SECLEVEL=0' </dev/null   # expect the server to refuse (alert: handshake failure or protocol version): no {label}; \"unknown option\" or \"no protocols available\" means this openssl cannot offer {label}, so rescan instead"
             )
         })
         .collect();
     verify.extend(weak.iter().map(|(_, list, label)| {
         format!(
-            "openssl s_client -connect {authority} -servername {name} -tls1_2 -cipher '{list}' </dev/null   # expect a handshake failure: no {label} suite"
+            "openssl s_client -connect {authority} -servername {name} -tls1_2 -cipher '{list}' </dev/null   # expect the server to refuse (alert: handshake failure): no {label} suite; \"no cipher match\" means this openssl cannot offer it, so rescan instead"
         )
     }));
     if ctx.has("tls.tls13-missing") {
