@@ -31,7 +31,6 @@ pub struct Progress {
     started: Instant,
     done: u32,
     total: u32,
-    found: u32,
 }
 
 /// The interval of progress lines from `PALISADE_PROGRESS_EVERY` (whole seconds; 0 for none; 10 when unset).
@@ -72,7 +71,6 @@ impl Progress {
             started: Instant::now(),
             done: 0,
             total,
-            found: 0,
         };
         if let View::Bar(_) = progress.view {
             progress.tick();
@@ -112,12 +110,11 @@ impl Progress {
 
     /// "183 requests, 2 findings"
     fn counts(&self) -> String {
-        let requests = self.live.requests();
+        let (requests, found) = (self.live.requests(), self.live.findings());
         format!(
-            "{requests} request{}, {} finding{}",
+            "{requests} request{}, {found} finding{}",
             plural(requests),
-            self.found,
-            plural(self.found as u64)
+            plural(found)
         )
     }
 
@@ -131,10 +128,8 @@ impl Progress {
 
     /// Shows one event.
     pub fn on(&mut self, event: &ScanEvent) {
-        match event {
-            ScanEvent::Finding(_) => self.found += 1,
-            ScanEvent::Progress { done, .. } => self.done = *done,
-            _ => {}
+        if let ScanEvent::Progress { done, .. } = event {
+            self.done = *done;
         }
         match (&self.view, event) {
             (View::Quiet, _) => {}

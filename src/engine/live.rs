@@ -31,6 +31,8 @@ impl Phase {
 #[derive(Debug, Default)]
 pub struct Live {
     requests: AtomicU64,
+    /// Findings kept so far (each fingerprint once per target).
+    findings: AtomicU64,
     phase: AtomicU8,
     /// 1 + the registry index of the check that sent the latest request; 0 before any.
     check: AtomicUsize,
@@ -40,6 +42,17 @@ impl Live {
     /// Requests sent so far (HTTP requests, TLS handshakes and port connections, each counted when it is sent).
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Findings kept so far: counted where they are kept, so a listener that fell behind the event stream still
+    /// shows the true number.
+    pub fn findings(&self) -> u64 {
+        self.findings.load(Ordering::Relaxed)
+    }
+
+    /// Counts one finding kept.
+    pub(crate) fn found(&self) {
+        self.findings.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The check that sent the latest request, if any has.

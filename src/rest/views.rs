@@ -213,8 +213,8 @@ pub enum DocProfile {
     Actions,
 }
 
+/// Other parameters (a cache-buster) are ignored, as they were before profiles existed.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct DocQuery {
     /// `actions` for the ChatGPT Actions profile: targets, scans, findings, the fix file and the Markdown report.
     #[serde(default)]

@@ -201,18 +201,19 @@ impl Sandbox {
             .spawn()
             .unwrap();
         let pid = child.id();
+        // Killed after two minutes unless it ended: the child is not reaped before `ended` is sent, so its pid
+        // cannot be another process's.
+        let (ended, wait) = std::sync::mpsc::channel::<()>();
         let watchdog = std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(120);
-            while Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(200));
-                // SAFETY: signal 0 only asks whether the process still exists.
-                if unsafe { libc::kill(pid as i32, 0) } != 0 {
-                    return;
-                }
+            if wait.recv_timeout(Duration::from_secs(120))
+                == Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+            {
+                // SAFETY: the child has not been waited for, so `pid` is still it.
+                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
             }
-            unsafe { libc::kill(pid as i32, libc::SIGKILL) };
         });
         let out = child.wait_with_output().unwrap();
+        let _ = ended.send(());
         let _ = watchdog.join();
         let out = Output {
             code: out.status.code(),
@@ -325,6 +326,7 @@ impl Sandbox {
             }
             if Instant::now() > deadline {
                 let _ = child.kill();
+                let _ = child.wait();
                 return Err("it did not stop within 20 s of SIGTERM".into());
             }
             std::thread::sleep(Duration::from_millis(50));
