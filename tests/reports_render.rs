@@ -2,20 +2,20 @@
 //! headless Chromium renders the HTML (a screenshot that is not blank, a printout whose text has the grades and the
 //! findings) and poppler's `pdftotext` reads the PDF. Both tools are required: scripts/test installs them.
 
+#[allow(dead_code)]
+#[path = "support/readers.rs"]
+mod readers;
 mod support;
 
 use palisade::app::{DEFAULT_ORG, ScanEvent, ScanRequest};
 use palisade::lab::{Kind, Lab};
 use palisade::model::{Profile, ScanStatus, Severity};
 use palisade::report::{Format, ReportData};
+use readers::{run, tool};
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
 use support::*;
-
-/// How long Chromium or a poppler tool may take.
-const TOOL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A finished standard scan of both lab sites.
 struct LabScan {
@@ -67,45 +67,6 @@ impl LabScan {
         let t = data.scan.targets.iter().find(|t| t.url == url).unwrap();
         t.risk_grade.clone().expect("graded")
     }
-}
-
-/// The path of a required external tool; fails the test (never skips it) when it is missing.
-fn tool(name: &str) -> PathBuf {
-    std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| panic!("{name} not found: run scripts/test, which installs it"))
-}
-
-/// Runs `cmd` with its output in files under `dir`; fails after [`TOOL_TIMEOUT`] or on a non-zero exit.
-fn run(cmd: &mut Command, dir: &Path, what: &str) -> String {
-    let (out, err) = (
-        dir.join(format!("{what}.out")),
-        dir.join(format!("{what}.err")),
-    );
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out).unwrap())
-        .stderr(std::fs::File::create(&err).unwrap())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{what} does not start: {e}"));
-    let deadline = Instant::now() + TOOL_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what} took more than {TOOL_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stderr = std::fs::read_to_string(&err).unwrap_or_default();
-    assert!(status.success(), "{what} failed ({status}): {stderr}");
-    String::from_utf8_lossy(&std::fs::read(&out).unwrap()).into_owned()
 }
 
 /// Headless Chromium on `html` with `action` (`--screenshot=...` or `--print-to-pdf=...`).
